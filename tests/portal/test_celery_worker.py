@@ -1,0 +1,70 @@
+"""A task sent through the configured broker is run by a real Celery worker process.
+
+In the real-services pass the broker is the Redis server the suite started; in the
+embedded pass it is the filesystem broker. Either way nothing runs eagerly.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from portal.celery import app, ensure_broker_folders
+from portal.tasks import ping
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def worker():
+    ensure_broker_folders()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-mingle",
+            "--without-gossip",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.mark.slow
+def test_a_real_worker_runs_the_task(worker):
+    assert app.conf.task_always_eager is False
+    token = uuid.uuid4().hex
+    result = ping.delay(token)
+    answer = result.get(timeout=60)
+    assert answer["token"] == token
+    assert answer["pid"] == worker.pid  # solo pool: the worker process itself ran it
+    assert answer["pid"] != os.getpid()
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+def test_in_the_real_pass_the_broker_is_redis():
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+    assert app.connection_for_write().transport_cls == "redis"
