@@ -16,7 +16,7 @@ app.autodiscover_tasks()
 def ensure_broker_folders() -> None:
     """Create the folders of the embedded filesystem broker (no-op with Redis)."""
     options = app.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             os.makedirs(options[key], exist_ok=True)
     backend = app.conf.result_backend or ""
