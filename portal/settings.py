@@ -160,7 +160,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # each account has its own interval; this tick starts the ones that are due
+    "sync-due-provider-accounts": {"task": "providers.sync_due_accounts", "schedule": 60.0},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Email ----------------------------------------------------------------------------
@@ -170,6 +173,7 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Coworking Portal <bookings@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_ALERT_EMAILS = env_list("STAFF_ALERT_EMAILS", [])
+CREDENTIALS_KEY = env_str("CREDENTIALS_KEY", "")  # encrypts provider secrets; default SECRET_KEY
 
 # --- Members --------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"

@@ -1,0 +1,266 @@
+"""The shared base of every provider adapter (after anymail's ``base_requests.py``).
+
+The base owns the HTTP client: base URL, timeouts, user agent, the client-side rate
+limit, retries of transient faults with exponential backoff and full jitter honouring
+``Retry-After``, and one log line per call with provider, endpoint, status and latency —
+never headers, query strings or bodies, so secrets cannot reach the logs. Subclasses
+only build requests and translate answers into ``providers.adapters.types``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import httpx
+
+from providers.adapters.errors import (
+    AuthenticationError,
+    MalformedResponseError,
+    NotFoundError,
+    ProviderConfigurationError,
+    RejectedError,
+    TransientError,
+)
+from providers.adapters.types import AccountConfig, Catalogue
+from providers.ratelimit import Limit, RateLimitTimeout, acquire, default_limiter
+
+logger = logging.getLogger("providers.http")
+
+USER_AGENT = "CoworkingPortal/0.1 (+https://github.com/coworking-portal)"
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """``Retry-After`` as seconds: a number, or an HTTP date (RFC 9110 §10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+class BaseAdapter:
+    kind: ClassVar[str] = ""
+    # Documented client-side limit per credential, or None.
+    rate_limit: ClassVar[Limit | None] = None
+    max_attempts: ClassVar[int] = 4
+    backoff_base: ClassVar[float] = 0.5
+    backoff_cap: ClassVar[float] = 20.0
+    # Longest Retry-After we wait inside one call; longer waits go back to the caller
+    # (a Celery task retries later instead of holding a worker).
+    max_inline_wait: ClassVar[float] = 30.0
+
+    def __init__(
+        self,
+        account: AccountConfig,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        limiter=None,
+        sleep: Callable[[float], None] = time.sleep,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.account = account
+        self.sleep = sleep
+        self._limiter = limiter
+        self.client = httpx.Client(
+            timeout=timeout,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    # --- configuration ------------------------------------------------------------
+    def setting(self, name: str) -> Any:
+        value = self.account.config.get(name)
+        if not value:
+            raise ProviderConfigurationError(f"{self.account.name}: config.{name} is not set")
+        return value
+
+    def secret(self, name: str) -> str:
+        value = self.account.credentials.get(name)
+        if not value:
+            raise ProviderConfigurationError(f"{self.account.name}: credential {name} is not set")
+        return value
+
+    def rate_limit_key(self) -> str:
+        """Which credential the documented limit counts against (override per provider)."""
+        return f"{self.kind}:{self.account.name}"
+
+    @property
+    def limiter(self):
+        if self._limiter is None:
+            self._limiter = default_limiter()
+        return self._limiter
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- the interface (see DESIGN.md: catalogue, availability, quote, submit, cancel,
+    # reconcile); this issue implements the catalogue ---------------------------------
+    def fetch_catalogue(self) -> Catalogue:
+        raise NotImplementedError
+
+    # --- HTTP ---------------------------------------------------------------------
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        endpoint: str,
+        retry: bool | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """Send one call; retry transient faults when it is safe to repeat.
+
+        ``endpoint`` is a label without ids or secrets (e.g. "GET /space") for the logs.
+        ``retry`` defaults to True for GET and False otherwise: a POST that timed out may
+        have been carried out, so the caller (which can reconcile) decides.
+        """
+        retry = method.upper() == "GET" if retry is None else retry
+        attempts = self.max_attempts if retry else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._send_once(method, url, endpoint=endpoint, **kwargs)
+            except TransientError as exc:
+                if attempt >= attempts:
+                    raise
+                delay = self._backoff(attempt, exc.retry_after)
+                if delay > self.max_inline_wait:
+                    raise
+                logger.info(
+                    "provider=%s endpoint=%r retry=%d in=%.2fs reason=%s",
+                    self.kind,
+                    endpoint,
+                    attempt,
+                    delay,
+                    type(exc).__name__,
+                )
+                self.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return retry_after + random.uniform(0, 0.25)  # honour it, plus a little jitter
+        return random.uniform(0, min(self.backoff_cap, self.backoff_base * 2**attempt))
+
+    def _send_once(self, method: str, url: str, *, endpoint: str, **kwargs: Any) -> httpx.Response:
+        if self.rate_limit is not None:
+            try:
+                acquire(self.limiter, self.rate_limit_key(), self.rate_limit, sleep=self.sleep)
+            except RateLimitTimeout as exc:
+                raise TransientError(str(exc), provider=self.kind, retry_after=30) from exc
+        started = time.perf_counter()
+        try:
+            response = self.client.request(method, url, **kwargs)
+        except httpx.TimeoutException as exc:
+            self._log(endpoint, "timeout", started)
+            raise TransientError("timed out", provider=self.kind) from exc
+        except httpx.TransportError as exc:
+            self._log(endpoint, "unreachable", started)
+            raise TransientError(
+                f"could not connect ({type(exc).__name__})", provider=self.kind
+            ) from exc
+        self._log(endpoint, response.status_code, started)
+        self.raise_for_status(response)
+        return response
+
+    def _log(self, endpoint: str, status: object, started: float) -> None:
+        logger.info(
+            "provider=%s account=%r endpoint=%r status=%s latency_ms=%.0f",
+            self.kind,
+            self.account.name,
+            endpoint,
+            status,
+            (time.perf_counter() - started) * 1000,
+        )
+
+    # --- answers ------------------------------------------------------------------
+    def raise_for_status(self, response: httpx.Response) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        payload = self.safe_json(response)
+        message, code = self.error_message(payload, response)
+        common = {"provider": self.kind, "status": status, "code": code, "payload": payload}
+        if status == 429:
+            raise TransientError(
+                message or "rate limited",
+                retry_after=parse_retry_after(response.headers.get("Retry-After")),
+                **common,
+            )
+        if status >= 500 or status in (408, 425):
+            raise TransientError(message or "provider error", **common)
+        if status in (401, 403):
+            raise AuthenticationError(message or "credentials refused", **common)
+        if status == 404:
+            raise NotFoundError(message or "not found", **common)
+        raise RejectedError(message or f"refused (HTTP {status})", **common)
+
+    def error_message(self, payload: Any, response: httpx.Response) -> tuple[str, str]:
+        """(message for people, provider error code) from an error body. Override."""
+        if isinstance(payload, dict):
+            for key in ("message", "error", "detail", "title"):
+                if isinstance(payload.get(key), str):
+                    return payload[key], str(payload.get("code", ""))
+        return "", ""
+
+    @staticmethod
+    def safe_json(response: httpx.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            return None
+
+    def json(self, response: httpx.Response, expect: type | tuple[type, ...] = (dict, list)) -> Any:
+        """The body as JSON of the expected type, or ``MalformedResponseError``."""
+        try:
+            data = response.json()
+        except ValueError as exc:
+            raise MalformedResponseError(
+                "answer is not JSON", provider=self.kind, status=response.status_code
+            ) from exc
+        if not isinstance(data, expect):
+            raise MalformedResponseError(
+                f"answer is {type(data).__name__}, not what the document describes",
+                provider=self.kind,
+                status=response.status_code,
+            )
+        return data
+
+    def get_json(self, url: str, *, endpoint: str, **kwargs: Any) -> Any:
+        return self.json(self.request("GET", url, endpoint=endpoint, **kwargs))
+
+
+def malformed(provider: str, what: str) -> MalformedResponseError:
+    return MalformedResponseError(what, provider=provider)
+
+
+__all__ = [
+    "AuthenticationError",
+    "BaseAdapter",
+    "MalformedResponseError",
+    "NotFoundError",
+    "ProviderConfigurationError",
+    "RejectedError",
+    "TransientError",
+    "malformed",
+    "parse_retry_after",
+]

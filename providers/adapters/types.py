@@ -1,0 +1,98 @@
+"""The project's own types that adapters return. No provider JSON goes past an adapter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AccountConfig:
+    """What an adapter needs to talk to one provider account."""
+
+    kind: str
+    name: str
+    config: dict[str, Any]  # base URLs and non-secret ids (see ProviderAccount.config)
+    credentials: dict[str, Any]  # secrets; never logged
+
+
+@dataclass
+class OpeningHours:
+    weekday: int  # 0 = Monday
+    opens: dt.time | None  # None with closes None: closed all day
+    closes: dt.time | None  # 24:00 is written as dt.time(0, 0) with closes_next_day
+    closes_next_day: bool = False
+
+
+@dataclass
+class ResourceData:
+    external_id: str
+    name: str
+    kind: str  # ResourceKind value: meeting_room, desk, office
+    description: str = ""
+    capacity: int | None = None
+    quantity: int = 1
+    features: list[str] = field(default_factory=list)
+    photos: list[str] = field(default_factory=list)
+    rules: dict[str, Any] = field(default_factory=dict)
+    price_hour: Decimal | None = None
+    price_half_day: Decimal | None = None
+    price_day: Decimal | None = None
+    price_month: Decimal | None = None
+    currency: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)  # ids/values later calls need
+
+
+@dataclass
+class OfferData:
+    external_id: str
+    name: str
+    kind: str  # OfferKind value
+    description: str = ""
+    price: Decimal | None = None
+    currency: str = ""
+    price_unit: str = ""
+    validity_days: int | None = None
+    weekdays: list[int] = field(default_factory=list)
+    min_persons: int = 1
+    max_persons: int | None = None
+    capacity: int | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SpaceData:
+    external_id: str
+    name: str
+    timezone: str
+    description: str = ""
+    address: str = ""
+    city: str = ""
+    country: str = ""
+    country_code: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    opening_hours: list[OpeningHours] = field(default_factory=list)
+    photos: list[str] = field(default_factory=list)
+    amenities: list[str] = field(default_factory=list)  # provider's own names; sync normalizes
+    contact: dict[str, str] = field(default_factory=dict)
+    legal: list[dict[str, str]] = field(default_factory=list)
+    resources: list[ResourceData] = field(default_factory=list)
+    offers: list[OfferData] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SkippedItem:
+    """An item the adapter could not read; the rest of the catalogue still syncs."""
+
+    where: str  # e.g. "room 42"
+    reason: str
+
+
+@dataclass
+class Catalogue:
+    spaces: list[SpaceData]
+    skipped: list[SkippedItem] = field(default_factory=list)

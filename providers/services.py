@@ -1,0 +1,247 @@
+"""Catalogue sync: the adapter reads the provider; this service decides what changes.
+
+``sync_account`` asks the account's adapter for its whole catalogue and upserts it in one
+transaction. Unchanged items are left alone (a fingerprint of their synced fields), so a
+second run with no provider change changes nothing; items the provider no longer lists
+are deactivated, never deleted (bookings point at them). A provider that is down,
+refuses our credentials or answers nonsense leaves the last good catalogue in place and
+marks the account degraded; one malformed item is skipped and recorded while the rest
+syncs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import logging
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from providers.adapters import adapter_for
+from providers.adapters.errors import (
+    AuthenticationError,
+    ProviderConfigurationError,
+    ProviderError,
+)
+from providers.adapters.types import Catalogue, OfferData, ResourceData, SpaceData
+from providers.amenities import canonical_amenity
+from providers.models import (
+    Amenity,
+    Health,
+    Offer,
+    ProviderAccount,
+    Resource,
+    Space,
+    SyncRun,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.time | dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def fingerprint(fields: dict[str, Any]) -> str:
+    blob = json.dumps(_jsonable(fields), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+@dataclasses.dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    deactivated: int = 0
+    unchanged: int = 0
+
+
+def _space_fields(data: SpaceData) -> dict[str, Any]:
+    return {
+        "name": data.name[:200],
+        "description": data.description,
+        "address": data.address[:300],
+        "city": data.city[:120],
+        "country": data.country[:120],
+        "country_code": data.country_code.upper()[:2],
+        "latitude": data.latitude,
+        "longitude": data.longitude,
+        "timezone": data.timezone,
+        "opening_hours": _jsonable([dataclasses.asdict(h) for h in data.opening_hours]),
+        "photos": data.photos,
+        "contact": data.contact,
+        "legal": data.legal,
+        "raw": _jsonable(data.raw),
+    }
+
+
+def _resource_fields(data: ResourceData) -> dict[str, Any]:
+    fields = dataclasses.asdict(data)
+    fields.pop("external_id")
+    fields["name"] = fields["name"][:200]
+    fields["raw"] = _jsonable(fields["raw"])
+    fields["rules"] = _jsonable(fields["rules"])
+    return fields
+
+
+def _offer_fields(data: OfferData) -> dict[str, Any]:
+    fields = dataclasses.asdict(data)
+    fields.pop("external_id")
+    fields["name"] = fields["name"][:200]
+    fields["raw"] = _jsonable(fields["raw"])
+    return fields
+
+
+def _upsert(model, existing: dict, external_id: str, fields: dict, parent: dict, counts: Counts):
+    """Create or update one row; returns it. ``existing`` maps external id -> row."""
+    digest = fingerprint({**fields, "amenities": fields.get("_amenities")})
+    fields = {k: v for k, v in fields.items() if not k.startswith("_")}
+    row = existing.get(external_id)
+    now = timezone.now()
+    if row is None:
+        row = model.objects.create(
+            external_id=external_id, fingerprint=digest, synced_at=now, **parent, **fields
+        )
+        counts.created += 1
+        return row, True
+    if row.fingerprint == digest and row.active:
+        counts.unchanged += 1
+        return row, False
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.fingerprint = digest
+    row.active = True
+    row.synced_at = now
+    row.save()
+    counts.updated += 1
+    return row, True
+
+
+def _deactivate(queryset, keep_ids: set[str], counts: Counts) -> None:
+    gone = queryset.filter(active=True).exclude(external_id__in=keep_ids)
+    counts.deactivated += gone.update(active=False, synced_at=timezone.now())
+
+
+def _amenities(names: list[str]) -> list[Amenity]:
+    result: dict[str, Amenity] = {}
+    for name in names:
+        if not name or not name.strip():
+            continue
+        slug, display = canonical_amenity(name)
+        if slug not in result:
+            result[slug], _ = Amenity.objects.get_or_create(slug=slug, defaults={"name": display})
+    return list(result.values())
+
+
+@transaction.atomic
+def apply_catalogue(account: ProviderAccount, catalogue: Catalogue) -> Counts:
+    """Upsert a whole catalogue for one account (the only writer of catalogue rows)."""
+    counts = Counts()
+    spaces = {s.external_id: s for s in account.spaces.select_for_update()}
+    seen_spaces: set[str] = set()
+    for data in catalogue.spaces:
+        seen_spaces.add(data.external_id)
+        fields = _space_fields(data)
+        amenity_rows = _amenities(data.amenities)
+        fields["_amenities"] = sorted(a.slug for a in amenity_rows)
+        space, changed = _upsert(
+            Space, spaces, data.external_id, fields, {"account": account}, counts
+        )
+        if changed:
+            space.amenities.set(amenity_rows)
+
+        resources = {r.external_id: r for r in space.resources.all()}
+        for item in data.resources:
+            _upsert(
+                Resource,
+                resources,
+                item.external_id,
+                _resource_fields(item),
+                {"space": space},
+                counts,
+            )
+        _deactivate(space.resources.all(), {r.external_id for r in data.resources}, counts)
+
+        offers = {o.external_id: o for o in space.offers.all()}
+        for item in data.offers:
+            _upsert(Offer, offers, item.external_id, _offer_fields(item), {"space": space}, counts)
+        _deactivate(space.offers.all(), {o.external_id for o in data.offers}, counts)
+
+    gone_spaces = account.spaces.filter(active=True).exclude(external_id__in=seen_spaces)
+    for space in gone_spaces:
+        # a vanished space takes its rooms and passes with it
+        counts.deactivated += space.resources.filter(active=True).update(active=False)
+        counts.deactivated += space.offers.filter(active=True).update(active=False)
+    counts.deactivated += gone_spaces.update(active=False, synced_at=timezone.now())
+    return counts
+
+
+def _plain(exc: BaseException) -> str:
+    """An error for the run's record: type and message, never credentials."""
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def start_sync(account: ProviderAccount, trigger: str) -> SyncRun:
+    """Record a queued run and enqueue the task once the transaction commits."""
+    from providers.tasks import sync_provider
+
+    run = SyncRun.objects.create(account=account, trigger=trigger, progress="queued")
+    transaction.on_commit(lambda: sync_provider.delay(account.pk, run.pk))
+    return run
+
+
+def sync_account(
+    account: ProviderAccount, run: SyncRun | None = None, trigger: str = ""
+) -> SyncRun:
+    """Fetch and apply one account's catalogue; always returns the finished run."""
+    if run is None:
+        run = SyncRun.objects.create(account=account, trigger=trigger or "direct")
+    run.status = SyncRun.Status.RUNNING
+    run.started_at = timezone.now()
+    run.progress = "fetching the catalogue from the provider"
+    run.save(update_fields=["status", "started_at", "progress"])
+
+    now = timezone.now()
+    try:
+        with adapter_for(account) as adapter:
+            catalogue = adapter.fetch_catalogue()
+        run.progress = f"saving {len(catalogue.spaces)} spaces"
+        run.save(update_fields=["progress"])
+        counts = apply_catalogue(account, catalogue)
+    except (ProviderError, ProviderConfigurationError) as exc:
+        logger.warning("sync of %s failed: %s", account.name, _plain(exc))
+        run.status = SyncRun.Status.FAILED
+        run.errors = [_plain(exc)]
+        run.progress = "failed; the previous catalogue is kept"
+        account.health = (
+            Health.AUTH_FAILED if isinstance(exc, AuthenticationError) else Health.DEGRADED
+        )
+        account.health_detail = _plain(exc)
+    else:
+        run.created, run.updated = counts.created, counts.updated
+        run.deactivated, run.unchanged = counts.deactivated, counts.unchanged
+        run.errors = [f"skipped {s.where}: {s.reason}"[:500] for s in catalogue.skipped]
+        run.status = SyncRun.Status.PARTIAL if run.errors else SyncRun.Status.SUCCESS
+        run.progress = "done"
+        account.health = Health.OK
+        account.health_detail = (
+            f"{len(run.errors)} item(s) skipped in the last sync" if run.errors else ""
+        )
+        account.last_success_at = now
+    run.finished_at = timezone.now()
+    run.save()
+    account.last_sync_at = now
+    account.save(update_fields=["health", "health_detail", "last_sync_at", "last_success_at"])
+    return run

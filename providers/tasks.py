@@ -1,0 +1,42 @@
+"""Thin Celery tasks: take ids, load rows, call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import transaction
+
+from providers import services
+from providers.models import ProviderAccount, SyncRun
+
+
+@shared_task(name="providers.sync_provider", acks_late=True)
+def sync_provider(account_id: int, run_id: int | None = None) -> str:
+    account = ProviderAccount.objects.filter(pk=account_id, enabled=True).first()
+    if account is None:
+        return "account missing or disabled"
+    run = None
+    if run_id is not None:
+        # claim the queued run: a second delivery of the same message does nothing
+        claimed = SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.QUEUED).update(
+            status=SyncRun.Status.RUNNING
+        )
+        if not claimed:
+            return "run already handled"
+        run = SyncRun.objects.get(pk=run_id)
+    run = services.sync_account(account, run=run, trigger="task")
+    return run.status
+
+
+@shared_task(name="providers.sync_due_accounts")
+def sync_due_accounts() -> int:
+    """Beat calls this every minute; it starts the accounts whose interval has passed."""
+    started = 0
+    for account in ProviderAccount.objects.filter(enabled=True):
+        busy = account.sync_runs.filter(
+            status__in=[SyncRun.Status.QUEUED, SyncRun.Status.RUNNING]
+        ).exists()
+        if account.sync_due() and not busy:
+            with transaction.atomic():
+                services.start_sync(account, trigger="beat")
+            started += 1
+    return started

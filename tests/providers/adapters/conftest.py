@@ -1,0 +1,56 @@
+"""Fixtures for adapter tests.
+
+* ``sandbox`` / ``sandbox_transport``: the provider sandbox in-process; pass the transport
+  to an adapter (``adapter_for(account, transport=sandbox_transport)``) and it speaks HTTP
+  to the sandbox with no server to start.
+* ``sandbox_accounts``: ``{kind: [AccountConfig, ...]}`` built from the sandbox's
+  ``--print-config``, exactly as the demo set-up builds them (base URLs point at
+  http://127.0.0.1:8001, which the transport serves).
+* ``no_sleep``: pass as ``sleep=``; a list of the waits the adapter asked for.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import httpx
+import pytest
+
+from providers.demo import accounts_from_sandbox_config
+from providers.ratelimit import LocalRateLimiter
+from providers.sandbox import build_sandbox
+
+
+@pytest.fixture
+def sandbox():
+    return build_sandbox(state_path=None, fault_seed=1)
+
+
+@pytest.fixture
+def sandbox_transport(sandbox):
+    return httpx.WSGITransport(app=sandbox)
+
+
+@pytest.fixture
+def sandbox_accounts(sandbox):
+    grouped = defaultdict(list)
+    for account in accounts_from_sandbox_config(sandbox.print_config("http://127.0.0.1:8001")):
+        grouped[account.kind].append(account)
+    return dict(grouped)
+
+
+class Sleeps(list):
+    """Pass as ``sleep=``: records each wait instead of waiting."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+@pytest.fixture
+def no_sleep():
+    return Sleeps()
+
+
+@pytest.fixture
+def limiter():
+    return LocalRateLimiter()
