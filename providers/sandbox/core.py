@@ -223,8 +223,19 @@ class Store:
             except ValueError:
                 logger.warning("sandbox state %s is unreadable; starting from seed data", path)
                 self.data = {}
-        if not self.data or set(self.data.get("providers", {})) != set(seeders):
+        if not self.data or "today" not in self.data:
             self.reset()
+            return
+        # a provider added (or left empty) since the file was written gets its seed data
+        providers = self.data.setdefault("providers", {})
+        for name, seed in seeders.items():
+            if not providers.get(name):
+                providers[name] = seed(self.today)
+                self.dirty = True
+        for name in set(providers) - set(seeders):
+            del providers[name]
+            self.dirty = True
+        self.save()
 
     @property
     def today(self) -> dt.date:
