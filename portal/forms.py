@@ -43,3 +43,43 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
+
+
+class SpaceFilterForm(forms.Form):
+    """The filters of /spaces/ (and of /api/spaces). Every field is optional."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    # free text (a link may name any city); shown as a list of the cities we have
+    city = forms.CharField(label=_("City"), required=False, max_length=120, widget=forms.Select)
+    country = forms.CharField(
+        label=_("Country"), required=False, max_length=120, widget=forms.Select
+    )
+    kind = forms.ChoiceField(label=_("What"), required=False)
+    capacity = forms.IntegerField(label=_("People"), required=False, min_value=1, max_value=500)
+    amenities = forms.MultipleChoiceField(
+        label=_("Amenities"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    max_price = forms.DecimalField(
+        label=_("Max price"),
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        help_text=_("Per hour for rooms, per pass for passes."),
+    )
+    provider = forms.ChoiceField(label=_("Provider"), required=False)
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        from providers.models import OfferKind, ProviderKind, ResourceKind
+
+        super().__init__(*args, **kwargs)
+        anything = [("", _("Any"))]
+        self.fields["city"].widget.choices = anything + [(c, c) for c in choices["cities"]]
+        self.fields["country"].widget.choices = anything + [
+            (code, name or code) for code, name in choices["countries"]
+        ]
+        self.fields["kind"].choices = (
+            anything + list(ResourceKind.choices) + list(OfferKind.choices)
+        )
+        self.fields["amenities"].choices = choices["amenities"]
+        self.fields["provider"].choices = anything + list(ProviderKind.choices)

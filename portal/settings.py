@@ -162,7 +162,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     # each account has its own interval; this tick starts the ones that are due
-    "sync-due-provider-accounts": {"task": "providers.sync_due_accounts", "schedule": 60.0},
+    "sync-due-provider-accounts": {"task": "providers.sync_due_accounts", "schedule": 20.0},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 

@@ -2,11 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import views
+from portal import catalogue_views, views
+from providers import api
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("spaces/", catalogue_views.space_list, name="space_list"),
+    path("spaces/<int:pk>/", catalogue_views.space_detail, name="space_detail"),
+    path("api/spaces", api.spaces, name="api_spaces"),
+    path("api/spaces/<int:pk>", api.space, name="api_space"),
+    path("api/openapi.json", api.openapi, name="api_openapi"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/profile/", views.profile, name="profile"),
     path(

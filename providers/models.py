@@ -57,7 +57,10 @@ class ProviderAccount(models.Model):
             return False
         if self.last_sync_at is None:
             return True
-        return (now - self.last_sync_at).total_seconds() >= self.sync_interval * 60
+        interval = self.sync_interval * 60
+        if self.health == Health.DEGRADED:
+            interval = min(interval, 300)  # a provider that failed is tried again sooner
+        return (now - self.last_sync_at).total_seconds() >= interval
 
 
 class Amenity(models.Model):

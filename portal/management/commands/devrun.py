@@ -85,6 +85,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Demo accounts:")
         call_command("demo_data", stdout=self.stdout)
+        self.stdout.write("Provider accounts (the sandbox; synced by the worker within a minute):")
+        call_command("demo_providers", port=SANDBOX_PORT, stdout=self.stdout)
 
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,305 @@
+"""The staff panel for providers: accounts (secrets write-only), sync runs, catalogue."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from providers import services
+from providers.models import (
+    Amenity,
+    Health,
+    Offer,
+    ProviderAccount,
+    Resource,
+    Space,
+    SyncRun,
+)
+
+# The secrets each kind needs; the form shows one write-only field per name.
+SECRET_FIELDS = {
+    "thia": ["api_key", "api_secret"],
+    "workways": ["token"],
+    "zentry": ["api_key"],
+    "fourspaces": ["api_key"],
+}
+ALL_SECRETS = sorted({name for names in SECRET_FIELDS.values() for name in names})
+
+
+class ProviderAccountForm(forms.ModelForm):
+    """Secrets are typed in, never shown: a blank field keeps the stored value."""
+
+    class Meta:
+        model = ProviderAccount
+        fields = ("kind", "name", "enabled", "sync_interval", "config")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = self.instance.credentials if self.instance.pk else {}
+        for name in ALL_SECRETS:
+            kinds = ", ".join(k for k, names in SECRET_FIELDS.items() if name in names)
+            state = _("stored — leave blank to keep") if stored.get(name) else _("not set")
+            self.fields[f"secret_{name}"] = forms.CharField(
+                label=name.replace("_", " "),
+                required=False,
+                widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+                help_text=f"{state} ({kinds})",
+            )
+
+    def clean_config(self):
+        config = self.cleaned_data["config"]
+        if not isinstance(config, dict):
+            raise forms.ValidationError(_("Enter a JSON object of URLs and ids."))
+        return config
+
+    def save(self, commit=True):
+        account = super().save(commit=False)
+        credentials = dict(account.credentials or {})
+        for name in SECRET_FIELDS.get(account.kind, []):
+            value = self.cleaned_data.get(f"secret_{name}")
+            if value:
+                credentials[name] = value.strip()
+        account.credentials = credentials
+        if commit:
+            account.save()
+        return account
+
+
+class SyncRunInline(admin.TabularInline):
+    model = SyncRun
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ("created_at", "trigger", "status", "progress", "created", "updated", "deactivated")
+    readonly_fields = fields
+    ordering = ("-created_at",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-created_at")
+
+
+@admin.register(ProviderAccount)
+class ProviderAccountAdmin(admin.ModelAdmin):
+    form = ProviderAccountForm
+    list_display = ("name", "kind", "enabled", "health_badge", "last_sync_at", "space_count")
+    list_filter = ("kind", "enabled", "health")
+    search_fields = ("name",)
+    readonly_fields = ("health", "health_detail", "last_sync_at", "last_success_at", "sync_button")
+    actions = ["sync_now"]
+    inlines = [SyncRunInline]
+
+    def get_fieldsets(self, request, obj=None):
+        form = self.get_form(request, obj)
+        secrets = [f for f in form.base_fields if f.startswith("secret_")]
+        return [
+            (None, {"fields": ["kind", "name", "enabled", "sync_interval", "config"]}),
+            (_("Credentials (write-only)"), {"fields": secrets}),
+            (
+                _("Health"),
+                {
+                    "fields": [
+                        "health",
+                        "health_detail",
+                        "last_sync_at",
+                        "last_success_at",
+                        "sync_button",
+                    ]
+                },
+            ),
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["fields"] = None
+        form = super().get_form(request, obj, change=change, **kwargs)
+        probe = form(instance=obj) if obj else form()
+        form.base_fields.update({k: v for k, v in probe.fields.items() if k.startswith("secret_")})
+        return form
+
+    @admin.display(description=_("health"), ordering="health")
+    def health_badge(self, account):
+        colour = {
+            Health.OK: "#17643a",
+            Health.DEGRADED: "#7a4b00",
+            Health.AUTH_FAILED: "#a4161a",
+        }.get(account.health, "#4a5561")
+        return format_html(
+            '<strong style="color:{}" title="{}">{}</strong>',
+            colour,
+            account.health_detail,
+            account.get_health_display(),
+        )
+
+    @admin.display(description=_("spaces"))
+    def space_count(self, account):
+        return account.spaces.filter(active=True).count()
+
+    @admin.display(description=_("sync"))
+    def sync_button(self, account):
+        if not account.pk:
+            return "—"
+        url = reverse("admin:providers_provideraccount_sync", args=[account.pk])
+        latest = account.sync_runs.first()
+        progress = (
+            f" — last run: {latest.get_status_display()} ({latest.progress})" if latest else ""
+        )
+        return format_html('<a class="button" href="{}">Sync now</a>{}', url, progress)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/sync/",
+                self.admin_site.admin_view(self.sync_view),
+                name="providers_provideraccount_sync",
+            ),
+            *super().get_urls(),
+        ]
+
+    def sync_view(self, request, pk):
+        account = get_object_or_404(ProviderAccount, pk=pk)
+        if not self.has_change_permission(request, account):
+            return HttpResponseRedirect(reverse("admin:index"))
+        with transaction.atomic():
+            run = services.start_sync(account, trigger="admin")
+        url = reverse("admin:providers_syncrun_change", args=[run.pk])
+        self.message_user(
+            request,
+            format_html('Sync of {} queued: <a href="{}">follow its progress</a>.', account, url),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:providers_provideraccount_change", args=[pk]))
+
+    @admin.action(description=_("Sync now"))
+    def sync_now(self, request, queryset):
+        with transaction.atomic():
+            for account in queryset.filter(enabled=True):
+                services.start_sync(account, trigger="admin")
+        self.message_user(request, _("Sync queued; the runs below show their progress."))
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "account",
+        "created_at",
+        "trigger",
+        "status",
+        "progress",
+        "created",
+        "updated",
+        "deactivated",
+        "unchanged",
+        "duration",
+    )
+    list_filter = ("status", "account", "trigger")
+    readonly_fields = [f.name for f in SyncRun._meta.fields] + ["errors_pretty"]
+    exclude = ("errors",)
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("duration"))
+    def duration(self, run):
+        seconds = run.duration_seconds
+        if seconds is None and run.started_at:
+            seconds = (timezone.now() - run.started_at).total_seconds()
+        return f"{seconds:.1f}s" if seconds is not None else "—"
+
+    @admin.display(description=_("errors"))
+    def errors_pretty(self, run):
+        return format_html("<pre>{}</pre>", json.dumps(run.errors, indent=2, ensure_ascii=False))
+
+
+class ResourceInline(admin.TabularInline):
+    model = Resource
+    extra = 0
+    fields = ("name", "kind", "capacity", "price_hour", "currency", "external_id", "active")
+    readonly_fields = fields
+    can_delete = False
+
+
+class OfferInline(admin.TabularInline):
+    model = Offer
+    extra = 0
+    fields = ("name", "kind", "price", "currency", "price_unit", "external_id", "active")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Space)
+class SpaceAdmin(admin.ModelAdmin):
+    list_display = ("name", "city", "country_code", "account", "active", "hidden", "featured")
+    list_filter = ("account__kind", "active", "hidden", "featured", "country_code", "city")
+    search_fields = ("name", "city", "description", "external_id")
+    list_editable = ("hidden", "featured")
+    filter_horizontal = ("amenities",)
+    inlines = [ResourceInline, OfferInline]
+    readonly_fields = (
+        "account",
+        "external_id",
+        "name",
+        "description",
+        "address",
+        "city",
+        "country",
+        "country_code",
+        "latitude",
+        "longitude",
+        "timezone",
+        "opening_hours",
+        "photos",
+        "contact",
+        "legal",
+        "active",
+        "synced_at",
+    )
+    fieldsets = (
+        (
+            _("Curation (staff only, kept across syncs)"),
+            {"fields": ("hidden", "featured", "local_notes")},
+        ),
+        (_("From the provider"), {"fields": readonly_fields}),
+    )
+
+    def has_add_permission(self, request):
+        return False  # spaces come from providers
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "space", "capacity", "price_hour", "currency", "active")
+    list_filter = ("kind", "active", "space__account__kind")
+    search_fields = ("name", "space__name", "external_id")
+    readonly_fields = [f.name for f in Resource._meta.fields if f.name != "id"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "space", "price", "currency", "price_unit", "active")
+    list_filter = ("kind", "active", "space__account__kind")
+    search_fields = ("name", "space__name", "external_id")
+    readonly_fields = [f.name for f in Offer._meta.fields if f.name != "id"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Amenity)
+class AmenityAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")

@@ -1,0 +1,86 @@
+"""Reads of the catalogue for pages and the API (writes live in services)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from providers.models import Offer, OfferKind, Resource, ResourceKind, Space
+
+RESOURCE_KINDS = set(ResourceKind.values)
+OFFER_KINDS = set(OfferKind.values)
+
+
+def visible_spaces() -> QuerySet[Space]:
+    """Spaces members may see, with their active rooms and passes."""
+    return (
+        Space.objects.filter(active=True, hidden=False, account__enabled=True)
+        .select_related("account")
+        .prefetch_related(
+            "amenities",
+            Prefetch("resources", queryset=Resource.objects.filter(active=True)),
+            Prefetch("offers", queryset=Offer.objects.filter(active=True)),
+        )
+        .order_by("-featured", "city", "name")
+    )
+
+
+def search_spaces(
+    *,
+    q: str = "",
+    city: str = "",
+    country: str = "",
+    kind: str = "",
+    capacity: int | None = None,
+    amenities: list[str] | None = None,
+    max_price: Decimal | None = None,
+    provider: str = "",
+) -> QuerySet[Space]:
+    spaces = visible_spaces()
+    if q:
+        for word in q.split():
+            spaces = spaces.filter(
+                Q(name__icontains=word) | Q(city__icontains=word) | Q(description__icontains=word)
+            )
+    if city:
+        spaces = spaces.filter(city__iexact=city)
+    if country:
+        spaces = spaces.filter(Q(country_code__iexact=country) | Q(country__iexact=country))
+    if provider:
+        spaces = spaces.filter(account__kind=provider)
+    if kind in RESOURCE_KINDS:
+        spaces = spaces.filter(resources__active=True, resources__kind=kind)
+    elif kind in OFFER_KINDS:
+        spaces = spaces.filter(offers__active=True, offers__kind=kind)
+    if capacity:
+        spaces = spaces.filter(
+            Q(resources__active=True, resources__capacity__gte=capacity)
+            | Q(offers__active=True, offers__max_persons__gte=capacity)
+            | Q(offers__active=True, offers__capacity__gte=capacity)
+        )
+    for slug in amenities or []:
+        spaces = spaces.filter(amenities__slug=slug)
+    if max_price is not None:
+        spaces = spaces.filter(
+            Q(resources__active=True, resources__price_hour__lte=max_price)
+            | Q(offers__active=True, offers__price__lte=max_price)
+        )
+    return spaces.distinct()
+
+
+def filter_choices() -> dict[str, list]:
+    active = Space.objects.filter(active=True, hidden=False, account__enabled=True)
+    cities = sorted({c for c in active.values_list("city", flat=True) if c})
+    countries = sorted(
+        {(code, name) for code, name in active.values_list("country_code", "country") if code},
+        key=lambda pair: pair[1] or pair[0],
+    )
+    from providers.models import Amenity
+
+    amenities = list(
+        Amenity.objects.filter(spaces__in=active).distinct().order_by("name").values_list(
+            "slug", "name"
+        )
+    )
+    return {"cities": cities, "countries": countries, "amenities": amenities}
