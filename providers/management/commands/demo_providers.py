@@ -29,7 +29,7 @@ class Command(BaseCommand):
         config = json.loads(out.getvalue())
         with transaction.atomic():
             for account in accounts_from_sandbox_config(config):
-                row, created = ProviderAccount.objects.update_or_create(
+                row, _created = ProviderAccount.objects.update_or_create(
                     name=account.name,
                     defaults={
                         "kind": account.kind,
