@@ -95,6 +95,7 @@ def test_retries_are_bounded():
     with pytest.raises(TransientError):
         demo.get_json("http://p.test/x", endpoint="GET /x")
     assert len(handler.calls) == DemoAdapter.max_attempts
+    assert len(waits) == DemoAdapter.max_attempts - 1  # backed off between attempts
 
 
 @pytest.mark.parametrize(
