@@ -10,6 +10,8 @@ only build requests and translate answers into ``providers.adapters.types``.
 from __future__ import annotations
 
 import email.utils
+import hashlib
+import json
 import logging
 import random
 import time
@@ -61,6 +63,7 @@ class BaseAdapter:
     # Longest Retry-After we wait inside one call; longer waits go back to the caller
     # (a Celery task retries later instead of holding a worker).
     max_inline_wait: ClassVar[float] = 30.0
+    default_timeout: ClassVar[httpx.Timeout] = DEFAULT_TIMEOUT
 
     def __init__(
         self,
@@ -69,13 +72,13 @@ class BaseAdapter:
         transport: httpx.BaseTransport | None = None,
         limiter=None,
         sleep: Callable[[float], None] = time.sleep,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: httpx.Timeout | None = None,
     ) -> None:
         self.account = account
         self.sleep = sleep
         self._limiter = limiter
         self.client = httpx.Client(
-            timeout=timeout,
+            timeout=timeout or self.default_timeout,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             transport=transport,
             follow_redirects=False,
@@ -247,6 +250,26 @@ class BaseAdapter:
 
     def get_json(self, url: str, *, endpoint: str, **kwargs: Any) -> Any:
         return self.json(self.request("GET", url, endpoint=endpoint, **kwargs))
+
+    def get_json_cached(self, url: str, *, endpoint: str, ttl: int, **kwargs: Any) -> Any:
+        """``get_json`` through the cache (Redis in production) for ``ttl`` seconds.
+
+        For raw answers that several calls share (reference lists, a room's feed read by
+        many slot look-ups). The key is a hash of account, URL and parameters, so no
+        secret is stored in it; only good answers are cached.
+        """
+        from django.core.cache import cache
+
+        material = json.dumps(
+            [self.kind, self.account.name, url, kwargs.get("params")], sort_keys=True, default=str
+        )
+        key = f"provider-raw:{hashlib.sha256(material.encode()).hexdigest()}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        data = self.get_json(url, endpoint=endpoint, **kwargs)
+        cache.set(key, data, ttl)
+        return data
 
 
 def malformed(provider: str, what: str) -> MalformedResponseError:

@@ -173,3 +173,13 @@ def test_retry_after_parsing():
     assert parse_retry_after(None) is None
     assert parse_retry_after("soon") is None
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
+
+
+@pytest.mark.django_db
+def test_cached_raw_answers_save_calls():
+    handler = answers(httpx.Response(200, json={"sites": [1, 2]}))
+    demo, _ = adapter(handler)
+    first = demo.get_json_cached("http://p.test/sites", endpoint="GET /sites", ttl=60)
+    second = demo.get_json_cached("http://p.test/sites", endpoint="GET /sites", ttl=60)
+    assert first == second == {"sites": [1, 2]}
+    assert len(handler.calls) == 1
