@@ -1,7 +1,34 @@
-"""Sandbox of the zentry API (placeholder until its module is written)."""
+"""Sandbox of the Zentry APIs (documents 002 Workspaces and 003 CheckIns).
+
+Served under ``/zentry/workspaces/...`` and ``/zentry/checkins/...``; see
+``docs/providers/zentry.md``. The handlers live in ``zentry_workspaces`` and
+``zentry_checkins``, the shared rules in ``zentry_common``, the seed in ``zentry_seed``.
+"""
 
 from __future__ import annotations
 
 from providers.sandbox.core import ProviderSpec
+from providers.sandbox.zentry_checkins import ROUTES as CHECKIN_ROUTES
+from providers.sandbox.zentry_common import CHECKINS, WORKSPACES
+from providers.sandbox.zentry_seed import API_KEY, TENANT_ID, USER_ID, WORKSPACE_ID, seed
+from providers.sandbox.zentry_workspaces import ROUTES as WORKSPACE_ROUTES
 
-SPEC = ProviderSpec(name="zentry", routes=[], seed=lambda today: {}, config=lambda base, state: {})
+
+def config(base_url: str, state: dict) -> dict:
+    return {
+        "workspaces_url": base_url + WORKSPACES,
+        "checkins_url": base_url + CHECKINS,
+        "api_key": API_KEY,
+        "tenant_id": TENANT_ID,
+        "user_id": USER_ID,
+        "workspace_id": WORKSPACE_ID,
+        "api_key_header": "Api-Key",
+    }
+
+
+SPEC = ProviderSpec(
+    name="zentry",
+    routes=WORKSPACE_ROUTES + CHECKIN_ROUTES,
+    seed=seed,
+    config=config,
+)
