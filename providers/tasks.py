@@ -40,3 +40,29 @@ def sync_due_accounts() -> int:
                 services.start_sync(account, trigger="beat")
             started += 1
     return started
+
+
+@shared_task(name="providers.refresh_availability", ignore_result=True)
+def refresh_availability(kind: str, item_id: int, start: str, end: str | None = None) -> None:
+    """Refresh one cached availability answer that went stale (the caller holds its lock)."""
+    import datetime as dt
+
+    from providers import availability
+    from providers.models import Offer, Resource
+
+    first = dt.date.fromisoformat(start)
+    if kind == "resource":
+        resource = Resource.objects.select_related("space__account").filter(pk=item_id).first()
+        key = availability.resource_key(item_id, first)
+        if resource is None:
+            availability.cache.delete(f"{key}:lock")
+            return
+        availability.refresh_now(key, lambda: availability.fetch_resource_day(resource, first))
+    else:
+        last = dt.date.fromisoformat(end or start)
+        offer = Offer.objects.select_related("space__account").filter(pk=item_id).first()
+        key = availability.offer_key(item_id, first, last)
+        if offer is None:
+            availability.cache.delete(f"{key}:lock")
+            return
+        availability.refresh_now(key, lambda: availability.fetch_pass_days(offer, first, last))

@@ -9,6 +9,7 @@ only build requests and translate answers into ``providers.adapters.types``.
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import hashlib
 import json
@@ -27,8 +28,9 @@ from providers.adapters.errors import (
     ProviderConfigurationError,
     RejectedError,
     TransientError,
+    UnsupportedError,
 )
-from providers.adapters.types import AccountConfig, Catalogue
+from providers.adapters.types import AccountConfig, Catalogue, ItemRef, PassDay, ProviderDay
 from providers.ratelimit import Limit, RateLimitTimeout, acquire, default_limiter
 
 logger = logging.getLogger("providers.http")
@@ -120,6 +122,14 @@ class BaseAdapter:
     # reconcile); this issue implements the catalogue ---------------------------------
     def fetch_catalogue(self) -> Catalogue:
         raise NotImplementedError
+
+    def day_facts(self, item: ItemRef, day: dt.date) -> ProviderDay:
+        """What the provider says about a resource on one local day."""
+        raise UnsupportedError(f"{self.kind} has no availability for rooms", provider=self.kind)
+
+    def pass_days(self, item: ItemRef, start: dt.date, end: dt.date) -> list[PassDay]:
+        """Whether a pass is sold, and how many are left, on each day from start to end."""
+        raise UnsupportedError(f"{self.kind} has no availability for passes", provider=self.kind)
 
     # --- HTTP ---------------------------------------------------------------------
     def request(

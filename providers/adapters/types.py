@@ -96,3 +96,45 @@ class SkippedItem:
 class Catalogue:
     spaces: list[SpaceData]
     skipped: list[SkippedItem] = field(default_factory=list)
+
+
+# --- Availability -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    """What an adapter needs to ask about one catalogue item (built from the database)."""
+
+    external_id: str
+    kind: str
+    timezone: str  # the space's IANA zone
+    space_external_id: str
+    raw: dict[str, Any] = field(default_factory=dict)
+    space_raw: dict[str, Any] = field(default_factory=dict)
+    rules: dict[str, Any] = field(default_factory=dict)
+    quantity: int = 1
+
+
+@dataclass
+class ProviderDay:
+    """What a provider says about one resource on one local day, translated.
+
+    Either ``slots`` (the provider lists bookable slots itself, as Thia does) or ``open``
+    windows plus ``busy`` intervals (Workways feed, Zentry schedule and reservations,
+    4Spaces time options). All datetimes are aware.
+    """
+
+    slots: list[tuple[dt.datetime, dt.datetime, bool]] | None = None
+    open: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
+    busy: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
+    capacity: int = 1  # bookings that may overlap (Zentry room quantity)
+
+
+@dataclass
+class PassDay:
+    """A pass on one day: ``open`` (sold that day) and how many places are left (None:
+    the provider does not count)."""
+
+    day: dt.date
+    open: bool
+    remaining: int | None = None

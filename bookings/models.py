@@ -1,0 +1,193 @@
+"""Bookings, their history, and members' calendar-feed tokens."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def _nonce() -> str:
+    return secrets.token_hex(16)
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUBMITTING = "submitting", _("Sending to the provider")
+    CONFIRMED = "confirmed", _("Confirmed")
+    AWAITING_REGISTRATION = "awaiting_registration", _("Waiting for your registration")
+    AWAITING_APPROVAL = "awaiting_approval", _("Waiting for approval")
+    REJECTED = "rejected", _("Refused by the provider")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Bookings that hold their slot: a second member cannot take it while one of these lives.
+HOLDING = (
+    Status.PENDING,
+    Status.SUBMITTING,
+    Status.CONFIRMED,
+    Status.AWAITING_REGISTRATION,
+    Status.AWAITING_APPROVAL,
+)
+LIVE = HOLDING  # what a member may cancel
+FINAL = (Status.REJECTED, Status.FAILED, Status.CANCELLED)
+
+
+class Kind(models.TextChoices):
+    ROOM = "room", _("Room")
+    PASS = "pass", _("Pass")
+    INQUIRY = "inquiry", _("Inquiry")
+
+
+class Booking(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    space = models.ForeignKey("providers.Space", on_delete=models.PROTECT, related_name="bookings")
+    resource = models.ForeignKey(
+        "providers.Resource",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+    )
+    offer = models.ForeignKey(
+        "providers.Offer", on_delete=models.PROTECT, null=True, blank=True, related_name="bookings"
+    )
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.PENDING)
+    # What is held, as aware instants (a pass from local midnight to local midnight).
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    attendees = models.PositiveIntegerField(default=1)
+    title = models.CharField(max_length=200, blank=True)
+    message = models.TextField(blank=True)  # inquiries: what the member needs
+    price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    quote = models.JSONField(default=dict, blank=True)  # the breakdown shown before confirming
+    # What the provider said.
+    provider_reference = models.CharField(max_length=200, blank=True)
+    access_code = models.CharField(max_length=200, blank=True)
+    qr_url = models.URLField(max_length=500, blank=True)
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_to = models.DateTimeField(null=True, blank=True)
+    next_step = models.TextField(blank=True)  # words for the member: what to do now
+    provider_message = models.TextField(blank=True)  # a refusal's reason, in plain words
+    submit_attempts = models.PositiveIntegerField(default=0)
+    sequence = models.PositiveIntegerField(default=0)  # raised on every change (RFC 5545)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-start",)
+        indexes = [
+            models.Index(fields=["resource", "status", "start"]),
+            models.Index(fields=["offer", "status", "start"]),
+            models.Index(fields=["member", "start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="booking_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()} {self.start:%Y-%m-%d} {self.status}"
+
+    @property
+    def item(self):
+        return self.resource or self.offer
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE
+
+    @property
+    def is_past(self) -> bool:
+        return self.end <= timezone.now()
+
+
+class BookingEvent(models.Model):
+    """One transition of a booking: who, when, why, and what the provider replied."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    actor_label = models.CharField(max_length=60, default="system")  # member, staff, worker
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24)
+    reason = models.TextField(blank=True)
+    provider_reply = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class FeedToken(models.Model):
+    """A member's calendar subscription link, revocable and renewable.
+
+    The database holds a random nonce and the SHA-256 of the token, never the token: the
+    token is an HMAC of the nonce under the server's secret key, so the portal can put the
+    link in every email while a copy of the database alone cannot rebuild it.
+    """
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens"
+    )
+    nonce = models.CharField(max_length=64, default=_nonce, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"feed of {self.member} ({'revoked' if self.revoked_at else 'active'})"
+
+    def save(self, *args, **kwargs):
+        if not self.digest:
+            self.digest = self.hash(self.token)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def token(self) -> str:
+        key = hashlib.sha256(b"portal-feed-token:" + settings.SECRET_KEY.encode()).digest()
+        mac = hmac.new(key, f"{self.member_id}:{self.nonce}".encode(), hashlib.sha256)
+        return base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")
+
+    @classmethod
+    def current(cls, member) -> FeedToken:
+        """The member's active link, made on first use."""
+        row = cls.objects.filter(member=member, revoked_at__isnull=True).first()
+        return row or cls.objects.create(member=member)
+
+    @classmethod
+    def renew(cls, member) -> FeedToken:
+        """Revoke the member's link (subscriptions stop working) and make a new one."""
+        cls.objects.filter(member=member, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        return cls.objects.create(member=member)
+
+    @classmethod
+    def member_for(cls, token: str):
+        row = (
+            cls.objects.select_related("member")
+            .filter(digest=cls.hash(token), revoked_at__isnull=True)
+            .first()
+        )
+        return row.member if row else None
