@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -49,7 +50,18 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect("profile")
-    return render(request, "account/profile.html", {"form": form}, status=_status(form))
+    from bookings.models import FeedToken
+
+    feed = FeedToken.objects.filter(member=request.user, revoked_at__isnull=True).first()
+    feed_url = (
+        request.build_absolute_uri(reverse("member_feed", args=[feed.token])) if feed else None
+    )
+    return render(
+        request,
+        "account/profile.html",
+        {"form": form, "feed_url": feed_url},
+        status=_status(form),
+    )
 
 
 def _status(form) -> int:

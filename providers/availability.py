@@ -90,6 +90,10 @@ def item_ref(item: Resource | Offer) -> ItemRef:
     )
 
 
+def local_today_for(tz: str) -> dt.date:
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(tz)).date()
+
+
 def local_day_bounds(day: dt.date, tz: str) -> tuple[dt.datetime, dt.datetime]:
     zone = zoneinfo.ZoneInfo(tz)
     start = dt.datetime.combine(day, dt.time(0), zone)

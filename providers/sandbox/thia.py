@@ -144,13 +144,20 @@ def authenticate(ctx: Context, request: Request) -> dict | Response:
     return error(INVALID_CREDENTIALS, 401)
 
 
-def rate_limit(ctx: Context, api_key: str) -> tuple[bool, dict[str, str]]:
-    """Count one request in the key's fixed one-minute window: (allowed, headers)."""
+def rate_window(ctx: Context, api_key: str) -> dict:
+    """The key's current fixed one-minute window (a new one once the minute is over)."""
     now = ctx.now().timestamp()
     windows = ctx.memory.setdefault("rate_windows", {})
     window = windows.get(api_key)
     if window is None or now - window["start"] >= RATE_WINDOW_SECONDS:
         window = windows[api_key] = {"start": now, "count": 0}
+    return window
+
+
+def rate_limit(ctx: Context, api_key: str) -> tuple[bool, dict[str, str]]:
+    """Count one request in the key's fixed one-minute window: (allowed, headers)."""
+    now = ctx.now().timestamp()
+    window = rate_window(ctx, api_key)
     headers = {"X-RateLimit-Limit": str(RATE_LIMIT)}
     if window["count"] >= RATE_LIMIT:
         headers["X-RateLimit-Remaining"] = "0"
@@ -161,16 +168,36 @@ def rate_limit(ctx: Context, api_key: str) -> tuple[bool, dict[str, str]]:
     return True, headers
 
 
+def rate_headers_uncounted(ctx: Context, request: Request) -> dict[str, str]:
+    """The rate-limit headers for a 401/403: the presented key's budget, not consumed.
+
+    doc: "Rate limit headers are included in responses" (all of them); a request that
+    does not authenticate is not counted against any key's 60 a minute.
+    """
+    key = request.headers.get("X-API-Key", "").strip()
+    windows = ctx.memory.get("rate_windows", {})
+    window = windows.get(key)
+    used = 0
+    if window is not None and ctx.now().timestamp() - window["start"] < RATE_WINDOW_SECONDS:
+        used = window["count"]
+    return {
+        "X-RateLimit-Limit": str(RATE_LIMIT),
+        "X-RateLimit-Remaining": str(max(0, RATE_LIMIT - used)),
+    }
+
+
 def partner_endpoint(handler):
     """Auth (401/403), then the per-key rate limit (429), then ``handler(ctx, request, space)``.
 
-    Every answer after authentication carries the documented X-RateLimit-* headers.
+    Every answer carries the documented X-RateLimit-* headers; only authenticated
+    requests are counted.
     """
 
     @functools.wraps(handler)
     def wrapper(ctx: Context, request: Request, **values: Any) -> Response:
         space = authenticate(ctx, request)
         if isinstance(space, Response):
+            space.headers.update(rate_headers_uncounted(ctx, request))
             return space
         allowed, headers = rate_limit(ctx, space["api_key"])
         response = (
@@ -295,10 +322,13 @@ def check_customer(errors: Errors, body: dict) -> dict | None:
 
 
 def check_slots(errors: Errors, value: Any) -> list[int] | None:
-    """``selected_slots``: "HH:MM - HH:MM", on the hour, exactly one hour, no duplicates.
+    """``selected_slots``: "HH:MM - HH:MM", on the hour, exactly one hour, no duplicates
+    and no overlaps. Returns the start hours.
 
-    Returns the start hours. Distinct on-the-hour one-hour slots cannot overlap, so an
-    overlap is always a duplicate (doc: "Duplicate or Overlapping Slots").
+    doc: "No duplicates or overlapping slots allowed", answered as 422 "Duplicate or
+    Overlapping Slots" under the key ``selected_slots`` ("Duplicate time slots are not
+    allowed."). Any two well-formed slots whose times intersect (e.g. "10:00 - 11:00" and
+    "10:30 - 11:30") get that error, besides the per-slot errors of the malformed one.
     """
     if is_blank(value):
         errors.add("selected_slots", "The selected slots field is required.")
@@ -308,27 +338,38 @@ def check_slots(errors: Errors, value: Any) -> list[int] | None:
         return None
     hours: list[int] = []
     valid = True
-    if len(set(map(str, value))) != len(value):
-        errors.add("selected_slots", SLOT_DUPLICATE)
-        valid = False
+    per_slot: list[tuple[str, str]] = []
+    spans: list[tuple[int, int]] = []
     for index, slot in enumerate(value):
         field = f"selected_slots.{index}"
         match = SLOT_RE.match(slot) if isinstance(slot, str) else None
         if match is None:
-            errors.add(field, f"The {attribute_name(field)} format is invalid.")
-            valid = False
+            per_slot.append((field, f"The {attribute_name(field)} format is invalid."))
             continue
         start_h, start_m, end_h, end_m = (int(part) for part in match.groups())
+        start_minutes = start_h * 60 + start_m
+        end_minutes = end_h * 60 + end_m
+        if end_minutes == 0:  # "23:00 - 00:00" ends at midnight
+            end_minutes = 24 * 60
+        if end_minutes > start_minutes:
+            spans.append((start_minutes, end_minutes))
         if start_m != 0:
-            errors.add(field, SLOT_NOT_ON_THE_HOUR)
-            valid = False
-            continue
-        end_minutes = end_h * 60 + end_m or 24 * 60  # "23:00 - 00:00" ends at midnight
-        if end_minutes - start_h * 60 != 60:
-            errors.add(field, SLOT_NOT_ONE_HOUR)
-            valid = False
-            continue
-        hours.append(start_h)
+            per_slot.append((field, SLOT_NOT_ON_THE_HOUR))
+        elif end_minutes - start_minutes != 60:
+            per_slot.append((field, SLOT_NOT_ONE_HOUR))
+        else:
+            hours.append(start_h)
+    duplicate = len(set(map(str, value))) != len(value) or any(
+        a_start < b_end and b_start < a_end
+        for i, (a_start, a_end) in enumerate(spans)
+        for b_start, b_end in spans[i + 1 :]
+    )
+    if duplicate:
+        errors.add("selected_slots", SLOT_DUPLICATE)
+        valid = False
+    for field, message in per_slot:
+        errors.add(field, message)
+        valid = False
     return hours if valid else None
 
 

@@ -178,6 +178,28 @@ def test_sixty_requests_a_minute_per_key_then_429_until_the_minute_is_over(thia,
     assert again.headers["X-RateLimit-Remaining"] == "59"
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-API-Key": BUCHAREST_KEY, "X-API-Secret": "wrong"},
+        {"X-API-Key": NON_PARTNER_KEY, "X-API-Secret": NON_PARTNER_SECRET},
+    ],
+)
+def test_auth_failures_carry_rate_limit_headers_but_are_not_counted(thia, headers):
+    # doc: "Rate limit headers are included in responses"
+    thia.get(f"{P}/space", headers=BUC)
+    for _ in range(3):
+        response = thia.get(f"{P}/space", headers=headers)
+        assert response.status_code in (401, 403)
+        assert response.headers["X-RateLimit-Limit"] == "60"
+    if headers.get("X-API-Key") == BUCHAREST_KEY:
+        assert response.headers["X-RateLimit-Remaining"] == "59"
+    else:
+        assert response.headers["X-RateLimit-Remaining"] == "60"
+    assert thia.get(f"{P}/space", headers=BUC).headers["X-RateLimit-Remaining"] == "58"
+
+
 def test_error_answers_count_and_carry_rate_limit_headers(thia):
     response = thia.get(f"{P}/space/desk-availability", headers=BUC)
     assert response.status_code == 400
@@ -468,6 +490,36 @@ def test_bad_slots_answer_the_documented_422(thia, selected, field, message):
         "error": "The given data was invalid.",
         "message": message,
         "errors": {field: [message]},
+    }
+
+
+@pytest.mark.parametrize(
+    ("selected", "extra"),
+    [
+        # doc: "No duplicates or overlapping slots allowed" -> "Duplicate or Overlapping
+        # Slots" under "selected_slots"; the off-the-hour slot also gets its own error
+        (
+            ["10:00 - 11:00", "10:30 - 11:30"],
+            {
+                "selected_slots.1": [
+                    "Time slots must start at the beginning of the hour (e.g., 09:00, 10:00)."
+                ]
+            },
+        ),
+        (
+            ["12:00 - 14:00", "13:00 - 14:00"],
+            {"selected_slots.0": ["Each time slot must be exactly 1 hour long."]},
+        ),
+    ],
+)
+def test_overlapping_slots_answer_the_duplicate_or_overlapping_422(thia, selected, extra):
+    response = book(thia, selected=selected)
+    assert response.status_code == 422
+    duplicate = "Duplicate time slots are not allowed."
+    assert response.json() == {
+        "error": "The given data was invalid.",
+        "message": duplicate,
+        "errors": {"selected_slots": [duplicate], **extra},
     }
 
 

@@ -1,0 +1,116 @@
+"""Calendar files: a resource's busy times, a member's feed, one booking's event."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from bookings import calendars
+from bookings.models import Booking, FeedToken
+from providers import availability
+from providers.models import Resource
+
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+BUSY_FEED_DAYS = 14
+
+
+def _ics_response(
+    request: HttpRequest, body: bytes, *, filename: str, last_modified: dt.datetime | None
+) -> HttpResponse:
+    """An .ics answer with ETag / Last-Modified, answering 304 to a conditional GET."""
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    modified = int(last_modified.timestamp()) if last_modified else None
+    not_modified = get_conditional_response(request, etag=etag, last_modified=modified)
+    if not_modified is not None:
+        return not_modified
+    response = HttpResponse(body, content_type=CALENDAR_TYPE)
+    response["ETag"] = etag
+    if modified is not None:
+        response["Last-Modified"] = http_date(modified)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    patch_cache_control(response, private=True, max_age=300)
+    return response
+
+
+@require_GET
+def resource_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = get_object_or_404(
+        Resource.objects.select_related("space__account"),
+        pk=pk,
+        active=True,
+        space__active=True,
+        space__hidden=False,
+    )
+    first = availability.local_today_for(resource.space.timezone)
+    blocks: list[tuple[dt.datetime, dt.datetime]] = []
+    stamps = []
+    for offset in range(BUSY_FEED_DAYS):
+        answer = availability.resource_day(resource, first + dt.timedelta(days=offset))
+        if answer.known:
+            blocks.extend(calendars.merge_busy(answer.slots))
+            stamps.append(answer.fetched_at)
+    stamp = max(stamps) if stamps else timezone.now()
+    body = calendars.busy_feed(resource.name, resource.pk, blocks, stamp)
+    return _ics_response(request, body, filename=f"room-{resource.pk}.ics", last_modified=stamp)
+
+
+@require_GET
+def member_feed(request: HttpRequest, token: str) -> HttpResponse:
+    member = FeedToken.member_for(token)
+    if member is None:
+        raise Http404("unknown or revoked calendar link")
+    bookings = list(
+        Booking.objects.filter(member=member)
+        .select_related("space", "resource", "offer")
+        .order_by("start")
+    )
+    last = max((b.updated_at for b in bookings), default=None)
+    body = calendars.member_feed(member, bookings)
+    return _ics_response(request, body, filename="bookings.ics", last_modified=last)
+
+
+@login_required
+@require_GET
+def booking_event(request: HttpRequest, pk: int) -> HttpResponse:
+    # another member's booking is "not found", not "forbidden": ids reveal nothing
+    booking = get_object_or_404(
+        Booking.objects.select_related("space", "resource", "offer"), pk=pk, member=request.user
+    )
+    body = calendars.booking_calendar(booking, cancel=booking.status == "cancelled")
+    return _ics_response(
+        request, body, filename=f"booking-{booking.pk}.ics", last_modified=booking.updated_at
+    )
+
+
+@login_required
+@require_POST
+def renew_feed(request: HttpRequest) -> HttpResponse:
+    FeedToken.renew(request.user)
+    messages.success(
+        request,
+        _(
+            "Your calendar link is renewed. The old link no longer works: subscribe again with "
+            "the new one."
+        ),
+    )
+    return redirect("profile")
+
+
+@login_required
+@require_POST
+def revoke_feed(request: HttpRequest) -> HttpResponse:
+    FeedToken.objects.filter(member=request.user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    messages.success(request, _("Your calendar link is turned off."))
+    return redirect("profile")

@@ -1,0 +1,191 @@
+"""Availability pages and endpoints: slots of a room, days of a pass, week calendars."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from providers import availability
+from providers.models import Offer, Resource
+
+MAX_DAYS_AHEAD = 366
+MAX_PASS_RANGE = 62
+
+
+class BadDate(ValueError):
+    pass
+
+
+local_today = availability.local_today_for
+
+
+def parse_day(raw: str | None, tz: str, *, name: str = "date", allow_past: bool = False) -> dt.date:
+    if not raw:
+        raise BadDate(_("%(name)s is required, as YYYY-MM-DD.") % {"name": name})
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise BadDate(_("%(name)s must be a date as YYYY-MM-DD.") % {"name": name}) from None
+    today = local_today(tz)
+    if day < today and not allow_past:
+        raise BadDate(
+            _("%(name)s is in the past (today is %(today)s in %(tz)s).")
+            % {"name": name, "today": today.isoformat(), "tz": tz}
+        )
+    if day > today + dt.timedelta(days=MAX_DAYS_AHEAD):
+        raise BadDate(_("%(name)s is more than a year ahead.") % {"name": name})
+    return day
+
+
+def _resource(pk: int) -> Resource:
+    return get_object_or_404(
+        Resource.objects.select_related("space__account"),
+        pk=pk,
+        active=True,
+        space__active=True,
+        space__hidden=False,
+    )
+
+
+def _offer(pk: int) -> Offer:
+    return get_object_or_404(
+        Offer.objects.select_related("space__account"),
+        pk=pk,
+        active=True,
+        space__active=True,
+        space__hidden=False,
+    )
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@require_GET
+def resource_slots(request: HttpRequest, pk: int) -> JsonResponse:
+    resource = (
+        Resource.objects.select_related("space__account")
+        .filter(pk=pk, active=True, space__active=True, space__hidden=False)
+        .first()
+    )
+    if resource is None:
+        return JsonResponse({"error": "no such resource"}, status=404)
+    try:
+        day = parse_day(request.GET.get("date"), resource.space.timezone)
+    except BadDate as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    answer = availability.resource_day(resource, day)
+    return JsonResponse(
+        {
+            "resource": resource.pk,
+            "date": day.isoformat(),
+            "timezone": answer.timezone,
+            "status": "known" if answer.known else "unknown",
+            "message": answer.message or None,
+            "slots": [
+                {
+                    "start": s.start.isoformat(),
+                    "end": s.end.isoformat(),
+                    "available": s.available,
+                    **({"remaining": s.remaining} if s.remaining is not None else {}),
+                }
+                for s in answer.slots
+            ],
+            "source": answer.source,
+            "fetched_at": _iso(answer.fetched_at),
+        }
+    )
+
+
+@require_GET
+def offer_days(request: HttpRequest, pk: int) -> JsonResponse:
+    offer = (
+        Offer.objects.select_related("space__account")
+        .filter(pk=pk, active=True, space__active=True, space__hidden=False)
+        .first()
+    )
+    if offer is None:
+        return JsonResponse({"error": "no such offer"}, status=404)
+    tz = offer.space.timezone
+    try:
+        start = parse_day(request.GET.get("from") or local_today(tz).isoformat(), tz, name="from")
+        end = parse_day(
+            request.GET.get("to") or (start + dt.timedelta(days=13)).isoformat(), tz, name="to"
+        )
+    except BadDate as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    if end < start or (end - start).days >= MAX_PASS_RANGE:
+        return JsonResponse(
+            {"error": f"to must be on or after from, and at most {MAX_PASS_RANGE} days later"},
+            status=400,
+        )
+    answer = availability.pass_days(offer, start, end)
+    return JsonResponse(
+        {
+            "offer": offer.pk,
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "timezone": tz,
+            "status": "known" if answer.known else "unknown",
+            "message": answer.message or None,
+            "days": [
+                {"date": d.day.isoformat(), "available": d.open, "remaining": d.remaining}
+                for d in answer.days
+            ],
+            "source": answer.source,
+            "fetched_at": _iso(answer.fetched_at),
+        }
+    )
+
+
+def _week_start(request: HttpRequest, tz: str) -> dt.date:
+    today = local_today(tz)
+    try:
+        chosen = dt.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        chosen = today
+    chosen = max(chosen, today - dt.timedelta(days=today.weekday()))
+    chosen = min(chosen, today + dt.timedelta(days=MAX_DAYS_AHEAD - 7))
+    return chosen - dt.timedelta(days=chosen.weekday())
+
+
+def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A room with a week of slots in the space's local time; pages by week."""
+    resource = _resource(pk)
+    tz = resource.space.timezone
+    monday = _week_start(request, tz)
+    today = local_today(tz)
+    days = []
+    for offset in range(7):
+        day = monday + dt.timedelta(days=offset)
+        if day < today:
+            days.append({"day": day, "past": True})
+            continue
+        days.append({"day": day, "past": False, "answer": availability.resource_day(resource, day)})
+    context = {
+        "resource": resource,
+        "space": resource.space,
+        "days": days,
+        "monday": monday,
+        "previous": monday - dt.timedelta(days=7) if monday > today else None,
+        "next": monday + dt.timedelta(days=7),
+        "tz": tz,
+    }
+    template = "resources/partials/week.html" if request.htmx else "resources/detail.html"
+    return render(request, template, context)
+
+
+def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = _offer(pk)
+    tz = offer.space.timezone
+    start = local_today(tz)
+    answer = availability.pass_days(offer, start, start + dt.timedelta(days=13))
+    return render(
+        request,
+        "offers/detail.html",
+        {"offer": offer, "space": offer.space, "answer": answer, "tz": tz},
+    )
