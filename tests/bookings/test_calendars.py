@@ -155,6 +155,7 @@ def test_resource_busy_feed_has_no_personal_data(client, room_booking, monkeypat
     cal, vcal = both_parsers(response.content)
     events = cal.walk("VEVENT")
     assert len(events) == 14  # one busy block a day for two weeks
+    assert len(list(vcal.vevent_list)) == 14
     body = response.content.decode()
     assert "ics@example.com" not in body and "Q2" not in body and "A1B2C3" not in body
     assert {str(e["summary"]) for e in events} == {"Busy"}
