@@ -7,6 +7,15 @@ from typing import Any
 from providers.adapters.types import AccountConfig
 
 
+# The non-secret settings each kind's adapter reads; nothing else from the sandbox's
+# print-config is kept (it also lists spare tokens for tests, which are secrets).
+CONFIG_KEYS = {
+    "workways": {"base_url", "known_member_email"},
+    "zentry": {"workspaces_url", "checkins_url", "tenant_id", "user_id", "workspace_id"},
+    "fourspaces": {"base_url", "organization_id"},
+}
+
+
 def accounts_from_sandbox_config(cfg: dict[str, Any]) -> list[AccountConfig]:
     """One ``AccountConfig`` per usable sandbox account, secrets split from the rest."""
     accounts: list[AccountConfig] = []
@@ -24,7 +33,7 @@ def accounts_from_sandbox_config(cfg: dict[str, Any]) -> list[AccountConfig]:
             AccountConfig(
                 kind="workways",
                 name="Workways",
-                config={k: v for k, v in ww.items() if k != "token"},
+                config={k: v for k, v in ww.items() if k in CONFIG_KEYS["workways"]},
                 credentials={"token": ww["token"]},
             )
         )
@@ -33,18 +42,17 @@ def accounts_from_sandbox_config(cfg: dict[str, Any]) -> list[AccountConfig]:
             AccountConfig(
                 kind="zentry",
                 name="Zentry",
-                config={k: v for k, v in zt.items() if k != "api_key"},
+                config={k: v for k, v in zt.items() if k in CONFIG_KEYS["zentry"]},
                 credentials={"api_key": zt["api_key"]},
             )
         )
     if fs := cfg.get("fourspaces"):
-        secret_keys = {"api_key", "token"}
         accounts.append(
             AccountConfig(
                 kind="fourspaces",
                 name="4Spaces",
-                config={k: v for k, v in fs.items() if k not in secret_keys},
-                credentials={k: v for k, v in fs.items() if k in secret_keys},
+                config={k: v for k, v in fs.items() if k in CONFIG_KEYS["fourspaces"]},
+                credentials={k: v for k, v in fs.items() if k in {"api_key", "token"}},
             )
         )
     return accounts

@@ -1,1 +1,12 @@
+import pytest
+
 from tests.services import pytest_collection_modifyitems, pytest_report_header  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limiter(monkeypatch):
+    """Each test gets its own client-side rate-limit windows, so tests that call the same
+    sandbox key do not wait for each other's windows (tests of the limiter pass their own)."""
+    from providers import ratelimit
+
+    monkeypatch.setattr(ratelimit, "_default", ratelimit.LocalRateLimiter())

@@ -30,7 +30,16 @@ from providers.adapters.errors import (
     TransientError,
     UnsupportedError,
 )
-from providers.adapters.types import AccountConfig, Catalogue, ItemRef, PassDay, ProviderDay
+from providers.adapters.types import (
+    AccountConfig,
+    BookingRequest,
+    Catalogue,
+    ItemRef,
+    PassDay,
+    ProviderDay,
+    Quote,
+    SubmitResult,
+)
 from providers.ratelimit import Limit, RateLimitTimeout, acquire, default_limiter
 
 logger = logging.getLogger("providers.http")
@@ -130,6 +139,28 @@ class BaseAdapter:
     def pass_days(self, item: ItemRef, start: dt.date, end: dt.date) -> list[PassDay]:
         """Whether a pass is sold, and how many are left, on each day from start to end."""
         raise UnsupportedError(f"{self.kind} has no availability for passes", provider=self.kind)
+
+    def quote(self, item: ItemRef, request: BookingRequest) -> Quote:
+        """The price of this booking as the provider computes it."""
+        raise UnsupportedError(f"{self.kind} cannot price this", provider=self.kind)
+
+    def submit(self, item: ItemRef, request: BookingRequest) -> SubmitResult:
+        """Send the booking. Raises RejectedError with the provider's reason when refused.
+        Never retried blindly by the caller: a timeout is followed by ``find_existing``."""
+        raise UnsupportedError(f"{self.kind} cannot book this", provider=self.kind)
+
+    def find_existing(self, item: ItemRef, request: BookingRequest) -> SubmitResult | None:
+        """Reconcile: does the provider already hold this booking (an earlier attempt that
+        timed out, or a worker that died after sending)? None when it does not."""
+        return None
+
+    def refresh(self, item: ItemRef, request: BookingRequest, reference: str) -> SubmitResult:
+        """The booking's current state at the provider (e.g. approved since)."""
+        raise UnsupportedError(f"{self.kind} cannot report a booking's state", provider=self.kind)
+
+    def cancel(self, item: ItemRef, request: BookingRequest, reference: str) -> Any:
+        """Cancel at the provider; returns the provider's reply."""
+        raise UnsupportedError(f"{self.kind} has no way to cancel online", provider=self.kind)
 
     # --- HTTP ---------------------------------------------------------------------
     def request(

@@ -138,3 +138,66 @@ class PassDay:
     day: dt.date
     open: bool
     remaining: int | None = None
+
+
+# --- Booking ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Customer:
+    """The member, as providers need them to book."""
+
+    email: str
+    first_name: str
+    last_name: str
+    phone: str = ""
+    company: str = ""
+    language: str = "en"  # "en" or "fr"
+    # What we remember of this member at this provider account (a Workways organization
+    # id, a Zentry user id...): filled from ProviderIdentity, updated from SubmitResult.
+    identity: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """One booking as an adapter sees it. Times are aware; a pass covers whole local days
+    from ``start`` (local midnight) for ``days`` days."""
+
+    uid: str  # the portal's booking uid: send it where the provider keeps a reference
+    kind: str  # "room", "pass", "inquiry"
+    start: dt.datetime
+    end: dt.datetime
+    customer: Customer
+    attendees: int = 1
+    title: str = ""
+    message: str = ""
+    days: int = 1
+
+
+@dataclass
+class Quote:
+    """The price a member sees before confirming."""
+
+    total: Decimal | None
+    currency: str
+    lines: list[tuple[str, Decimal]] = field(default_factory=list)  # label, amount
+    note: str = ""  # e.g. "prices include VAT"
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SubmitResult:
+    """What the provider said to a booking, translated.
+
+    ``status``: "confirmed", "awaiting_registration", "awaiting_approval", "cancelled".
+    """
+
+    status: str
+    reference: str = ""
+    access_code: str = ""
+    qr_url: str = ""
+    valid_from: dt.datetime | None = None
+    valid_to: dt.datetime | None = None
+    next_step: str = ""  # what the member must do now, in plain words
+    identity: dict[str, Any] = field(default_factory=dict)  # to remember for this member
+    reply: Any = None  # the provider's answer, kept in the booking's history
