@@ -6,7 +6,6 @@ from typing import Any
 
 from providers.adapters.types import AccountConfig
 
-
 # The non-secret settings each kind's adapter reads; nothing else from the sandbox's
 # print-config is kept (it also lists spare tokens for tests, which are secrets).
 CONFIG_KEYS = {
