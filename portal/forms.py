@@ -3,7 +3,8 @@ from __future__ import annotations
 import zoneinfo
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import User
@@ -83,3 +84,27 @@ class SpaceFilterForm(forms.Form):
         )
         self.fields["amenities"].choices = choices["amenities"]
         self.fields["provider"].choices = anything + list(ProviderKind.choices)
+
+
+class MemberPasswordResetForm(PasswordResetForm):
+    """The reset email speaks the member's own language, not the visitor's browser's."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        language = getattr(context.get("user"), "language", None) or translation.get_language()
+        with translation.override(language):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )

@@ -5,6 +5,7 @@ from django.urls import include, path
 from bookings import calendar_views
 from bookings import views as booking_views
 from portal import availability_views, catalogue_views, views
+from portal.forms import MemberPasswordResetForm
 from providers import api
 
 urlpatterns = [
@@ -35,6 +36,7 @@ urlpatterns = [
     path(
         "accounts/password-reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=MemberPasswordResetForm,
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
         ),
