@@ -34,7 +34,7 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/profile/", views.profile, name="profile"),
     path(
-        "accounts/password-reset/",
+        "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(
             form_class=MemberPasswordResetForm,
             email_template_name="registration/password_reset_email.txt",
