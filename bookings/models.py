@@ -191,3 +191,23 @@ class FeedToken(models.Model):
             .first()
         )
         return row.member if row else None
+
+
+class ProviderIdentity(models.Model):
+    """Who a member is at one provider account (a Workways organization, a Zentry user),
+    created or linked once and remembered."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_identities"
+    )
+    account = models.ForeignKey("providers.ProviderAccount", on_delete=models.CASCADE)
+    data = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "account"], name="one_identity_per_account")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} at {self.account}"

@@ -1,13 +1,22 @@
-"""Members' booking pages: my bookings, one booking (its status updates live)."""
+"""Members' booking pages: book a room, a pass or an inquiry; my bookings; one booking."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from bookings.models import FINAL, Booking
+from bookings import services
+from bookings.forms import InquiryForm, PassBookingForm, RoomBookingForm
+from bookings.models import FINAL, Booking, Kind
+from providers.adapters.types import BookingRequest, Customer
+from providers.models import Offer, Resource
 
 
 def _mine(request: HttpRequest):
@@ -32,7 +41,209 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
 def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # another member's booking answers 404: its id tells nothing
     booking = get_object_or_404(_mine(request), pk=pk)
-    context = {"booking": booking, "events": booking.events.all()}
+    context = {"booking": booking}
     if request.htmx:
         return render(request, "bookings/partials/status.html", context)
     return render(request, "bookings/detail.html", context)
+
+
+@login_required
+@require_POST
+def cancel_booking(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = get_object_or_404(_mine(request), pk=pk)
+    try:
+        services.cancel(
+            booking, actor=request.user, actor_label="member", reason="cancelled by the member"
+        )
+    except services.BookingError as exc:
+        messages.error(request, exc.message)
+        return render(request, "bookings/detail.html", {"booking": booking}, status=exc.status)
+    messages.success(request, _("Your booking is cancelled."))
+    return redirect("booking_detail", pk=booking.pk)
+
+
+def _request(member, kind: str, start: dt.datetime, end: dt.datetime, **extra) -> BookingRequest:
+    return BookingRequest(
+        uid="preview",
+        kind=kind,
+        start=start,
+        end=end,
+        customer=Customer(
+            email=member.email,
+            first_name=member.first_name,
+            last_name=member.last_name,
+            phone=member.phone,
+            company=member.company,
+            language=member.language,
+        ),
+        **extra,
+    )
+
+
+def _profile_gate(request: HttpRequest):
+    if not request.user.profile_complete:
+        messages.warning(
+            request,
+            _("Add your name and phone number first: the provider needs them to book."),
+        )
+        return redirect(f"{_url('profile')}?next={request.get_full_path()}")
+    return None
+
+
+def _url(name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name)
+
+
+@login_required
+def book_resource(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = get_object_or_404(
+        Resource.objects.select_related("space__account"),
+        pk=pk,
+        active=True,
+        space__active=True,
+        space__hidden=False,
+    )
+    if gate := _profile_gate(request):
+        return gate
+    confirming = request.method == "POST" and "confirm" in request.POST
+    data = (
+        request.POST
+        if request.method == "POST"
+        else (request.GET if "start" in request.GET else None)
+    )
+    initial = {"minutes": (resource.rules or {}).get("min_minutes") or None, "attendees": 1}
+    form = RoomBookingForm(data, initial=initial, resource=resource)
+    quote, status = None, 200
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.end
+        try:
+            services.validate_room(resource, start, end, form.cleaned_data["attendees"])
+            quote = services.quote_for(
+                resource,
+                _request(
+                    request.user,
+                    Kind.ROOM,
+                    start,
+                    end,
+                    attendees=form.cleaned_data["attendees"],
+                    title=form.cleaned_data["title"],
+                ),
+            )
+            if confirming:
+                booking = services.booking_create_room(
+                    member=request.user,
+                    resource=resource,
+                    start=start,
+                    end=end,
+                    attendees=form.cleaned_data["attendees"],
+                    title=form.cleaned_data["title"],
+                    quote=quote,
+                )
+                return redirect("booking_detail", pk=booking.pk)
+        except services.BookingError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = exc.status
+    elif form.is_bound and (confirming or request.method == "GET"):
+        status = 400
+    context = {
+        "form": form,
+        "item": resource,
+        "space": resource.space,
+        "quote": quote,
+        "kind": "room",
+    }
+    if request.htmx and not confirming:
+        return render(request, "bookings/partials/quote.html", context, status=status)
+    return render(request, "bookings/book.html", context, status=status)
+
+
+def booking_mode(offer: Offer) -> str:
+    """How a member takes this offer: "pass" (book days), "inquiry" (people confirm), or
+    "external" (a link out)."""
+    if (offer.raw or {}).get("service_url"):
+        return "external"
+    if offer.kind == "service":
+        return "inquiry"
+    if offer.space.account.kind == "workways":
+        # Workways offices are monthly contracts: the member registers (seed 001, Workflow 2)
+        return "inquiry"
+    return "pass"
+
+
+@login_required
+def book_offer(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(
+        Offer.objects.select_related("space__account"),
+        pk=pk,
+        active=True,
+        space__active=True,
+        space__hidden=False,
+    )
+    mode = booking_mode(offer)
+    if mode == "external":
+        return render(
+            request,
+            "bookings/external.html",
+            {"item": offer, "space": offer.space, "url": offer.raw["service_url"]},
+        )
+    if gate := _profile_gate(request):
+        return gate
+    confirming = request.method == "POST" and "confirm" in request.POST
+    data = (
+        request.POST
+        if request.method == "POST"
+        else (request.GET if "date" in request.GET else None)
+    )
+    form = (
+        PassBookingForm(data, offer=offer)
+        if mode == "pass"
+        else InquiryForm(data, space=offer.space)
+    )
+    quote, status = None, 200
+    if form.is_bound and form.is_valid():
+        day = form.cleaned_data["date"]
+        try:
+            if mode == "pass":
+                days = form.cleaned_data.get("days") or 1
+                start, end = services.pass_bounds(offer, day, days)
+                quote = services.quote_for(
+                    offer,
+                    _request(
+                        request.user,
+                        Kind.PASS,
+                        start,
+                        end,
+                        days=days,
+                        attendees=form.cleaned_data["persons"],
+                    ),
+                )
+                if confirming:
+                    booking = services.booking_create_pass(
+                        member=request.user,
+                        offer=offer,
+                        day=day,
+                        days=days,
+                        persons=form.cleaned_data["persons"],
+                        quote=quote,
+                    )
+                    return redirect("booking_detail", pk=booking.pk)
+            elif confirming:
+                booking = services.booking_create_inquiry(
+                    member=request.user,
+                    offer=offer,
+                    day=day,
+                    message=form.cleaned_data["message"],
+                    persons=form.cleaned_data["persons"],
+                )
+                return redirect("booking_detail", pk=booking.pk)
+        except services.BookingError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = exc.status
+    elif form.is_bound and (confirming or request.method == "GET"):
+        status = 400
+    context = {"form": form, "item": offer, "space": offer.space, "quote": quote, "kind": mode}
+    if request.htmx and not confirming:
+        return render(request, "bookings/partials/quote.html", context, status=status)
+    return render(request, "bookings/book.html", context, status=status)

@@ -163,6 +163,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     # each account has its own interval; this tick starts the ones that are due
     "sync-due-provider-accounts": {"task": "providers.sync_due_accounts", "schedule": 20.0},
+    # bookings whose task was lost (broker down, worker killed) are sent again
+    "sweep-bookings": {"task": "bookings.sweep", "schedule": 60.0},
+    # Zentry approvals and other answers that come later
+    "reconcile-awaiting-bookings": {"task": "bookings.reconcile_awaiting", "schedule": 120.0},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 

@@ -13,6 +13,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -49,6 +50,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your profile is saved."))
+        target = request.GET.get("next", "")
+        if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+            return redirect(target)  # back to the booking that asked for the profile
         return redirect("profile")
     from bookings.models import FeedToken
 

@@ -1,0 +1,107 @@
+"""Booking forms: parse and check input; the rules themselves live in services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils.translation import gettext_lazy as _
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """An ISO date-time; a naive one is read in the space's time zone."""
+
+    def __init__(self, *args, tz: str = "UTC", **kwargs):
+        self.zone = zoneinfo.ZoneInfo(tz)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            try:
+                parsed = dt.datetime.fromisoformat(value.strip().replace(" ", "T"))
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Enter a date and time such as 2030-05-17T10:00.")
+                ) from None
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=self.zone)
+        return super().to_python(value)
+
+
+class TermsMixin:
+    def add_terms(self, space) -> None:
+        if space.legal:
+            self.fields["accept_terms"] = forms.BooleanField(
+                label=_("I accept the space's terms"),
+                required=True,
+                error_messages={"required": _("Accept the space's terms to book.")},
+            )
+
+
+class RoomBookingForm(TermsMixin, forms.Form):
+    start = LocalDateTimeField(label=_("Start"))
+    minutes = forms.TypedChoiceField(label=_("Length"), coerce=int)
+    attendees = forms.IntegerField(label=_("People"), min_value=1, max_value=1000, initial=1)
+    title = forms.CharField(label=_("Title (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args, resource, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resource = resource
+        self.fields["start"] = LocalDateTimeField(label=_("Start"), tz=resource.space.timezone)
+        rules = resource.rules or {}
+        step = int(rules.get("step_minutes") or rules.get("slot_minutes") or 60)
+        lowest = int(rules.get("min_minutes") or rules.get("slot_minutes") or step)
+        highest = int(rules.get("max_minutes") or max(lowest, 8 * 60))
+        lengths = range(lowest, highest + 1, step) if step else [lowest]
+        self.fields["minutes"].choices = [(m, _format_minutes(m)) for m in lengths][:48]
+        if resource.capacity:
+            self.fields["attendees"].widget.attrs["max"] = resource.capacity
+            self.fields["attendees"].validators.append(MaxValueValidator(resource.capacity))
+        self.add_terms(resource.space)
+
+    @property
+    def end(self) -> dt.datetime | None:
+        data = getattr(self, "cleaned_data", {})
+        if data.get("start") and data.get("minutes"):
+            return data["start"] + dt.timedelta(minutes=data["minutes"])
+        return None
+
+
+class PassBookingForm(TermsMixin, forms.Form):
+    date = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.IntegerField(label=_("Days"), min_value=1, max_value=31, initial=1)
+    persons = forms.IntegerField(label=_("People"), min_value=1, max_value=100, initial=1)
+
+    def __init__(self, *args, offer, **kwargs):
+        super().__init__(*args, **kwargs)
+        if offer.price_unit not in ("day", ""):
+            # a pass whose length the product fixes (a month, a week): one start day
+            self.fields["days"].widget = forms.HiddenInput()
+            self.fields["days"].validators.append(MaxValueValidator(1))
+        if offer.max_persons:
+            self.fields["persons"].validators.append(MaxValueValidator(offer.max_persons))
+        if not offer.max_persons or offer.max_persons == 1:
+            self.fields["persons"].widget = forms.HiddenInput()
+        self.add_terms(offer.space)
+
+
+class InquiryForm(TermsMixin, forms.Form):
+    date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    persons = forms.IntegerField(label=_("People"), min_value=1, max_value=500, initial=1)
+    message = forms.CharField(
+        label=_("What do you need?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+
+    def __init__(self, *args, space, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_terms(space)
+
+
+def _format_minutes(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return _("%(m)s min") % {"m": rest}
+    if not rest:
+        return _("%(h)s h") % {"h": hours}
+    return _("%(h)s h %(m)s") % {"h": hours, "m": f"{rest:02d}"}

@@ -1,0 +1,44 @@
+"""Thin, idempotent Celery tasks: take an id, call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from bookings import services
+from bookings.models import Booking, Status
+
+
+@shared_task(bind=True, name="bookings.submit_booking", acks_late=True, max_retries=None)
+def submit_booking(self, booking_id: int) -> str:
+    try:
+        return services.submit(booking_id)
+    except services.Retry as retry:
+        raise self.retry(countdown=retry.countdown) from None
+
+
+@shared_task(name="bookings.reconcile_awaiting")
+def reconcile_awaiting() -> int:
+    """Beat: ask providers about bookings waiting for approval or registration."""
+    changed = 0
+    waiting = Booking.objects.filter(
+        status__in=[Status.AWAITING_APPROVAL, Status.AWAITING_REGISTRATION]
+    ).exclude(provider_reference="")
+    for booking in waiting.select_related("space__account", "resource", "offer")[:200]:
+        try:
+            changed += bool(services.refresh_from_provider(booking))
+        except Exception:  # one provider's fault must not stop the others
+            services.logger.exception("reconcile of booking %s failed", booking.pk)
+    return changed
+
+
+@shared_task(name="bookings.sweep")
+def sweep() -> int:
+    """Beat: re-send bookings whose task was lost (broker down, worker killed)."""
+    return services.sweep()
+
+
+@shared_task(name="bookings.send_email", acks_late=True)
+def send_email(kind: str, booking_id: int, reason: str = "") -> None:
+    from bookings import emails
+
+    emails.deliver(kind, booking_id, reason)

@@ -1,0 +1,130 @@
+"""A scripted provider for booking tests: what it answers is set per test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+
+from portal.models import User
+from providers import availability, services as catalogue
+from providers.adapters.types import PassDay, ProviderDay, Quote, SubmitResult
+from providers.models import Offer, Resource
+from tests.providers import factories
+
+DUBLIN = zoneinfo.ZoneInfo("Europe/Dublin")
+
+
+class ScriptedProvider:
+    """Stands in for an adapter. ``submit_answers`` are played in order (a SubmitResult
+    or an exception); ``held`` is what the provider holds, for reconcile."""
+
+    def __init__(self):
+        self.submit_answers: list = []
+        self.submitted: list = []
+        self.held: dict[str, SubmitResult] = {}
+        self.cancelled: list = []
+        self.day = None  # ProviderDay or exception; None: open 08:00-20:00, nothing busy
+
+    # adapter protocol ------------------------------------------------------------
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+    def day_facts(self, item, day):
+        if isinstance(self.day, Exception):
+            raise self.day
+        if self.day is not None:
+            return self.day
+        tz = zoneinfo.ZoneInfo(item.timezone)
+        return ProviderDay(
+            open=[
+                (
+                    dt.datetime.combine(day, dt.time(8), tz),
+                    dt.datetime.combine(day, dt.time(20), tz),
+                )
+            ],
+            capacity=item.quantity,
+        )
+
+    def pass_days(self, item, start, end):
+        if self.pass_days_answer is not None:
+            return self.pass_days_answer
+        days = (end - start).days + 1
+        return [PassDay(start + dt.timedelta(days=i), True, 5) for i in range(days)]
+
+    pass_days_answer = None
+
+    def quote(self, item, request):
+        return Quote(Decimal("42.00"), "EUR", [("room", Decimal("42.00"))])
+
+    def submit(self, item, request):
+        self.submitted.append(request)
+        answer = (
+            self.submit_answers.pop(0)
+            if self.submit_answers
+            else SubmitResult(
+                "confirmed", reference=f"ref-{len(self.submitted)}", access_code="1234"
+            )
+        )
+        if isinstance(answer, Exception):
+            raise answer
+        self.held[request.uid] = answer
+        return answer
+
+    def find_existing(self, item, request):
+        return self.held.get(request.uid)
+
+    def refresh(self, item, request, reference):
+        return self.held[request.uid]
+
+    def cancel(self, item, request, reference):
+        self.cancelled.append(reference)
+        return {"cancelled": reference}
+
+
+@pytest.fixture
+def provider(monkeypatch):
+    scripted = ScriptedProvider()
+    from bookings import services
+
+    monkeypatch.setattr(services, "adapter_for", lambda account, **kw: scripted)
+    monkeypatch.setattr(availability, "adapter_for", lambda account, **kw: scripted)
+    cache.clear()
+    yield scripted
+    cache.clear()
+
+
+@pytest.fixture
+def member(db):
+    return User.objects.create_user(
+        email="camille@example.com",
+        password="pw-camille-123",
+        first_name="Camille",
+        last_name="Martin",
+        phone="+33 6 12 34 56 78",
+    )
+
+
+@pytest.fixture
+def room(db):
+    catalogue.apply_catalogue(factories.account(), factories.catalogue(factories.space("a")))
+    room = Resource.objects.select_related("space__account").get(external_id="a-r1")
+    room.rules = {"step_minutes": 30, "min_minutes": 60, "max_minutes": 240}
+    room.save()
+    return room
+
+
+@pytest.fixture
+def day_pass(room):
+    return Offer.objects.select_related("space__account").get(external_id="a-o1")
+
+
+def tomorrow_at(hour: int, minute: int = 0) -> dt.datetime:
+    day = dt.datetime.now(DUBLIN).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(hour, minute), DUBLIN)
