@@ -10,7 +10,8 @@ import pytest
 from django.core.cache import cache
 
 from portal.models import User
-from providers import availability, services as catalogue
+from providers import availability
+from providers import services as catalogue
 from providers.adapters.types import PassDay, ProviderDay, Quote, SubmitResult
 from providers.models import Offer, Resource
 from tests.providers import factories
