@@ -62,6 +62,8 @@ def serve_sandbox():
     sandbox = build_sandbox(state_path=None)
     counting = CountingApp(sandbox)
 
+    from werkzeug.serving import WSGIRequestHandler as SandboxHandler
+
     class Quiet(SandboxHandler):
         def log_request(self, *args, **kwargs):
             pass
