@@ -27,9 +27,16 @@ from providers.models import ProviderAccount
 from providers.sandbox import build_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
-# Playwright's sync API keeps an event loop in the test's thread; the ORM calls made by
-# the test itself (fixtures, assertions) are still synchronous (Playwright + Django docs).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _sync_orm_beside_playwright(monkeypatch):
+    """Playwright's sync API keeps an event loop in the test's thread; the ORM calls made
+    by the test itself (fixtures, assertions) are still synchronous. Only for these tests:
+    the setting must never reach a deployment (check --deploy refuses it)."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 pytestmark = pytest.mark.e2e

@@ -124,7 +124,11 @@ def test_defaults_need_no_server_and_database_url_selects_postgres():
 @pytest.mark.slow
 def test_production_profile_passes_check_deploy():
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        },
         "DEBUG": "false",
         "SECRET_KEY": "x" * 30 + "-production-secret-key-for-the-check-1234567890",
         "ALLOWED_HOSTS": "portal.example.com",

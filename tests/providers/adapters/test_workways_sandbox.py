@@ -31,6 +31,12 @@ def account(sandbox_accounts):
 
 
 @pytest.fixture
+def extras(sandbox):
+    """The sandbox's spare test credentials and ids (not part of a portal account)."""
+    return sandbox.print_config("http://127.0.0.1:8001")["workways"]
+
+
+@pytest.fixture
 def catalogue(account, sandbox_transport):
     with adapter_for(account, transport=sandbox_transport) as adapter:
         return adapter.fetch_catalogue()
@@ -56,7 +62,7 @@ def test_one_space_per_public_site_with_its_time_zone(state, catalogue):
         assert space.address == (site["publicAddress"] or "")
 
 
-def test_exactly_the_public_rooms_and_no_private_one(state, account, catalogue):
+def test_exactly_the_public_rooms_and_no_private_one(state, extras, catalogue):
     sites = {s["_id"] for s in public_sites(state)}
     public = [r for r in state["rooms"] if r["type"] in PUBLIC_TYPES and r["siteId"] in sites]
     expected_resources = {r["_id"] for r in public if not is_monthly_office(r)}
@@ -67,7 +73,7 @@ def test_exactly_the_public_rooms_and_no_private_one(state, account, catalogue):
     assert offers == expected_offers
     private = {r["_id"] for r in state["rooms"] if r["type"] not in PUBLIC_TYPES}
     assert private and not private & (resources | offers)
-    assert account.config["private_room_id"] in private
+    assert extras["private_room_id"] in private
 
 
 def test_rooms_sit_in_their_site(state, catalogue):
@@ -130,9 +136,9 @@ def test_site_without_address_has_no_city_or_coordinates(state, catalogue):
             assert space.city and space.latitude is not None
 
 
-def test_an_inactive_token_is_an_authentication_error(account, sandbox_transport):
+def test_an_inactive_token_is_an_authentication_error(account, extras, sandbox_transport):
     # The sandbox answers optional-auth GETs publicly when the token is unusable.
-    inactive = dataclasses.replace(account, credentials={"token": account.config["inactive_token"]})
+    inactive = dataclasses.replace(account, credentials={"token": extras["inactive_token"]})
     adapter = adapter_for(inactive, transport=sandbox_transport)
     with adapter, pytest.raises(AuthenticationError):
         adapter.fetch_catalogue()
