@@ -159,5 +159,8 @@ def test_staff_reach_the_admin_and_members_do_not(client, member):
 def test_the_reset_email_is_in_the_members_language(client):
     User.objects.create_user(email="zoe@example.com", password="pw-zoe-123456", language="fr")
     client.post(reverse("password_reset"), {"email": "zoe@example.com"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert mail.outbox[0].subject == "Réinitialisation du mot de passe de votre compte Portail Coworking"
+    assert (
+        mail.outbox[0].subject
+        == "Réinitialisation du mot de passe de votre compte Portail Coworking"
+    )
     assert "Choisissez" in mail.outbox[0].body or "mot de passe" in mail.outbox[0].body
