@@ -166,7 +166,7 @@ def booking_mode(offer: Offer) -> str:
         return "external"
     if offer.kind == "service":
         return "inquiry"
-    if offer.space.account.kind == "workways":
+    if offer.space.account.kind == "workways" and offer.kind == "private_office":
         # Workways offices are monthly contracts: the member registers (seed 001, Workflow 2)
         return "inquiry"
     return "pass"
