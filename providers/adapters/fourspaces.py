@@ -22,6 +22,11 @@ Mapping (see docs/providers/fourspaces.md, "Adapter mapping"):
   service id, access templates, person option, add-ons and time option go into ``raw``
   so prices can be computed later. Prices are net decimals in ``service.currency.code``;
   VAT is in ``raw``.
+
+Availability (docs/providers/fourspaces.md, "Availability"): the document has no
+availability endpoint, so ``day_facts`` / ``pass_days`` read the same call again (fresh
+``userAccesses``) and translate the service's time option, the opening hours in the
+smart spaces' ``properties`` and the booked smart spaces' accesses into facts.
 """
 
 from __future__ import annotations
@@ -37,11 +42,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import httpx
 
 from providers.adapters.base import BaseAdapter, malformed
-from providers.adapters.errors import RejectedError
+from providers.adapters.errors import NotFoundError, RejectedError, UnsupportedError
 from providers.adapters.types import (
     Catalogue,
+    ItemRef,
     OfferData,
     OpeningHours,
+    PassDay,
+    ProviderDay,
     ResourceData,
     SkippedItem,
     SpaceData,
@@ -391,6 +399,142 @@ class FourSpacesAdapter(BaseAdapter):
                     skipped.append(SkippedItem(product_where, str(exc)))
         return Catalogue(spaces=spaces, skipped=skipped)
 
+    # --- availability -------------------------------------------------------------
+    # The document has no availability call: the facts are the organization details read
+    # again (fresh ``userAccesses``, not the catalogue's stale ``raw.taken``), the service's
+    # time option and the opening hours in the smart spaces' string ``properties``.
+
+    def day_facts(self, item: ItemRef, day: dt.date) -> ProviderDay:
+        """A Timespan product (a room) on one local day: the building's/room's opening
+        hours as ``open`` windows, the booked smart spaces' accesses as ``busy``."""
+        if not is_timespan(item.raw):
+            raise UnsupportedError(
+                "4Spaces books this by the day or as an inquiry, not by the hour",
+                provider=self.kind,
+            )
+        org = self.organization()
+        service, product = self.find_product(org, item)
+        option = service.get("timeOption") if isinstance(service.get("timeOption"), dict) else {}
+        if service.get("serviceType") != RESERVATION or option.get("type") != TIMESPAN:
+            raise UnsupportedError(
+                "this product is no longer booked by the hour", provider=self.kind
+            )
+        site, linked = self.booked_things(org, item, product)
+        tz = ZoneInfo(item.timezone)
+        day_start, day_end = local_day(day, tz)
+        hours = self.hours_for(org, site, linked, item)
+        return ProviderDay(
+            open=open_windows(hours, day, tz),
+            busy=access_windows(linked, day_start, day_end, tz, self.kind),
+            capacity=max(1, item.quantity),
+        )
+
+    def pass_days(self, item: ItemRef, start: dt.date, end: dt.date) -> list[PassDay]:
+        """A Daily product on each day: open when the building is open within the
+        check-in/check-out window. Places are not counted by 4Spaces (``remaining``
+        None), except that a private office is one unit: taken when it holds an access
+        in that window."""
+        if not is_daily(item.raw):
+            raise UnsupportedError(
+                "4Spaces sells this as an inquiry, a partner link or a ticket, not by the day",
+                provider=self.kind,
+            )
+        if end < start:
+            return []
+        org = self.organization()
+        service, product = self.find_product(org, item)
+        option = service.get("timeOption") if isinstance(service.get("timeOption"), dict) else {}
+        if service.get("serviceType") != RESERVATION or option.get("type") != DAILY:
+            raise UnsupportedError(
+                "this product is no longer booked by the day", provider=self.kind
+            )
+        daily_options = option.get("dailyOptions")
+        daily_options = daily_options if isinstance(daily_options, dict) else {}
+        # doc: TimeDailyDto "Checkin TimeSpan?", "Checkout TimeSpan?" -- ISO 8601 durations
+        # after local midnight ("checkin: PT0S"; seed "PT8H", "PT18H")
+        checkin = duration_minutes(daily_options.get("checkin"))
+        checkout = duration_minutes(daily_options.get("checkout"))
+        site, linked = self.booked_things(org, item, product)
+        tz = ZoneInfo(item.timezone)
+        hours = self.hours_for(org, site, linked, item)
+        # whole units (an office): one access in the window takes it for the day
+        units = [t for t in linked if sys_type(t) in ("PrivateOffice", "Office")]
+        result = []
+        day = start
+        while day <= end:
+            window = daily_window(day, checkin, checkout, tz)
+            is_open = any(overlap(s, e, *window) for s, e in open_windows(hours, day, tz))
+            remaining = None
+            if units and len(units) == len(linked):
+                remaining = sum(
+                    1 for unit in units if not access_windows([unit], *window, tz, self.kind)
+                )
+                is_open = is_open and remaining > 0
+            result.append(PassDay(day=day, open=is_open, remaining=remaining))
+            day += dt.timedelta(days=1)
+        return result
+
+    def find_product(self, org: dict, item: ItemRef) -> tuple[dict, dict]:
+        """(service, product) of ``item`` in a fresh organization answer."""
+        for service in org["services"]:
+            if not isinstance(service, dict):
+                continue
+            for product in service.get("products") or []:
+                if isinstance(product, dict) and text(product.get("id")) == item.external_id:
+                    return service, product
+        raise NotFoundError(f"product {item.external_id} is no longer offered", provider=self.kind)
+
+    def booked_things(self, org: dict, item: ItemRef, product: dict) -> tuple[dict, list[dict]]:
+        """(the building, the smart spaces in it that the product books) -- as in the
+        catalogue: ``product.externalId``, else things whose ``properties.productId`` is it."""
+        site = next(
+            (
+                s
+                for s in org["smartSpaces"]
+                if isinstance(s, dict) and text(s.get("id")) == item.space_external_id
+            ),
+            None,
+        )
+        if site is None:
+            raise NotFoundError(
+                f"smart space {item.space_external_id} is no longer listed", provider=self.kind
+            )
+        inside = {text(t.get("id")): t for _, t in descendants(site) if text(t.get("id"))}
+        wanted = [x for x in product.get("externalId") or [] if isinstance(x, str)]
+        linked = [inside[x] for x in wanted if x in inside]
+        if not linked:
+            linked = [
+                t
+                for t in inside.values()
+                if text(string_properties(t).get("productId")) == item.external_id
+            ]
+        if not linked:  # stored at sync time, in case the answer no longer links it
+            linked = [inside[x] for x in item.raw.get("smart_space_ids") or [] if x in inside]
+        return site, linked
+
+    def hours_for(
+        self, org: dict, site: dict, linked: list[dict], item: ItemRef
+    ) -> list[OpeningHours]:
+        """Opening hours: the booked room's own ``properties.openingHours``, else the
+        building's, else what the catalogue stored, else ``reservationConfig.openingHours``
+        when it is such a string. [] (unknown): open around the clock."""
+        config = org.get("reservationConfig")
+        config = config if isinstance(config, dict) else {}
+        sources = [string_properties(t).get("openingHours") for t in linked]
+        sources += [
+            string_properties(site).get("openingHours"),
+            item.space_raw.get("opening_hours_text"),
+            config.get("openingHours"),
+        ]
+        for source in sources:
+            if not isinstance(source, str) or not source.strip():
+                continue
+            hours = opening_hours(source)
+            if hours:
+                return hours
+            logger.warning("4Spaces opening hours %r not understood; trying the next", source)
+        return []
+
     def space(self, site: Any, default_tz: str) -> SpaceData:
         if not isinstance(site, dict):
             raise ItemError("not an object")
@@ -721,3 +865,135 @@ def timespan_price(raw: dict, option: dict, minutes: int) -> Decimal | None:
     if raw["minimal_price"] is not None:
         price = max(price, raw["minimal_price"])
     return price.quantize(Decimal("0.01"))
+
+
+# --- availability helpers ---------------------------------------------------------------
+
+
+def is_timespan(raw: dict) -> bool:
+    option = raw.get("time_option") if isinstance(raw, dict) else None
+    return (
+        raw.get("service_type") == RESERVATION
+        and isinstance(option, dict)
+        and option.get("type") == "timespan"
+    )
+
+
+def is_daily(raw: dict) -> bool:
+    option = raw.get("time_option") if isinstance(raw, dict) else None
+    return (
+        raw.get("service_type") == RESERVATION
+        and isinstance(option, dict)
+        and option.get("type") == "daily"
+    )
+
+
+def local_at(day: dt.date, minutes: int, tz: ZoneInfo) -> dt.datetime:
+    """Wall-clock ``minutes`` after local midnight of ``day`` (past 24:00: a later day),
+    as an aware time; a time in the spring-forward gap comes out as the same instant
+    written after the change (02:30 -> 03:30 CEST)."""
+    days, rest = divmod(minutes, 1440)
+    local = dt.datetime.combine(
+        day + dt.timedelta(days=days), dt.time(rest // 60, rest % 60), tzinfo=tz
+    )
+    return local.astimezone(dt.UTC).astimezone(tz)
+
+
+def local_day(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """Local midnight to the next local midnight (23 or 25 hours on a DST-change day)."""
+    return local_at(day, 0, tz), local_at(day + dt.timedelta(days=1), 0, tz)
+
+
+def overlap(start: dt.datetime, end: dt.datetime, other_start, other_end) -> bool:
+    """Whether two intervals overlap, compared as instants (UTC), not wall clocks."""
+    utc = dt.UTC
+    return start.astimezone(utc) < other_end.astimezone(utc) and end.astimezone(
+        utc
+    ) > other_start.astimezone(utc)
+
+
+def minutes_of(value: dt.time) -> int:
+    return value.hour * 60 + value.minute
+
+
+def open_windows(hours: list[OpeningHours], day: dt.date, tz: ZoneInfo) -> list[tuple]:
+    """The open windows of one local day from weekly hours: the day's own hours plus what
+    an overnight rule of the day before spills past midnight, clipped to the day. No hours
+    known: the whole day (4Spaces' Timespan option has no window of its own)."""
+    day_start, day_end = local_day(day, tz)
+    if not hours:
+        return [(day_start, day_end)]
+    by_weekday = {h.weekday: h for h in hours}
+    # compared in UTC: aware times of one zone compare by wall clock, blind to the fold
+    first, last = day_start.astimezone(dt.UTC), day_end.astimezone(dt.UTC)
+    windows: list[tuple[dt.datetime, dt.datetime]] = []
+    for date in (day - dt.timedelta(days=1), day):
+        rule = by_weekday.get(date.weekday())
+        if rule is None or rule.opens is None or rule.closes is None:
+            continue  # closed that day
+        opens, closes = minutes_of(rule.opens), minutes_of(rule.closes)
+        if rule.closes_next_day or closes <= opens:  # "24:00" or "22:00-02:00"
+            closes += 1440
+        start = max(local_at(date, opens, tz).astimezone(dt.UTC), first)
+        end = min(local_at(date, closes, tz).astimezone(dt.UTC), last)
+        if start < end:
+            windows.append((start, end))
+    merged: list[tuple[dt.datetime, dt.datetime]] = []
+    for start, end in sorted(windows):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return [(start.astimezone(tz), end.astimezone(tz)) for start, end in merged]
+
+
+def daily_window(
+    day: dt.date, checkin: int | None, checkout: int | None, tz: ZoneInfo
+) -> tuple[dt.datetime, dt.datetime]:
+    """Check-in to check-out of a Daily option on ``day``; a check-out at or before the
+    check-in is the next day's (``PT0S``/``PT0S``: a whole day); unset: midnight."""
+    start = checkin or 0
+    end = checkout if checkout is not None else 1440
+    if end <= start:
+        end += 1440
+    return local_at(day, start, tz), local_at(day, end, tz)
+
+
+def access_windows(
+    things: list[dict], start: dt.datetime, end: dt.datetime, tz: ZoneInfo, provider: str
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The ``userAccesses`` of the booked smart spaces (and of their devices -- a room's
+    door lock) that overlap ``start``-``end``, clipped to it. doc: UserAccessView
+    "ValidFrom DateTime", "ValidTo DateTime?" as epoch milliseconds ("validFrom:
+    -62135596800000", .NET DateTime.MinValue: since ever as ``validFrom``, long over as
+    ``validTo``); no ``validTo`` (null, left out): open-ended."""
+    seen: set[str] = set()
+    busy: list[tuple[dt.datetime, dt.datetime]] = []
+
+    def accesses(thing: dict) -> Iterator[dict]:
+        yield from thing.get("userAccesses") or []
+        for _, child in descendants(thing):
+            if not text(string_properties(child).get("productId")):  # not booked on its own
+                yield from child.get("userAccesses") or []
+
+    for thing in things:
+        for access in accesses(thing):
+            if not isinstance(access, dict):
+                continue
+            key = text(access.get("id"))
+            if key and key in seen:
+                continue
+            seen.add(key)
+            if access.get("validTo") == DATETIME_MIN_MS:
+                continue  # ended at .NET's year 1 (the doc sample's filler), not open-ended
+            try:
+                valid_from = epoch_ms(access.get("validFrom"), tz)
+                valid_to = epoch_ms(access.get("validTo"), tz)
+            except ItemError as exc:
+                raise malformed(provider, f"access {key or '?'}: {exc}") from exc
+            # compared in UTC (a same-zone comparison ignores the autumn fold)
+            begin = max((valid_from or start).astimezone(dt.UTC), start.astimezone(dt.UTC))
+            finish = min((valid_to or end).astimezone(dt.UTC), end.astimezone(dt.UTC))
+            if begin < finish:
+                busy.append((begin, finish))
+    return [(begin.astimezone(tz), finish.astimezone(tz)) for begin, finish in sorted(busy)]
