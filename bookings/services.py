@@ -638,6 +638,8 @@ def apply_result(booking: Booking, result: SubmitResult, *, actor_label: str, ac
 
         if to in (Status.CONFIRMED, Status.AWAITING_REGISTRATION, Status.AWAITING_APPROVAL):
             transaction.on_commit(lambda: emails.send_status_email(booking.pk))
+        if result.staff_action:
+            transaction.on_commit(lambda: emails.send_staff_alert(booking.pk, result.staff_action))
     return changed
 
 

@@ -44,15 +44,18 @@ import httpx
 from providers.adapters.base import BaseAdapter, malformed
 from providers.adapters.errors import NotFoundError, RejectedError, UnsupportedError
 from providers.adapters.types import (
+    BookingRequest,
     Catalogue,
     ItemRef,
     OfferData,
     OpeningHours,
     PassDay,
     ProviderDay,
+    Quote,
     ResourceData,
     SkippedItem,
     SpaceData,
+    SubmitResult,
 )
 from providers.models import OfferKind, ResourceKind
 from providers.ratelimit import Limit
@@ -840,6 +843,82 @@ class FourSpacesAdapter(BaseAdapter):
             capacity=capacity,
             raw=raw,
         )
+
+    # --- quotes and requests ------------------------------------------------------------
+    #
+    # The document has no booking, availability or cancellation endpoint: a 4Spaces
+    # reservation or request is taken by the space's staff. The portal therefore sends
+    # nothing to 4Spaces; ``submit`` answers "awaiting approval" and staff confirm or decline
+    # the request in the admin (issue 6: "4Spaces Reservation and Request services ->
+    # requests that staff confirm or decline in the admin").
+
+    def quote(self, item: ItemRef, request: BookingRequest) -> Quote:
+        """Net price from products, person options and VAT, as docs/providers/fourspaces.md
+        reads the document (unit price covers minDuration or one day; increments add
+        unitPrice x incrementPriceMultiplier; adultPriceMultiplier > 0 prices per person;
+        at least minimalPrice; VAT on top)."""
+        raw = item.raw or {}
+        currency = (item.space_raw or {}).get("currency") or raw.get("currency") or "EUR"
+        unit = decimal_or_none(raw.get("unit_price"))
+        if unit is None:
+            return Quote(None, currency, note="Price on request: the space confirms it.")
+        lines: list[tuple[str, Decimal]] = []
+        if is_timespan(raw):
+            minutes = int((request.end - request.start).total_seconds() // 60)
+            option = raw.get("time_option") or {}
+            net = timespan_price(
+                {"unit_price": unit, "minimal_price": decimal_or_none(raw.get("minimal_price"))},
+                {
+                    "min_minutes": option.get("min_minutes") or 0,
+                    "max_minutes": option.get("max_minutes"),
+                    "increment_minutes": option.get("increment_minutes"),
+                    "increment_price_multiplier": decimal_or_none(
+                        option.get("increment_price_multiplier")
+                    ),
+                },
+                minutes,
+            )
+            if net is None:
+                raise UnsupportedError("this length cannot be booked", provider=self.kind)
+            lines.append((f"{minutes} min", net))
+        else:
+            net = (unit * max(1, request.days)).quantize(Decimal("0.01"))
+            lines.append((f"{max(1, request.days)} day(s) x {unit}", net))
+        person = raw.get("person_option") or {}
+        adult_multiplier = decimal_or_none(person.get("adult_price_multiplier")) or Decimal(0)
+        if adult_multiplier > 0 and request.attendees > 1:
+            factor = adult_multiplier * request.attendees
+            extra = (net * factor - net).quantize(Decimal("0.01"))
+            lines.append((f"{request.attendees} people", extra))
+            net += extra
+        minimal = decimal_or_none(raw.get("minimal_price"))
+        if minimal is not None and net < minimal:
+            lines.append(("minimum charge", minimal - net))
+            net = minimal
+        vat_rate = decimal_or_none(raw.get("vat_percentage")) or Decimal(0)
+        vat = (net * vat_rate / Decimal(100)).quantize(Decimal("0.01"))
+        if vat:
+            lines.append((f"VAT {vat_rate.normalize()} %", vat))
+        return Quote(
+            (net + vat).quantize(Decimal("0.01")),
+            currency,
+            lines,
+            note="Estimate: the space confirms the request and its price.",
+        )
+
+    def submit(self, item: ItemRef, request: BookingRequest) -> SubmitResult:
+        return SubmitResult(
+            status="awaiting_approval",
+            reference=f"request-{request.uid}",
+            next_step=(
+                "The space confirms 4Spaces requests by hand. We have sent yours and will "
+                "email you as soon as they answer."
+            ),
+            staff_action="A 4Spaces request is waiting: confirm or decline it in the admin.",
+        )
+
+    def cancel(self, item: ItemRef, request: BookingRequest, reference: str) -> dict:
+        return {"note": "request withdrawn in the portal; 4Spaces has no cancellation endpoint"}
 
 
 def timespan_price(raw: dict, option: dict, minutes: int) -> Decimal | None:

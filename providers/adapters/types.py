@@ -201,3 +201,4 @@ class SubmitResult:
     next_step: str = ""  # what the member must do now, in plain words
     identity: dict[str, Any] = field(default_factory=dict)  # to remember for this member
     reply: Any = None  # the provider's answer, kept in the booking's history
+    staff_action: str = ""  # set when people must act (a request to confirm): staff are told

@@ -196,10 +196,6 @@ MESSAGES = {
         "Contract option not found: {id}",
         "Option de contrat introuvable : {id}",
     ),
-    "option_unique": (
-        'Option "{key}" can only be subscribed once per organization',
-        "L'option \"{key}\" ne peut être souscrite qu'une fois par organisation",
-    ),
     "invalid_room_in_list": ("Invalid room ID: {id}", "Identifiant de salle invalide : {id}"),
     "invalid_renewal": (
         "Invalid rentalRenewal: must be a number",
@@ -225,10 +221,6 @@ MESSAGES = {
     "invalid_max_resident": (
         "Invalid maxResidentUsers: must be a number greater than or equal to 1",
         "maxResidentUsers invalide : doit être un nombre supérieur ou égal à 1",
-    ),
-    "invalid_register_country": (
-        'Invalid country: "{value}". Use "fr", "be" or "ie"',
-        'Pays invalide : "{value}". Utilisez "fr", "be" ou "ie"',
     ),
 }
 
@@ -670,7 +662,8 @@ def get_icsfeed(ctx: Context, request: Request) -> Response:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", "Workways - " + ", ".join(r["publicName"] for r in rooms.values()))
+    names = ", ".join(r["publicName"] or r["name"] for r in rooms.values())
+    calendar.add("x-wr-calname", f"Workways - {names}" if names else "Workways")
     meetings = [m for m in ctx.state["meetings"] if m["roomId"] in rooms]
     for meeting in sorted(meetings, key=lambda m: (m.get("start") or m["date"], m["_id"])):
         if meeting["status"] != "confirmed":
@@ -973,11 +966,9 @@ def get_room_price(ctx, request, user, body, lang) -> Response:
         if duration is None:
             return error("invalid_duration", lang, 400)
         persons = _positive_number(request.args.get("nbPersons", "2")) or 2
-        now = ctx.now()
-        busy = overlaps(ctx.state, room["_id"], now, now + dt.timedelta(seconds=1))
-        base["actualState"] = "occupied" if busy else "free"
         # doc: "meeting, privateMeeting, sharedMeeting, conference - Requires defaultState
-        # to be bookable or occupied"
+        # to be bookable or occupied"; the doc's "price unavailable" example keeps the
+        # room's own state ("defaultState": "toclean", "actualState": "toclean").
         if kind != "publicMeeting" and room["defaultState"] not in ("bookable", "occupied"):
             return json_response(
                 {
@@ -986,7 +977,10 @@ def get_room_price(ctx, request, user, body, lang) -> Response:
                     "data": {**base, "price": -1},
                 }
             )
-        data = dict(base)
+        # doc: "data.actualState ... Room's current state (e.g., "free", "occupied")"
+        now = ctx.now()
+        busy = overlaps(ctx.state, room["_id"], now, now + dt.timedelta(seconds=1))
+        data = {**base, "actualState": "occupied" if busy else "free"}
         if request.args.get("startDate"):
             data["startDate"] = request.args["startDate"]
         data["duration"] = _number(duration)
@@ -1235,12 +1229,32 @@ def _contract_option(ctx, org: dict, raw, lang: str):
     if rate is None:
         return None, error("option_model_not_found", lang, 404, id=raw["optionModelId"])
     key = raw.get("key") or rate["key"]
-    if rate["isUnique"] and any(o["key"] == key for o in org["contractOptions"]):
-        return None, error("option_unique", lang, 400, key=key)
 
     def price(name):  # doc: "price ... (optional, -1 = use default rate)"
         value = raw.get(name)
         return None if value in (None, "", -1) else value
+
+    # doc: unique keys "Can only be subscribed once per organization". Merging one that
+    # is already subscribed updates it (same id) instead of adding a second one, so the
+    # doc's example (adding "parking" to an organization that has one) still succeeds.
+    existing = next((o for o in org["contractOptions"] if o["key"] == key), None)
+    if rate["isUnique"] and existing is not None:
+        given = {
+            "optionModelId": rate["_id"],
+            "name": raw.get("name"),
+            "description": raw.get("description"),
+            "quantity": raw.get("quantity"),
+            "promoMonthDuration": raw.get("promoMonthDuration"),
+            "startDate": raw.get("startAt"),
+            "endDate": raw.get("endAt"),
+            "setupFees": raw.get("setupFees"),
+            "setupAt": raw.get("setupAt"),
+        }
+        existing.update({k: v for k, v in given.items() if v is not None})
+        for name in ("price", "pricePromo"):
+            if name in raw:
+                existing[name] = price(name)
+        return existing, None
 
     option = {
         "id": org.get("nextOptionId", 1),
@@ -1295,14 +1309,16 @@ def post_merge_contract(ctx, request, user, body, lang) -> Response:
             if not is_oid(room_id) or find(state, "rooms", room_id) is None:
                 return error("invalid_room_in_list", lang, 400, id=room_id)
 
-    work = {**org, "contractOptions": list(org["contractOptions"])}
+    # work on copies: a failure half-way leaves the organization untouched
+    work = {**org, "contractOptions": [dict(o) for o in org["contractOptions"]]}
     if "contractOptions" in body:  # doc: "Full replacement"
         work["contractOptions"] = []
     for raw in (body.get("contractOptions") or []) + (body.get("contractOptionsToAdd") or []):
         option, failure = _contract_option(ctx, work, raw, lang)
         if failure:
             return failure
-        work["contractOptions"].append(option)
+        if not any(o is option for o in work["contractOptions"]):
+            work["contractOptions"].append(option)
     removed = {str(x) for x in body.get("contractOptionsToRemove") or []}
     work["contractOptions"] = [o for o in work["contractOptions"] if str(o["id"]) not in removed]
 
@@ -1365,9 +1381,12 @@ def post_register(ctx, request, user, body, lang) -> Response:
     max_users = body["maxResidentUsers"]
     if isinstance(max_users, bool) or (_positive_number(max_users) or 0) < 1:
         return error("invalid_max_resident", lang, 400)
-    country = str(body.get("country") or "").strip().lower()
-    if country and country not in IDENTITY_SOURCES:
-        return error("invalid_register_country", lang, 400, value=body["country"])
+    # doc: "Country parameters accept multiple formats" (ISO code, English or French name,
+    # case-insensitive); register's country is one of "fr", "be", "ie".
+    raw_country = str(body.get("country") or "").strip()
+    country = (normalize_country(raw_country) or "").lower() if raw_country else ""
+    if raw_country and country not in IDENTITY_SOURCES:
+        return error("invalid_country", lang, 400, extra={"data": []}, value=raw_country)
     # doc: "At least one of siteId, roomId, or meetingId must be provided"
     if not any(body.get(k) for k in ("siteId", "roomId", "meetingId")):
         return error("site_required", lang, 400)

@@ -578,7 +578,7 @@ def test_price_unavailable_for_room_state_is_200_with_price_minus_one(client, au
             "roomId": seeds.R_PAR_CLEAN,
             "roomType": "meeting",
             "defaultState": "toclean",
-            "actualState": "free",
+            "actualState": "toclean",  # doc example: the room's own state
             "price": -1,
         },
     }
@@ -778,12 +778,19 @@ def test_merge_contract_updates_rental_options_and_rooms(client, auth):
     assert [r["_id"] for r in data["allocatedRooms"]] == [seeds.R_BRU_OFFICE]
     (option,) = data["contractOptions"]
     assert (option["key"], option["quantity"], option["price"]) == ("parking", 2, 150)
-    duplicate = client.post(
+    # a unique key ("parking") is subscribed once: adding it again updates it in place
+    again = client.post(
         f"{API}/merge-contract",
         headers=auth,
-        json={"organizationId": seeds.O_BETA, "contractOptionsToAdd": [{"optionModelId": parking}]},
+        json={
+            "organizationId": seeds.O_BETA,
+            "contractOptionsToAdd": [{"optionModelId": parking, "quantity": 3}],
+        },
     )
-    assert duplicate.status_code == 400
+    assert again.json()["retcode"] == 1
+    data = client.get(f"{API}/organization-info", params={"id": seeds.O_BETA}, headers=auth).json()
+    (updated,) = data["data"]["contractOptions"]
+    assert (updated["id"], updated["quantity"], updated["price"]) == (option["id"], 3, 150)
     removed = client.post(
         f"{API}/merge-contract",
         headers=auth,
@@ -796,6 +803,41 @@ def test_merge_contract_updates_rental_options_and_rooms(client, auth):
     assert removed.json()["retcode"] == 1
     data = client.get(f"{API}/organization-info", params={"id": seeds.O_BETA}, headers=auth).json()
     assert data["data"]["contractOptions"] == [] and data["data"]["allocatedRooms"] == []
+
+
+def test_merge_contract_document_example_on_an_organization_with_parking(client, auth):
+    """The doc's example adds "parking" to Acme Corp, whose organization-info example
+    already lists a parking option: it succeeds and Acme keeps one parking option."""
+    parking = seeds.oid(f"rate:{seeds.S_DUBLIN}:parking")
+    response = client.post(
+        f"{API}/merge-contract",
+        headers=auth,
+        json={
+            "organizationId": seeds.O_ACME,
+            "rentalPrice": "1500€",
+            "rentalEndAt": "2025-12-31",
+            "rentalRenewal": 12,
+            "contractOptionsToAdd": [
+                {
+                    "optionModelId": parking,
+                    "key": "parking",
+                    "name": "Place de parking",
+                    "quantity": 2,
+                    "price": 150,
+                }
+            ],
+            "roomsToAdd": [seeds.R_DUB_OFFICE],
+        },
+    )
+    assert response.status_code == 200
+    assert response.json() == {
+        "retcode": 1,
+        "message": "OK",
+        "data": {"organizationId": seeds.O_ACME, "organizationName": "Acme Corp"},
+    }
+    data = client.get(f"{API}/organization-info", params={"id": seeds.O_ACME}, headers=auth)
+    options = data.json()["data"]["contractOptions"]
+    assert [(o["key"], o["quantity"], o["price"]) for o in options] == [("parking", 2, 150)]
 
 
 @pytest.mark.parametrize(
@@ -874,6 +916,35 @@ def test_register_into_an_existing_organization_is_updated(client, auth):
     assert response["message"] == "Registration successful. Your organization has been updated."
     assert response["data"]["organizationId"] == seeds.O_GAMMA
     assert response["data"]["organizationCreated"] is False
+
+
+@pytest.mark.parametrize("country", ["fr", "FR", "France", "france", "FRANCE"])
+def test_register_country_accepts_iso_english_and_french_names(client, auth, country):
+    # doc: "Country parameters accept multiple formats" (ISO, English, French names)
+    body = {**REGISTRATION, "language": "en", "country": country}
+    response = client.post(f"{API}/register", json=body, headers=auth)
+    assert response.json()["status"] == "CREATED"
+    assert response.json()["data"]["identityVerification"]["source"] == "insee_siret"
+
+
+@pytest.mark.parametrize("country", ["Irlande", "ireland", "IE", "Belgique", "belgium"])
+def test_register_country_french_and_english_names_of_other_countries(client, auth, country):
+    body = {**REGISTRATION, "language": "en", "country": country, "companyNumber": None}
+    response = client.post(f"{API}/register", json=body, headers=auth)
+    assert response.json()["status"] == "CREATED"
+
+
+@pytest.mark.parametrize("country", ["XYZ", "Germany"])
+def test_register_rejects_other_countries_with_the_documented_message(client, auth, country):
+    body = {**REGISTRATION, "language": "en", "country": country}
+    response = client.post(f"{API}/register", json=body, headers=auth)
+    assert response.status_code == 400
+    assert response.json() == {
+        "retcode": -1,
+        "message": f'Invalid country: "{country}". Use ISO code (e.g., "FR", "BE") or country '
+        'name (e.g., "France", "Belgium")',
+        "data": [],
+    }
 
 
 @pytest.mark.parametrize(
