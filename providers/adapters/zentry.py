@@ -1,7 +1,7 @@
-"""Zentry adapter: Workspaces API (``002_b74326c229a2377d.txt``) for the catalogue.
+"""Zentry adapter: Workspaces API (``002_b74326c229a2377d.txt``) for the catalogue and
+opening facts, CheckIns API (``003_c7b0553c6c4180e6.txt``) for existing reservations.
 
-The CheckIns API (``003_c7b0553c6c4180e6.txt``) books day passes and rooms; this issue
-reads only the catalogue, from three paged searches of the Workspaces API:
+The catalogue comes from three paged searches of the Workspaces API:
 
 * ``POST /WorkspaceMember`` with the portal user's id: the workspaces where that user is
   a member. Elsewhere the user books as a *marketplace* user (doc, Reservation:
@@ -16,10 +16,20 @@ Every search is a POST ``{offset, limit, ...filters}`` answering
 ``{"data": [...], "pagedRequest": {...}, "totalCount": N}``; all pages are read. Money is
 integer cents (doc: "Stored in cents") in US dollars (every Zentry address is a US state;
 the documents name no currency). Locations carry their own ``timeZone``.
+
+Availability (``day_facts`` for rooms, ``pass_days`` for the day pass) reads, per call:
+the room (``POST /Room {ids}``, whose ExtendedRoom embeds its location's ``schedule`` and
+``timeZone``) or the location (``POST /Location {ids}``), the closures
+(``POST /LocationClosure {locationIds}``, ``POST /RoomClosure {roomIds}``) and the
+reservations (``POST /RoomReservation {roomIds, occupiedDateRange}``,
+``POST /DayPassReservation {locationIds, minimumReservationDate,
+maximumReservationDate}``) of the CheckIns API, and translates them into open windows,
+busy intervals and places left. No business rule (lead time, past days) is applied here.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import logging
 import re
@@ -28,11 +38,14 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from providers.adapters.base import BaseAdapter, malformed
+from providers.adapters.base import BaseAdapter, NotFoundError, UnsupportedError, malformed
 from providers.adapters.types import (
     Catalogue,
+    ItemRef,
     OfferData,
     OpeningHours,
+    PassDay,
+    ProviderDay,
     ResourceData,
     SkippedItem,
     SpaceData,
@@ -133,6 +146,201 @@ def is_url(value: Any) -> bool:
     return isinstance(value, str) and urlsplit(value.strip()).scheme in ("http", "https")
 
 
+# --- availability helpers ------------------------------------------------------------
+
+Interval = tuple[dt.datetime, dt.datetime]
+
+# doc: ReservationStatus Pending | Cancelled | Approved | Completed. Only a Cancelled
+# reservation gives its room or day-pass place back (DELETE /Reservation: "the day pass /
+# room slot is free again"); a Pending one is a reservation waiting for approval and
+# holds its place (the sandbox refuses overlapping bookings with it), and a Completed
+# one (checked out) was held that day.
+HOLDING_STATUSES = ["Pending", "Approved", "Completed"]
+RECURRENCES = ("None", "Daily", "Weekly", "Monthly", "Yearly")
+MAX_OCCURRENCES = 5000  # a recurrence walked further than this is not a closure we can read
+UTC_MIDNIGHT = dt.time(0, 0)
+
+
+def instant(value: Any, what: str, provider: str = "zentry") -> dt.datetime:
+    """An answer's date-time as an aware UTC datetime.
+
+    doc: ``string(date-time)``, every example ``"2019-08-24T14:15:22Z"`` (answers are UTC).
+    .NET may send up to 7 fractional digits (Python reads 6) and, for an unspecified
+    DateTime kind, no offset at all: such a value is read as UTC like the examples.
+    """
+    raw = text(value)
+    if not raw:
+        raise malformed(provider, f"{what} {value!r} is not a date-time")
+    if raw.endswith(("Z", "z")):
+        raw = raw[:-1] + "+00:00"
+    if "." in raw:
+        head, _, tail = raw.partition(".")
+        digits = len(tail) - len(tail.lstrip("0123456789"))
+        raw = f"{head}.{tail[:digits][:6].ljust(6, '0')}{tail[digits:]}"
+    try:
+        moment = dt.datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise malformed(provider, f"{what} {value!r} is not a date-time") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def utc_text(moment: dt.datetime) -> str:
+    """A request instant, doc style: "2019-08-24T14:15:22Z"."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def day_bounds(day: dt.date, zone: ZoneInfo) -> Interval:
+    """Local midnight to the next local midnight (23 or 25 hours on a DST day)."""
+    return (
+        dt.datetime.combine(day, dt.time(0), zone),
+        dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), zone),
+    )
+
+
+def opening_window(schedule: Any, day: dt.date, zone: ZoneInfo) -> Interval | None:
+    """The location's open hours on a local day, or None when its schedule is closed.
+
+    doc: Schedule {monday..sunday: ScheduleDay}; ScheduleDay {isOpen "Flag indicating if
+    the entity is open on this day", open "The time the entity opens", close "The time the
+    entity closes"} as date-spans "09:00:00" — local wall-clock times of the location's
+    ``timeZone``. A close of "24:00:00" / "1.00:00:00", or one not after the opening, is on
+    the next day (open through midnight); open 00:00 and close 24:00 is a non-stop day.
+    """
+    if not isinstance(schedule, dict):
+        raise malformed("zentry", "the location has no schedule")
+    name = DAYS[day.weekday()]
+    entry = schedule.get(name)
+    if not isinstance(entry, dict) or not isinstance(entry.get("isOpen"), bool):
+        raise malformed("zentry", f"schedule.{name} is not a ScheduleDay")
+    if not entry["isOpen"]:
+        return None
+    try:
+        opens, opens_late = span(entry.get("open"), f"schedule.{name}.open")
+        closes, next_day = span(entry.get("close"), f"schedule.{name}.close")
+    except SkipItem as exc:
+        raise malformed("zentry", str(exc)) from exc
+    if opens_late:
+        raise malformed("zentry", f"schedule.{name}.open is after midnight")
+    if not next_day and closes <= opens:
+        next_day = True
+    start = dt.datetime.combine(day, opens, zone)
+    end = dt.datetime.combine(day + dt.timedelta(days=1 if next_day else 0), closes, zone)
+    return (start, end) if end > start else None
+
+
+def max_visitors(schedule: Any, day: dt.date) -> int | None:
+    """doc: ScheduleDay.maxVisitors "Maximum number of day passes for this day" (int32,
+    nullable: null sets no limit)."""
+    name = DAYS[day.weekday()]
+    value = schedule.get(name, {}).get("maxVisitors") if isinstance(schedule, dict) else None
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise malformed("zentry", f"schedule.{name}.maxVisitors {value!r} is not a count")
+    return value
+
+
+def _shift(moment: dt.datetime, recurrence: str, k: int) -> dt.datetime:
+    """A naive local wall-clock time moved by k recurrence periods; a monthly or yearly
+    occurrence on a day the month lacks (the 31st, 29 February) falls on its last day."""
+    if recurrence == "Daily":
+        return moment + dt.timedelta(days=k)
+    if recurrence == "Weekly":
+        return moment + dt.timedelta(weeks=k)
+    months = k if recurrence == "Monthly" else 12 * k
+    year, month = divmod(moment.month - 1 + months, 12)
+    year += moment.year
+    return moment.replace(
+        year=year, month=month + 1, day=min(moment.day, calendar.monthrange(year, month + 1)[1])
+    )
+
+
+def closure_occurrences(closure: Any, zone: ZoneInfo, start: dt.datetime, end: dt.datetime):
+    """The occurrences of one closure that overlap [start, end), as UTC intervals.
+
+    doc: Closure {dateRange {from, to}, recurrence: None | Daily | Weekly | Monthly |
+    Yearly, recurrenceEndDate "The end date of the recurrence" (nullable)}. The document
+    says no more; as docs/providers/zentry.md settles it, each occurrence repeats the first
+    one's *local wall-clock* times in the location's time zone (a weekly 13:00-17:00 stays
+    13:00-17:00 across a DST change), and occurrences starting after ``recurrenceEndDate``
+    (null: forever) do not happen. A closure of either ``type`` (Default, ComingSoon)
+    closes.
+    """
+    if not isinstance(closure, dict) or not isinstance(closure.get("dateRange"), dict):
+        raise malformed("zentry", "a closure without a dateRange")
+    first_from = instant(closure["dateRange"].get("from"), "closure dateRange.from")
+    first_to = instant(closure["dateRange"].get("to"), "closure dateRange.to")
+    recurrence = closure.get("recurrence") or "None"
+    if recurrence not in RECURRENCES:
+        raise malformed("zentry", f"closure recurrence {recurrence!r} is not a Recurrence")
+    if first_to <= first_from:
+        return []
+    if recurrence == "None":
+        return [(first_from, first_to)] if first_from < end and first_to > start else []
+    until = closure.get("recurrenceEndDate")
+    until = None if until is None else instant(until, "closure recurrenceEndDate")
+    local_from = first_from.astimezone(zone).replace(tzinfo=None)
+    local_to = first_to.astimezone(zone).replace(tzinfo=None)
+    local_start = start.astimezone(zone).replace(tzinfo=None)
+    # skip the occurrences that certainly end before `start`
+    if recurrence in ("Daily", "Weekly"):
+        period = 1 if recurrence == "Daily" else 7
+        first = (local_start - local_to).days // period - 1
+    else:
+        period = 1 if recurrence == "Monthly" else 12
+        months = (local_start.year - local_from.year) * 12 + local_start.month - local_from.month
+        first = (months - (local_to - local_from).days // 28 - 1) // period - 1
+    found = []
+    for k in range(max(0, first), max(0, first) + MAX_OCCURRENCES):
+        occ_from = _shift(local_from, recurrence, k).replace(tzinfo=zone).astimezone(dt.UTC)
+        occ_to = _shift(local_to, recurrence, k).replace(tzinfo=zone).astimezone(dt.UTC)
+        if occ_from >= end or (until is not None and occ_from > until):
+            return found
+        if occ_to > start and occ_to > occ_from:
+            found.append((occ_from, occ_to))
+    raise malformed("zentry", "a closure recurs more often than can be read")
+
+
+def subtract(window: Interval, cuts: list[Interval]) -> list[Interval]:
+    """``window`` minus the ``cuts``: what is left open, in order."""
+    pieces = [window]
+    for cut_start, cut_end in sorted(cuts):
+        left = []
+        for start, end in pieces:
+            if cut_end <= start or cut_start >= end:
+                left.append((start, end))
+                continue
+            if cut_start > start:
+                left.append((start, cut_start))
+            if cut_end < end:
+                left.append((cut_end, end))
+        pieces = left
+    return pieces
+
+
+def bookable(location: dict) -> bool:
+    """doc: Location.status LocationStatus ``Active | Inactive``; an Inactive location
+    takes no reservations (the sandbox: "Location '<id>' is not active."), so it has no
+    open hours. A missing status is taken as Active."""
+    return location.get("status", "Active") != "Inactive"
+
+
+def pass_day_of(value: Any, zone: ZoneInfo) -> dt.date:
+    """The local day a day-pass reservation is for.
+
+    doc: DayPassReservation.reservationDate "The date of the reservation" (a date-time).
+    docs/providers/zentry.md: "a bare date or an instant at exactly 00:00:00Z means that
+    calendar date; any other instant is converted to the location's time zone and its
+    local date is used" (US local midnights are never 00:00Z, so the two cannot clash).
+    """
+    moment = instant(value, "reservationDate")
+    if moment.time() == UTC_MIDNIGHT:
+        return moment.date()
+    return moment.astimezone(zone).date()
+
+
 class ZentryAdapter(BaseAdapter):
     kind = "zentry"
     rate_limit: ClassVar[Limit | None] = None  # the documents name no rate limit
@@ -167,15 +375,23 @@ class ZentryAdapter(BaseAdapter):
             return detail or title, title
         return super().error_message(payload, response)
 
-    def search(self, path: str, filters: dict[str, Any] | None = None) -> list[Any]:
-        """Every page of one ``POST`` search: ``{"data", "pagedRequest", "totalCount"}``."""
+    @property
+    def checkins_url(self) -> str:
+        return str(self.setting("checkins_url")).rstrip("/")
+
+    def search(
+        self, path: str, filters: dict[str, Any] | None = None, *, base: str | None = None
+    ) -> list[Any]:
+        """Every page of one ``POST`` search: ``{"data", "pagedRequest", "totalCount"}``,
+        on the Workspaces API unless ``base`` (the CheckIns API) is given."""
         items: list[Any] = []
         offset = 0
+        root = base or self.workspaces_url
         for _ in range(MAX_PAGES):
             body = {"offset": offset, "limit": PAGE_SIZE, **(filters or {})}
             response = self.request(
                 "POST",
-                f"{self.workspaces_url}{path}",
+                f"{root}{path}",
                 endpoint=f"POST {path}",
                 headers=self.headers(),
                 json=body,
@@ -412,3 +628,160 @@ class ZentryAdapter(BaseAdapter):
             currency=CURRENCY,
             raw={"room_id": room_id, "location_id": text(room.get("locationId"))},
         )
+
+    # --- availability ---------------------------------------------------------------
+    def zone_of(self, location: dict, item: ItemRef) -> ZoneInfo:
+        """The location's ``timeZone`` (its schedule's clock); the catalogue's zone if the
+        answer carries none that can be read."""
+        try:
+            return ZoneInfo(timezone_name(location.get("timeZone")))
+        except SkipItem:
+            return ZoneInfo(item.timezone)
+
+    def one(self, path: str, ident: str, what: str) -> dict:
+        """One record by id through a search's ``ids`` filter (doc: LocationQuery /
+        RoomQuery ``ids``); the answer is checked in case the filter is ignored."""
+        for record in self.search(path, {"ids": [ident]}):
+            if isinstance(record, dict) and record.get("id") == ident:
+                return record
+        raise NotFoundError(f"{what} {ident} was not found", provider=self.kind, status=404)
+
+    def closures(self, path: str, key: str, ident: str) -> list[dict]:
+        """doc: ``POST /LocationClosure {locationIds}`` / ``POST /RoomClosure {roomIds}``."""
+        found = self.search(path, {f"{key}s": [ident]})
+        return [c for c in found if isinstance(c, dict) and c.get(key) == ident]
+
+    def closed(self, closures: list[dict], zone: ZoneInfo, window: Interval) -> list[Interval]:
+        start, end = window
+        hits: list[Interval] = []
+        for closure in closures:
+            hits.extend(
+                closure_occurrences(closure, zone, start.astimezone(dt.UTC), end.astimezone(dt.UTC))
+            )
+        return hits
+
+    def day_facts(self, item: ItemRef, day: dt.date) -> ProviderDay:
+        """A meeting room on one local day.
+
+        ``open`` = the location's schedule that weekday minus the location's and the
+        room's closure occurrences; ``busy`` = the room's non-cancelled reservations that
+        overlap the day (``POST /RoomReservation {roomIds, occupiedDateRange}``);
+        ``capacity`` = the room's ``quantity`` ("How many of these rooms are available":
+        that many bookings may overlap).
+        """
+        if item.kind != ResourceKind.MEETING_ROOM.value:
+            raise UnsupportedError(f"zentry has no {item.kind} availability", provider=self.kind)
+        room_id = text(item.raw.get("room_id")) or item.external_id
+        room = self.one("/Room", room_id, "room")
+        # doc: ExtendedRoom.location is the room's Location (schedule, timeZone included)
+        location = room.get("location")
+        location_id = text(room.get("locationId")) or text(item.raw.get("location_id"))
+        if not isinstance(location, dict) or not isinstance(location.get("schedule"), dict):
+            location = self.one("/Location", location_id, "location")
+        zone = self.zone_of(location, item)
+        try:
+            quantity = positive_int(room.get("quantity"), "quantity")
+        except SkipItem as exc:
+            raise malformed(self.kind, f"room {room_id}: {exc}") from exc
+        window = opening_window(location.get("schedule"), day, zone)
+        if window is None or not bookable(location):  # closed that weekday, or Inactive
+            return ProviderDay(open=[], busy=[], capacity=quantity)
+        cuts = self.closed(
+            self.closures("/LocationClosure", "locationId", location_id), zone, window
+        ) + self.closed(self.closures("/RoomClosure", "roomId", room_id), zone, window)
+        open_windows = [(s.astimezone(zone), e.astimezone(zone)) for s, e in subtract(window, cuts)]
+
+        start, end = day_bounds(day, zone)
+        end = max(end, window[1])  # a schedule open past midnight
+        busy: list[Interval] = []
+        found = self.search(
+            "/RoomReservation",
+            {
+                "roomIds": [room_id],
+                "statuses": HOLDING_STATUSES,
+                # doc: RoomReservationQuery.occupiedDateRange {from, to}
+                "occupiedDateRange": {"from": utc_text(start), "to": utc_text(end)},
+            },
+            base=self.checkins_url,
+        )
+        for reservation in found:
+            if not isinstance(reservation, dict):
+                raise malformed(self.kind, "a reservation is not an object")
+            if reservation.get("roomId") != room_id:
+                continue
+            if reservation.get("status") not in HOLDING_STATUSES:
+                continue  # Cancelled: the room is free again
+            begins = instant(reservation.get("reservationDate"), "reservationDate")
+            ends = instant(reservation.get("reservationEndDate"), "reservationEndDate")
+            if begins < end and ends > start and ends > begins:
+                busy.append((begins.astimezone(zone), ends.astimezone(zone)))
+        return ProviderDay(open=open_windows, busy=sorted(busy), capacity=quantity)
+
+    def pass_days(self, item: ItemRef, start: dt.date, end: dt.date) -> list[PassDay]:
+        """The day pass of a location on each local day from ``start`` to ``end``.
+
+        ``open`` = the schedule opens that weekday and the location's closures do not
+        cover all of its open hours (a partial closure leaves the day sold);
+        ``remaining`` = ``maxVisitors`` of that weekday minus the day's non-cancelled day
+        passes (``None`` when ``maxVisitors`` is null: no limit). Whether a day with
+        nothing left, or a past day, is sold is the service's decision.
+        """
+        if item.kind != OfferKind.DAY_PASS.value:
+            raise UnsupportedError(f"zentry has no {item.kind} availability", provider=self.kind)
+        if end < start:
+            return []
+        location_id = text(item.raw.get("location_id")) or item.external_id
+        location = self.one("/Location", location_id, "location")
+        zone = self.zone_of(location, item)
+        schedule = location.get("schedule")
+        closures = self.closures("/LocationClosure", "locationId", location_id)
+
+        # A day pass's reservationDate is a local midnight or 00:00Z of its date (see
+        # pass_day_of): ask for everything between the earlier and the later of the two,
+        # then count per local day.
+        first = dt.datetime.combine(start, dt.time(0), dt.UTC)
+        last = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), dt.UTC)
+        lower = min(first, day_bounds(start, zone)[0])
+        upper = max(last, day_bounds(end, zone)[1])
+        found = self.search(
+            "/DayPassReservation",
+            {
+                "locationIds": [location_id],
+                "statuses": HOLDING_STATUSES,
+                # doc: "Filter reservations with a reservation date greater than this
+                # time" / "less than this time"
+                "minimumReservationDate": utc_text(lower - dt.timedelta(seconds=1)),
+                "maximumReservationDate": utc_text(upper),
+            },
+            base=self.checkins_url,
+        )
+        taken: dict[dt.date, int] = {}
+        for reservation in found:
+            if not isinstance(reservation, dict):
+                raise malformed(self.kind, "a reservation is not an object")
+            if reservation.get("locationId") != location_id:
+                continue
+            if reservation.get("reservationType", "DayPass") != "DayPass":
+                continue
+            if reservation.get("status") not in HOLDING_STATUSES:
+                continue  # Cancelled: the place is free again
+            booked = pass_day_of(reservation.get("reservationDate"), zone)
+            taken[booked] = taken.get(booked, 0) + 1
+
+        days: list[PassDay] = []
+        day = start
+        while day <= end:
+            window = opening_window(schedule, day, zone)
+            is_open = (
+                window is not None
+                and bookable(location)
+                and subtract(window, self.closed(closures, zone, window)) != []
+            )
+            if not is_open:
+                days.append(PassDay(day, False, 0))
+            else:
+                limit = max_visitors(schedule, day)
+                remaining = None if limit is None else max(0, limit - taken.get(day, 0))
+                days.append(PassDay(day, True, remaining))
+            day += dt.timedelta(days=1)
+        return days

@@ -34,6 +34,7 @@ from providers.sandbox.zentry_common import (
     parse_iso,
     req_str,
     req_when,
+    require_all,
     round_half_up,
     schedule_day,
     stamp,
@@ -44,6 +45,9 @@ from providers.sandbox.zentry_seed import SERVICE_FEE_RATE
 RESERVATION_TYPES = ("DayPass", "Room")
 RESERVATION_STATUSES = ("Pending", "Cancelled", "Approved", "Completed")
 PAST_DATE = "Reservation date cannot be in the past."
+# doc: CreateReservationRequest / CreateRoomReservationRequest required fields
+DAY_PASS_REQUIRED = ("userId", "locationId", "tenantId", "reservationDate")
+ROOM_REQUIRED = ("roomId", "reservationEndDate", "numberOfGuests")
 
 
 # --- request parsing --------------------------------------------------------------------
@@ -84,6 +88,7 @@ def _find(ctx: Context, collection: str, ident: str, kind: str) -> dict:
 
 def parse_ask(ctx: Context, request: Request, room: bool) -> Ask:
     body = body_of(request, required_body=True)
+    require_all(body, DAY_PASS_REQUIRED + (ROOM_REQUIRED if room else ()))
     user_id = req_str(body, "userId")
     location_id = req_str(body, "locationId")
     tenant_id = req_str(body, "tenantId")
@@ -110,10 +115,12 @@ def parse_ask(ctx: Context, request: Request, room: bool) -> Ask:
     if ask.room["locationId"] != location_id:
         raise bad_request(f"Room '{room_id}' does not belong to location '{location_id}'.")
     ask.start, ask.end, ask.guests = when.instant(tz), end_when.instant(tz), guests
-    if ask.end <= ask.start:
-        raise invalid("reservationEndDate", "'reservationEndDate' must be after 'reservationDate'.")
+    # the past-date rule first: the document's own example (start == end, in 2019) is
+    # refused as a past date
     if ask.start < now:
         raise bad_request(PAST_DATE)
+    if ask.end <= ask.start:
+        raise invalid("reservationEndDate", "'reservationEndDate' must be after 'reservationDate'.")
     if guests > ask.room["capacity"]:
         raise bad_request(
             f"Number of guests ({guests}) exceeds the room capacity of {ask.room['capacity']}."
@@ -318,10 +325,11 @@ ROOM_FIELDS = ("roomId", "reservationEndDate", "numberOfGuests")
 def render_reservation(ctx: Context, r: dict) -> dict:
     """doc: Reservation (+ roomId, reservationEndDate, numberOfGuests for RoomReservation)."""
     body = {key: r.get(key) for key in RESERVATION_FIELDS}
-    start = parse_iso(r["reservationDate"])
+    start, end = parse_iso(r["reservationDate"]), parse_iso(r["_end"])
     now = ctx.now()
-    # doc: isWithin24Hours "Flag indicating if the reservation is within 24 hours"
-    body["isWithin24Hours"] = now <= start <= now + dt.timedelta(hours=24)
+    # doc: isWithin24Hours "Flag indicating if the reservation is within 24 hours": it
+    # starts in the next 24 hours or is under way (today's day pass)
+    body["isWithin24Hours"] = start <= now + dt.timedelta(hours=24) and end > now
     if r["reservationType"] == "Room":
         for key in ROOM_FIELDS:
             body[key] = r.get(key)

@@ -176,6 +176,18 @@ def query_arg(request: Request, name: str) -> str | None:
     return None
 
 
+def require_all(body: CI, fields: tuple[str, ...]) -> None:
+    """Every missing required field in one validation problem, as ASP.NET model
+    validation reports them (`null` and, for strings, "" count as missing)."""
+    missing = [
+        f
+        for f in fields
+        if body.get(f) is None or (isinstance(body.get(f), str) and not body.get(f).strip())
+    ]
+    if missing:
+        raise ApiError(validation_problem({f: [f"The {f} field is required."] for f in missing}))
+
+
 def req_str(body: CI, field: str) -> str:
     value = body.get(field)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -237,6 +249,15 @@ def str_list(body: CI, field: str, *, need: bool = False) -> list[str] | None:
             field, f"The JSON value could not be converted to System.String[]. Path: $.{field}"
         )
     return value
+
+
+def enum_list(body: CI, field: str, values: tuple[str, ...], kind: str) -> list[str] | None:
+    """A list of enum names (doc: enums travel as strings, e.g. "statuses": ["Active"])."""
+    items = str_list(body, field)
+    for item in items or []:
+        if item not in values:
+            raise invalid(field, f"'{item}' is not a valid {kind}.")
+    return items
 
 
 # --- paging -----------------------------------------------------------------------------

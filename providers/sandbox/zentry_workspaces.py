@@ -22,6 +22,7 @@ from providers.sandbox.zentry_common import (
     closures_hitting,
     covers,
     date_range,
+    enum_list,
     guard,
     int_field,
     invalid,
@@ -36,6 +37,7 @@ from providers.sandbox.zentry_common import (
     parse_when,
     query_arg,
     req_str,
+    require_all,
     required,
     span,
     stamp,
@@ -43,6 +45,10 @@ from providers.sandbox.zentry_common import (
     strip_private,
 )
 from providers.sandbox.zentry_seed import CITIES, DEFAULT_TAX_RATE, STATES, TAX_RATES, tokens_for
+
+LOCATION_STATUSES = ("Active", "Inactive")
+APPLICATION_STATUSES = ("Inquiry", "Pending", "Submitted", "Approved", "Denied")
+MEMBER_APPLICATION_STATUSES = ("Request", "Pending", "Submitted", "Approved", "Denied")
 
 # --- lookups and rendering --------------------------------------------------------------
 
@@ -52,6 +58,14 @@ def find(ctx: Context, collection: str, ident: str, kind: str) -> dict:
         if record["id"] == ident:
             return record
     raise not_found(kind, ident)
+
+
+def check_workspace(ctx: Context, workspace_id: str) -> None:
+    """A workspace reference in a body: a workspace id, or a tenant id (the document's
+    own examples send the tenant id "184d3163ee1ffbbdb38b6c07" as `workspaceId`)."""
+    if any(t["id"] == workspace_id for t in ctx.state["tenants"]):
+        return
+    find(ctx, "workspaces", workspace_id, "Workspace")
 
 
 def render_location(location: dict, extended: bool = True) -> dict:
@@ -189,8 +203,8 @@ def contact_of(body: CI, field: str = "contact") -> dict:
     email = contact.get("email")
     if not isinstance(name, str) or not name.strip():
         raise required(f"{field}.name")
-    if not isinstance(email, str) or "@" not in email:
-        raise invalid(f"{field}.email", "A valid email is required.")
+    if not isinstance(email, str) or not email.strip():
+        raise required(f"{field}.email")
     first, _, last = name.strip().partition(" ")
     return {
         "name": name,
@@ -209,8 +223,8 @@ def add_user_role(ctx: Context, request: Request) -> Response:
     body = body_of(request, required_body=True)
     contact = contact_of(body)
     role = req_str(body, "role")
+    # doc example: "workspaceId": "686d3163ee1ffbbdb38b6a74" -- any id is recorded as sent
     workspace_id = req_str(body, "workspaceId")
-    find(ctx, "workspaces", workspace_id, "Workspace")
     user = next(
         (u for u in ctx.state["users"] if u["email"].lower() == contact["email"].lower()), None
     )
@@ -235,12 +249,11 @@ def remove_user_role(ctx: Context, request: Request) -> Response:
     role = req_str(body, "role")
     workspace_id = req_str(body, "workspaceId")
     user = next((u for u in ctx.state["users"] if u["email"].lower() == email.lower()), None)
-    if user is None:
-        raise not_found("User", email)
-    grant = {"userId": user["id"], "role": role, "workspaceId": workspace_id}
-    if grant not in ctx.state["roles"]:
-        raise bad_request(f"User '{email}' does not have the role '{role}'.")
-    ctx.state["roles"].remove(grant)
+    # doc: 200 None; removing a role nobody holds changes nothing and is not an error
+    if user is not None:
+        grant = {"userId": user["id"], "role": role, "workspaceId": workspace_id}
+        if grant in ctx.state["roles"]:
+            ctx.state["roles"].remove(grant)
     return ok_empty()
 
 
@@ -361,7 +374,7 @@ def get_locations(ctx: Context, request: Request) -> Response:
     ids = str_list(body, "ids")
     workspace_ids = str_list(body, "workspaceIds")
     amenities = str_list(body, "amenities")
-    statuses = str_list(body, "statuses")
+    statuses = enum_list(body, "statuses", LOCATION_STATUSES, "LocationStatus")
     search = opt_str(body, "searchText")
     state = opt_str(body, "state")
     geo = geo_search(body)
@@ -401,6 +414,32 @@ def get_locations(ctx: Context, request: Request) -> Response:
 
 
 LOCATION_STRINGS = ("name", "phone", "checkInInstructions", "waiverUrl", "termsOfSerivceUrl")
+# doc: UpsertLocationRequest / UpsertRoomRequest fields marked required
+LOCATION_REQUIRED = (
+    "workspaceId",
+    "name",
+    "address",
+    "schedule",
+    "pictureUrls",
+    "amenities",
+    "price",
+    "phone",
+    "checkInInstructions",
+    "waiverUrl",
+    "termsOfSerivceUrl",
+    "autoApproveReservations",
+)
+ROOM_REQUIRED = (
+    "locationId",
+    "name",
+    "pricePerHour",
+    "quantity",
+    "amenities",
+    "capacity",
+    "maxReservationMinutes",
+    "pictureUrls",
+    "autoApproveReservations",
+)
 
 
 def upsert_location(ctx: Context, request: Request) -> Response:
@@ -408,8 +447,9 @@ def upsert_location(ctx: Context, request: Request) -> Response:
     body = body_of(request, required_body=True)
     ident = query_arg(request, "id")
     existing = find(ctx, "locations", ident, "Location") if ident else None
+    require_all(body, LOCATION_REQUIRED)
     workspace_id = req_str(body, "workspaceId")
-    find(ctx, "workspaces", workspace_id, "Workspace")
+    check_workspace(ctx, workspace_id)
     fields = {key: req_str(body, key) for key in LOCATION_STRINGS}
     address = parse_address(body)
     schedule = parse_schedule(body)
@@ -633,6 +673,7 @@ def upsert_room(ctx: Context, request: Request) -> Response:
     body = body_of(request, required_body=True)
     ident = query_arg(request, "id")
     existing = find(ctx, "rooms", ident, "Room") if ident else None
+    require_all(body, ROOM_REQUIRED)
     location_id = req_str(body, "locationId")
     find(ctx, "locations", location_id, "Location")
     name = req_str(body, "name")
@@ -840,7 +881,8 @@ def invite_workspace(ctx: Context, request: Request) -> Response:
 
 def get_applications(ctx: Context, request: Request) -> Response:
     body = body_of(request)
-    ids, owners, statuses = (str_list(body, k) for k in ("ids", "ownerIds", "statuses"))
+    ids, owners = (str_list(body, k) for k in ("ids", "ownerIds"))
+    statuses = enum_list(body, "statuses", APPLICATION_STATUSES, "ApplicationStatus")
     items = [
         a
         for a in ctx.state["applications"]
@@ -923,9 +965,8 @@ def remind_application(ctx: Context, request: Request) -> Response:
 
 def get_member_applications(ctx: Context, request: Request) -> Response:
     body = body_of(request)
-    ids, workspaces, users, statuses = (
-        str_list(body, k) for k in ("ids", "workspaceIds", "userIds", "statuses")
-    )
+    ids, workspaces, users = (str_list(body, k) for k in ("ids", "workspaceIds", "userIds"))
+    statuses = enum_list(body, "statuses", MEMBER_APPLICATION_STATUSES, "MemberApplicationStatus")
     items = [
         m
         for m in ctx.state["memberApplications"]

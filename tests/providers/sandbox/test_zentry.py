@@ -588,7 +588,12 @@ def test_day_pass_today_is_allowed(zc):
 
 def test_reservation_request_validation(zc):
     body = zc.post(CI + "/Reservation/create/daypass", json={"locationId": NY_LOCATION_ID}).json()
-    assert body["errors"] == {"userId": ["The userId field is required."]}
+    # every missing required field at once, as ASP.NET model validation reports them
+    assert body["errors"] == {
+        "userId": ["The userId field is required."],
+        "tenantId": ["The tenantId field is required."],
+        "reservationDate": ["The reservationDate field is required."],
+    }
     bad_date = zc.post(CI + "/Reservation/create/daypass", json=day_pass(date="tomorrow")).json()
     assert "reservationDate" in bad_date["errors"]
     assert_problem(
@@ -1002,3 +1007,114 @@ def test_member_application_lifecycle_creates_a_member(zc):
     assert (
         zc.post(WS + "/MemberApplication", json={"statuses": ["Denied"]}).json()["totalCount"] == 1
     )
+
+
+# --- conformance review: the documents' own examples and rules --------------------------
+
+
+def test_documented_room_example_is_refused_as_a_past_date(zc):
+    """doc 003 CreateRoomReservation example: start == end, both in 2019 -> the past-date
+    rule (400 ProblemDetails) answers first, on the booking and on both previews."""
+    example = {
+        "userId": USER_ID,
+        "locationId": NY_LOCATION_ID,
+        "tenantId": TENANT_ID,
+        "employerId": "string",
+        "reservationDate": "2019-08-24T14:15:22Z",
+        "roomId": NY_CONFERENCE_ROOM_ID,
+        "reservationEndDate": "2019-08-24T14:15:22Z",
+        "numberOfGuests": 5,
+    }
+    for path in (
+        "/Reservation/create/room",
+        "/RoomReservation/user-cost-preview",
+        "/RoomReservation/token-cost-preview",
+    ):
+        assert_problem(
+            zc.post(CI + path, json=example), 400, "Reservation date cannot be in the past."
+        )
+
+
+def test_missing_required_fields_are_reported_together(zc):
+    body = zc.post(CI + "/Reservation/create/room", json={"userId": USER_ID}).json()
+    assert set(body["errors"]) == {
+        "locationId",
+        "tenantId",
+        "reservationDate",
+        "roomId",
+        "reservationEndDate",
+        "numberOfGuests",
+    }
+    body = zc.post(WS + "/Room/upsert", json={"locationId": NY_LOCATION_ID, "name": "X"}).json()
+    assert set(body["errors"]) == {
+        "pricePerHour",
+        "quantity",
+        "amenities",
+        "capacity",
+        "maxReservationMinutes",
+        "pictureUrls",
+        "autoApproveReservations",
+    }
+
+
+def test_documented_location_upsert_example_verbatim(zc):
+    """doc 002 UpsertLocation example sends `"workspaceId": "184d3163ee1ffbbdb38b6c07"` (the
+    tenant id of the examples): accepted and echoed."""
+    created = zc.post(WS + "/Location/upsert", json=DOC_LOCATION | {"workspaceId": TENANT_ID})
+    assert created.status_code == 200
+    assert created.json()["workspaceId"] == TENANT_ID
+    assert created.json()["timeZone"] == "America/Chicago"
+    unknown = zc.post(WS + "/Location/upsert", json=DOC_LOCATION | {"workspaceId": "nope"})
+    assert_problem(unknown, 404, "Workspace 'nope' was not found.")
+
+
+def test_documented_contact_examples_are_accepted(zc):
+    """doc 002 Contact.email is a plain required string; the examples send "string"."""
+    contact = {"name": "string", "email": "string", "phone": "string"}
+    user = zc.post(
+        WS + "/Admin/role",
+        json={"contact": contact, "role": "LocationAdmin", "workspaceId": NY_LOCATION_ID},
+    )
+    assert user.status_code == 200 and user.json()["email"] == "string"
+    app = zc.post(
+        WS + "/Application/create",
+        json={"name": "string", "contact": contact, "description": "string"},
+    )
+    assert app.status_code == 200 and app.json()["status"] == "Inquiry"
+    missing = zc.post(
+        WS + "/Application/create",
+        json={"name": "n", "contact": {"name": "n"}, "description": "d"},
+    ).json()
+    assert missing["errors"] == {"contact.email": ["The contact.email field is required."]}
+    # doc RemoveUserRole example (a user nobody granted): 200 with no body, nothing changes
+    removed = zc.request(
+        "DELETE",
+        WS + "/Admin/role",
+        json={
+            "email": "johnsmit@zentrypass.com",
+            "role": "LocationAdmin",
+            "workspaceId": "686d3163ee1ffbbdb38b6a74",
+        },
+    )
+    assert removed.status_code == 200 and removed.content == b""
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/Location", {"statuses": ["Closed"]}),
+        ("/Application", {"statuses": ["Open"]}),
+        ("/MemberApplication", {"statuses": ["Open"]}),
+    ],
+)
+def test_status_filters_are_enums(zc, path, body):
+    errors = zc.post(WS + path, json=body).json()["errors"]
+    assert list(errors) == ["statuses"]
+
+
+def test_todays_day_pass_is_within_24_hours(zc):
+    """doc: isWithin24Hours -- a day pass for today (under way) is within 24 hours."""
+    today = zc.post(CI + "/Reservation/create/daypass", json=day_pass(date="2030-01-07")).json()
+    assert today["isWithin24Hours"] is True
+    later = zc.post(CI + "/Reservation/create/daypass", json=day_pass(date="2030-01-10")).json()
+    assert later["isWithin24Hours"] is False
