@@ -26,13 +26,13 @@ import zoneinfo
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
 from providers.adapters import adapter_for
 from providers.adapters.errors import ProviderConfigurationError, ProviderError
 from providers.adapters.types import ItemRef, PassDay, ProviderDay
+from providers.cache import cache
 from providers.models import Offer, Resource
 
 logger = logging.getLogger(__name__)

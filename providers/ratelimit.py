@@ -8,12 +8,15 @@ operation. Without Redis (the embedded laptop set-up) the window is kept per pro
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
 
 # Returns 0 when a request may go now (and records it), else the milliseconds to wait.
 _SLIDING_WINDOW = """
@@ -49,13 +52,20 @@ class RedisRateLimiter:
         self.client = client
         self.prefix = prefix
         self.script = client.register_script(_SLIDING_WINDOW)
+        self.fallback = LocalRateLimiter()
 
     def try_acquire(self, key: str, limit: Limit) -> float:
         """0 if allowed now, else seconds to wait before asking again."""
-        wait_ms = self.script(
-            keys=[self.prefix + key],
-            args=[limit.requests, int(limit.seconds * 1000), uuid.uuid4().hex],
-        )
+        try:
+            wait_ms = self.script(
+                keys=[self.prefix + key],
+                args=[limit.requests, int(limit.seconds * 1000), uuid.uuid4().hex],
+            )
+        except Exception as exc:  # Redis down: keep this process within the limit alone
+            logger.warning(
+                "rate limiter: Redis unavailable (%s), using a local window", type(exc).__name__
+            )
+            return self.fallback.try_acquire(key, limit)
         return int(wait_ms) / 1000
 
 

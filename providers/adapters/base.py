@@ -299,7 +299,7 @@ class BaseAdapter:
         many slot look-ups). The key is a hash of account, URL and parameters, so no
         secret is stored in it; only good answers are cached.
         """
-        from django.core.cache import cache
+        from providers.cache import cache
 
         material = json.dumps(
             [self.kind, self.account.name, url, kwargs.get("params")], sort_keys=True, default=str

@@ -19,27 +19,42 @@ room with its rules and prices, linked to its site by ``siteId``). Both answer t
   France, so the zone follows the country. ``slotWeek``/``slotSaturday``/``slotSunday`` are
   wall-clock windows at the site.
 * Messages are asked for in English (doc: "add ?language=fr or &language=fr to the URL").
+
+Availability (``day_facts``) reads two things: the room's slot window for the weekday
+(``slotWeek`` / ``slotSaturday`` / ``slotSunday``, stored by the catalogue in
+``rules["windows"]``), which becomes the ``open`` windows in the site's zone, and the room's
+ICS feed (``GET /api/icsfeed?rooms=<id>``: "an iCalendar file (.ics) ... containing all
+meetings for the specified rooms"), whose meetings on that local day become ``busy``.
+Capacity is 1: a meeting books the whole room (sandbox: any overlap is ROOM_OVERLAP).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
+import icalendar
+import recurring_ical_events
 
 from providers.adapters.base import BaseAdapter, malformed
 from providers.adapters.errors import (
     AuthenticationError,
+    ProviderConfigurationError,
     RejectedError,
     TransientError,
+    UnsupportedError,
 )
 from providers.adapters.types import (
     Catalogue,
+    ItemRef,
     OfferData,
+    ProviderDay,
     ResourceData,
     SkippedItem,
     SpaceData,
@@ -194,6 +209,106 @@ def contact_from(value: str) -> dict[str, str]:
     if re.fullmatch(r"\+?[\d\s().-]{6,}", value):
         return {"phone": value}
     return {"other": value}
+
+
+# --- availability: slot windows and the ICS feed -----------------------------------------
+
+# Rooms booked by time through meeting-request; offers (monthly offices) have no day.
+TIMED_KINDS = (ResourceKind.MEETING_ROOM.value, ResourceKind.OFFICE.value)
+# rules["windows"] keys (the catalogue's) and the room fields they come from.
+SLOT_FIELDS = {"weekdays": "slotWeek", "saturday": "slotSaturday", "sunday": "slotSunday"}
+CLOCK = re.compile(r"^(\d{2}):(\d{2})$")
+
+
+def window_key(day: dt.date) -> str:
+    # doc: slotWeek "Weekly availability schedule" (Monday to Friday), slotSaturday,
+    # slotSunday
+    return {5: "saturday", 6: "sunday"}.get(day.weekday(), "weekdays")
+
+
+def local(day: dt.date, hhmm: str, zone: ZoneInfo) -> dt.datetime:
+    """``HH:MM`` on ``day`` at the site, aware; ``24:00`` is the next midnight. A time the
+    clocks skip (01:30 on the spring-forward day in Dublin) comes out as the instant the
+    wall clock would show after the jump (02:30 IST)."""
+    match = CLOCK.match(hhmm) if isinstance(hhmm, str) else None
+    if not match:
+        raise ValueError(f"{hhmm!r} is not HH:MM")
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if (hour, minute) == (24, 0):
+        day, hour = day + dt.timedelta(days=1), 0
+    if hour > 23 or minute > 59:
+        raise ValueError(f"{hhmm!r} is not HH:MM")
+    moment = dt.datetime.combine(day, dt.time(hour, minute), zone)
+    return moment.astimezone(dt.UTC).astimezone(zone)  # normalise a skipped wall time
+
+
+def open_windows(
+    schedule: list[dict[str, str]], day: dt.date, zone: ZoneInfo
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The catalogue's [{"from": "HH:MM", "to": "HH:MM"}] for one day, as aware datetimes
+    in the site's zone (built with zoneinfo, so a DST day is 23 or 25 hours long)."""
+    result = []
+    for window in schedule:
+        start, end = local(day, window["from"], zone), local(day, window["to"], zone)
+        if end > start:
+            result.append((start, end))
+    return sorted(result)
+
+
+def parse_feed(body: bytes) -> icalendar.Calendar:
+    """The ICS feed's body as a calendar (folded lines are unfolded by icalendar), or
+    ``MalformedResponseError``. doc: "Returns an .ics file (iCalendar format)"."""
+    try:
+        calendar = icalendar.Calendar.from_ical(body)
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        raise malformed("workways", "the ICS feed is not an iCalendar file") from exc
+    if not isinstance(calendar, icalendar.Calendar) or calendar.name != "VCALENDAR":
+        raise malformed("workways", "the ICS feed is not a VCALENDAR")
+    return calendar
+
+
+def _aware(value: dt.date | dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    if not isinstance(value, dt.datetime):  # an all-day date: local midnight at the site
+        return dt.datetime.combine(value, dt.time(0), zone)
+    if value.tzinfo is None:
+        # A floating time (RFC 5545 "form #1") is the wall clock where it is read: the
+        # site. (With X-WR-TIMEZONE, recurring_ical_events has already put it there.)
+        return value.replace(tzinfo=zone).astimezone(dt.UTC).astimezone(zone)
+    return value.astimezone(zone)
+
+
+def busy_on(
+    calendar: icalendar.Calendar, day: dt.date, zone: ZoneInfo
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The meetings of the feed that touch the site's local ``day``, as aware intervals
+    in the site's zone, sorted.
+
+    doc example: "DTSTART:20251030T140000Z" (UTC); TZID parameters, X-WR-TIMEZONE and
+    floating times are read too. recurring_ical_events expands RRULE/RDATE, drops EXDATE
+    occurrences and applies RECURRENCE-ID overrides (a moved occurrence shows at its new
+    time only). An all-day meeting (``DTSTART;VALUE=DATE``) blocks the whole local day(s)
+    up to its exclusive DTEND. Occurrences marked ``STATUS:CANCELLED`` do not block.
+    """
+    start = dt.datetime.combine(day, dt.time(0), zone)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), zone)
+    try:
+        events = recurring_ical_events.of(calendar).between(start, end)
+        busy = []
+        for event in events:
+            if str(event.get("STATUS", "")).upper() == "CANCELLED":
+                continue
+            # event.start / event.end: DTEND, else DTSTART + DURATION, else RFC 5545's
+            # default (a date alone lasts one day, a date-time alone no time)
+            first, last = _aware(event.start, zone), _aware(event.end, zone)
+            if not isinstance(event.start, dt.datetime) and last <= first:
+                last = _aware(event.start + dt.timedelta(days=1), zone)
+            if last > first and first < end and last > start:
+                busy.append((first, last))
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        # recurring_ical_events' InvalidCalendar / BadRuleStringFormat are ValueErrors;
+        # icalendar's IncompleteComponent (no DTSTART) too. Never guess "free".
+        raise malformed("workways", f"the ICS feed cannot be read: {exc}") from exc
+    return sorted(busy)
 
 
 class WorkwaysAdapter(BaseAdapter):
@@ -428,6 +543,70 @@ class WorkwaysAdapter(BaseAdapter):
             raw=raw,
             **prices,
         )
+
+    # --- availability -------------------------------------------------------------
+    def day_facts(self, item: ItemRef, day: dt.date) -> ProviderDay:
+        """A meeting room or bookable office on one local day: its slot window for the
+        weekday (``open``) and the meetings of its ICS feed that day (``busy``)."""
+        if item.kind not in TIMED_KINDS:
+            raise UnsupportedError(
+                f"workways has no day availability for {item.kind}", provider=self.kind
+            )
+        try:
+            zone = ZoneInfo(item.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ProviderConfigurationError(f"unknown time zone {item.timezone!r}") from exc
+        try:
+            opening = open_windows(self.schedule(item, day), day, zone)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ProviderConfigurationError(
+                f"{self.account.name}: room {item.external_id} has unreadable slot windows "
+                f"({exc}); sync the catalogue again"
+            ) from exc
+        if not opening:
+            # An empty slot window: "This room cannot be booked on this day" — closed,
+            # whatever the feed holds, so the feed is not asked.
+            return ProviderDay(open=[], busy=[], capacity=1)
+        calendar = self.fetch_feed(text(item.raw.get("room_id")) or item.external_id)
+        return ProviderDay(open=opening, busy=busy_on(calendar, day, zone), capacity=1)
+
+    def schedule(self, item: ItemRef, day: dt.date) -> list[dict[str, str]]:
+        """The day's windows as the catalogue stored them (``rules["windows"]``, site
+        wall-clock time), else read from a raw ``slotWeek``-style string."""
+        key = window_key(day)
+        stored = (item.rules or {}).get("windows")
+        if isinstance(stored, dict) and isinstance(stored.get(key), list):
+            return stored[key]
+        raw = (item.raw or {}).get(SLOT_FIELDS[key])
+        if raw is not None:
+            try:
+                return windows(raw, SLOT_FIELDS[key])
+            except SkipItem as exc:
+                raise ValueError(str(exc)) from exc
+        raise KeyError(f"no {key} windows")
+
+    def fetch_feed(self, room_id: str) -> icalendar.Calendar:
+        """``GET /api/icsfeed?rooms=<id>``: the room's booked meetings as a calendar.
+
+        doc: "rooms string Required Comma-separated list of room IDs"; auth "No", so no
+        token is sent. The answer is text/calendar; a JSON envelope (an error the server
+        sent with 200) is read as one, anything else that is no calendar is malformed.
+        Not cached here: the service caches facts per room-day, and a cached feed would
+        be older than the facts' time stamp, hiding a booking made in between.
+        """
+        endpoint = "GET /api/icsfeed"
+        response = self.request(
+            "GET",
+            f"{self.base_url}/api/icsfeed",
+            endpoint=endpoint,
+            headers={"Accept": "text/calendar"},
+            params={"rooms": room_id, **LANGUAGE},
+        )
+        if "json" in response.headers.get("content-type", "").lower():
+            body = self.json(response, expect=dict)
+            self.check_envelope(body, response, endpoint)
+            raise malformed(self.kind, f"{endpoint}: JSON instead of a calendar")
+        return parse_feed(response.content)
 
     @staticmethod
     def capacity(room: dict) -> int | None:
