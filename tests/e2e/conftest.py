@@ -29,14 +29,6 @@ from providers.sandbox import build_sandbox
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def _sync_orm_beside_playwright(monkeypatch):
-    """Playwright's sync API keeps an event loop in the test's thread; the ORM calls made
-    by the test itself (fixtures, assertions) are still synchronous. Only for these tests:
-    the setting must never reach a deployment (check --deploy refuses it)."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 pytestmark = pytest.mark.e2e
@@ -117,11 +109,18 @@ def worker(transactional_db, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
+    """Started after the test database exists: Playwright's event loop then lives in
+    this thread, and Django refuses synchronous database set-up beside it."""
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium is not installed at {CHROMIUM}: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests
+    # themselves make (fixtures, assertions, database flushes) stay synchronous. Only while
+    # the browser lives: the setting must never reach a deployment (check --deploy refuses it).
+    patch = pytest.MonkeyPatch()
+    patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -137,6 +136,7 @@ def browser():
         )
         yield browser
         browser.close()
+    patch.undo()
 
 
 @pytest.fixture
