@@ -47,7 +47,8 @@ from providers.models import Offer, Resource
 
 logger = logging.getLogger(__name__)
 
-STALE_SUBMISSION = dt.timedelta(minutes=5)
+# A booking in "submitting" for this long belongs to a worker that died: it is reclaimed.
+STALE_SUBMISSION = dt.timedelta(seconds=getattr(settings, "BOOKING_STALE_SUBMISSION_SECONDS", 300))
 MAX_SUBMIT_ATTEMPTS = 8
 MAX_DAYS_AHEAD = 366
 

@@ -177,6 +177,7 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Coworking Portal <bookings@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_ALERT_EMAILS = env_list("STAFF_ALERT_EMAILS", [])
+BOOKING_STALE_SUBMISSION_SECONDS = env_int("BOOKING_STALE_SUBMISSION_SECONDS", 300, minimum=10)
 CREDENTIALS_KEY = env_str("CREDENTIALS_KEY", "")  # encrypts provider secrets; default SECRET_KEY
 
 # --- Members --------------------------------------------------------------------------

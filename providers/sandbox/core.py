@@ -105,6 +105,9 @@ class FaultConfig:
     hang_rate: float = 0.0  # share of requests that hang for hang_seconds
     hang_seconds: float = 30.0
     malformed_rate: float = 0.0  # share of answers whose body is not what was documented
+    # the request is carried out (state saved), then the answer is held back: a client
+    # that gives up (or dies) meanwhile does not know its booking went through
+    slow_answer_ms: int = 0
 
     FIELDS = (
         "latency_ms",
@@ -115,6 +118,7 @@ class FaultConfig:
         "hang_rate",
         "hang_seconds",
         "malformed_rate",
+        "slow_answer_ms",
     )
 
     @classmethod
@@ -373,6 +377,8 @@ class Sandbox:
                 self.store.dirty = True
             self.store.save()
 
+        if fault_cfg.slow_answer_ms:
+            time.sleep(fault_cfg.slow_answer_ms / 1000)
         if fault == "malformed":
             with self.faults.lock:
                 body = self.faults.random.choice(MALFORMED_BODIES)

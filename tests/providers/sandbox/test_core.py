@@ -72,3 +72,10 @@ def test_hang_fault_outlasts_a_client_timeout(live_sandbox):
     live_sandbox.apply_faults({"fourspaces": {"hang_rate": 1, "hang_seconds": 2}})
     with pytest.raises(httpx.TimeoutException):
         httpx.get(f"{live_sandbox.base_url}/4spaces/organization/details", timeout=0.3)
+
+
+def test_a_slow_answer_is_carried_out_before_the_client_gives_up(live_sandbox):
+    live_sandbox.apply_faults({"fourspaces": {"slow_answer_ms": 1500}})
+    with pytest.raises(httpx.TimeoutException):
+        httpx.get(f"{live_sandbox.base_url}/4spaces/organization/details", timeout=0.3)
+    assert live_sandbox.faults.by_provider["fourspaces"].slow_answer_ms == 1500
