@@ -75,8 +75,9 @@ class PassBookingForm(TermsMixin, forms.Form):
 
     def __init__(self, *args, offer, **kwargs):
         super().__init__(*args, **kwargs)
-        if offer.price_unit not in ("day", ""):
-            # a pass whose length the product fixes (a month, a week): one start day
+        if offer.price_unit not in ("day", "") or offer.space.account.kind != "fourspaces":
+            # one start day: the product fixes the length (a month, 10 days), or the
+            # provider takes one day per pass (Thia access codes, Zentry day passes)
             self.fields["days"].widget = forms.HiddenInput()
             self.fields["days"].validators.append(MaxValueValidator(1))
         if offer.max_persons:

@@ -462,6 +462,8 @@ def quote_for(item: Resource | Offer, request: BookingRequest) -> Quote:
     except (UnsupportedError, TransientError, ProviderConfigurationError, NotFoundError) as exc:
         logger.info("quote from catalogue for %s: %s", item, type(exc).__name__)
         return catalogue_quote(item, request)
+    except RejectedError as exc:  # the provider says this booking cannot be made
+        raise BookingError(exc.message, status=409 if exc.status == 409 else 400) from exc
 
 
 def catalogue_quote(item: Resource | Offer, request: BookingRequest) -> Quote:
