@@ -138,11 +138,22 @@ def test_a_pass_is_booked_for_a_day(logged_in, day_pass, provider):
     day = tomorrow_at(0).date()
     response = logged_in.post(
         reverse("book_offer", args=[day_pass.pk]),
-        {"date": day.isoformat(), "days": 2, "persons": 1, "confirm": "1"},
+        {"date": day.isoformat(), "days": 1, "persons": 1, "confirm": "1"},
     )
     assert response.status_code == 302
     booking = Booking.objects.get()
     assert booking.kind == "pass" and booking.start.date() == day
+    assert booking.end - booking.start == dt.timedelta(days=1)
+
+
+def test_a_provider_that_takes_one_day_per_pass_refuses_several(logged_in, day_pass, provider):
+    response = logged_in.post(
+        reverse("book_offer", args=[day_pass.pk]),
+        {"date": tomorrow_at(0).date().isoformat(), "days": 3, "persons": 1, "confirm": "1"},
+    )
+    assert response.status_code == 400
+    assert "less than or equal to 1" in response.content.decode()
+    assert not Booking.objects.exists()
 
 
 def test_a_past_pass_day_is_refused(logged_in, day_pass, provider):
