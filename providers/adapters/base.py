@@ -89,11 +89,19 @@ class BaseAdapter:
         self.sleep = sleep
         self._limiter = limiter
         self.client = httpx.Client(
-            timeout=timeout or self.default_timeout,
+            timeout=timeout or self.configured_timeout(),
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             transport=transport,
             follow_redirects=False,
         )
+
+    def configured_timeout(self) -> httpx.Timeout:
+        from django.conf import settings
+
+        seconds = getattr(settings, "PROVIDER_HTTP_TIMEOUT_SECONDS", None)
+        if seconds and self.default_timeout is DEFAULT_TIMEOUT:
+            return httpx.Timeout(float(seconds), connect=min(5.0, float(seconds)))
+        return self.default_timeout
 
     # --- configuration ------------------------------------------------------------
     def setting(self, name: str) -> Any:
