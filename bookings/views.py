@@ -115,6 +115,7 @@ def book_resource(request: HttpRequest, pk: int) -> HttpResponse:
     )
     initial = {"minutes": (resource.rules or {}).get("min_minutes") or None, "attendees": 1}
     form = RoomBookingForm(data, initial=initial, resource=resource)
+    _terms_only_to_confirm(form, confirming)
     quote, status = None, 200
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.end
@@ -159,6 +160,12 @@ def book_resource(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "bookings/book.html", context, status=status)
 
 
+def _terms_only_to_confirm(form, confirming: bool) -> None:
+    """A price preview does not need the terms accepted; confirming does."""
+    if "accept_terms" in form.fields and not confirming:
+        form.fields["accept_terms"].required = False
+
+
 def booking_mode(offer: Offer) -> str:
     """How a member takes this offer: "pass" (book days), "inquiry" (people confirm), or
     "external" (a link out)."""
@@ -191,16 +198,16 @@ def book_offer(request: HttpRequest, pk: int) -> HttpResponse:
     if gate := _profile_gate(request):
         return gate
     confirming = request.method == "POST" and "confirm" in request.POST
-    data = (
-        request.POST
-        if request.method == "POST"
-        else (request.GET if "date" in request.GET else None)
-    )
+    # a day link carries only ?date=: it pre-fills the form; a full query previews a price
+    full = {"date", "persons"} <= set(request.GET)
+    data = request.POST if request.method == "POST" else (request.GET if full else None)
+    initial = {"date": request.GET.get("date", ""), "days": 1, "persons": 1}
     form = (
-        PassBookingForm(data, offer=offer)
+        PassBookingForm(data, initial=initial, offer=offer)
         if mode == "pass"
-        else InquiryForm(data, space=offer.space)
+        else InquiryForm(data, initial=initial, space=offer.space)
     )
+    _terms_only_to_confirm(form, confirming)
     quote, status = None, 200
     if form.is_bound and form.is_valid():
         day = form.cleaned_data["date"]

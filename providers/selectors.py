@@ -79,8 +79,9 @@ def filter_choices() -> dict[str, list]:
     from providers.models import Amenity
 
     amenities = list(
-        Amenity.objects.filter(spaces__in=active).distinct().order_by("name").values_list(
-            "slug", "name"
-        )
+        Amenity.objects.filter(spaces__in=active)
+        .distinct()
+        .order_by("name")
+        .values_list("slug", "name")
     )
     return {"cities": cities, "countries": countries, "amenities": amenities}
