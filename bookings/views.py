@@ -108,12 +108,15 @@ def book_resource(request: HttpRequest, pk: int) -> HttpResponse:
     if gate := _profile_gate(request):
         return gate
     confirming = request.method == "POST" and "confirm" in request.POST
-    data = (
-        request.POST
-        if request.method == "POST"
-        else (request.GET if "start" in request.GET else None)
-    )
-    initial = {"minutes": (resource.rules or {}).get("min_minutes") or None, "attendees": 1}
+    # a slot link carries only ?start=: it pre-fills the form; a full query previews a price
+    full = {"start", "minutes", "attendees"} <= set(request.GET)
+    data = request.POST if request.method == "POST" else (request.GET if full else None)
+    rules = resource.rules or {}
+    initial = {
+        "start": request.GET.get("start", ""),
+        "minutes": rules.get("min_minutes") or rules.get("slot_minutes") or 60,
+        "attendees": 1,
+    }
     form = RoomBookingForm(data, initial=initial, resource=resource)
     _terms_only_to_confirm(form, confirming)
     quote, status = None, 200

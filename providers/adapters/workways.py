@@ -45,19 +45,24 @@ import recurring_ical_events
 from providers.adapters.base import BaseAdapter, malformed
 from providers.adapters.errors import (
     AuthenticationError,
+    NotFoundError,
     ProviderConfigurationError,
     RejectedError,
     TransientError,
     UnsupportedError,
 )
 from providers.adapters.types import (
+    BookingRequest,
     Catalogue,
+    Customer,
     ItemRef,
     OfferData,
     ProviderDay,
+    Quote,
     ResourceData,
     SkippedItem,
     SpaceData,
+    SubmitResult,
 )
 from providers.models import OfferKind, ResourceKind
 from providers.ratelimit import Limit
@@ -309,6 +314,121 @@ def busy_on(
         # icalendar's IncompleteComponent (no DTSTART) too. Never guess "free".
         raise malformed("workways", f"the ICS feed cannot be read: {exc}") from exc
     return sorted(busy)
+
+
+# --- booking: meeting requests and organization registration -----------------------------
+
+# doc (meeting-request, "Response Scenarios"): the answer's "status"
+ACCEPTED, REQUEST_ACCEPTED, ARCHIVED = "ACCEPTED", "REQUEST_ACCEPTED", "ARCHIVED"
+# doc: "you will receive a ROOM_OVERLAP error (HTTP 409)"
+ROOM_OVERLAP = "ROOM_OVERLAP"
+# doc (register, "Response Scenarios")
+CREATED, UPDATED, USER_EXISTS = "CREATED", "UPDATED", "USER_EXISTS"
+REGISTER_STATUSES = (CREATED, UPDATED, USER_EXISTS)
+# Written into the meeting's description (doc: "description string Optional Meeting
+# description or notes"; the feed's DESCRIPTION) so reconcile can tell our meeting from
+# someone else's at the same time. The feed is public: only the random uid goes there.
+MARKER = "Portal booking {uid}"
+
+# What the member reads, in their language (doc: "Only "fr" and "en" are supported").
+TEXTS: dict[str, tuple[str, str]] = {
+    "slot_taken": (
+        "This slot was just taken, please pick another.",
+        "Ce créneau vient d'être pris, veuillez en choisir un autre.",
+    ),
+    "archived": (
+        "Your Workways account is archived, so Workways refuses this booking. Please "
+        "contact Workways to restore your account.",
+        "Votre compte Workways est archivé : Workways refuse cette réservation. Veuillez "
+        "contacter Workways pour rétablir votre compte.",
+    ),
+    "register": (
+        "Workways does not know your email address yet, so this meeting is only requested. "
+        "To confirm it, register your company with Workways (the portal sends your profile "
+        "details), then click the validation link Workways emails you to verify your "
+        "address and set your password. The meeting is confirmed once your account is "
+        "validated.",
+        "Workways ne connaît pas encore votre adresse e-mail : cette réunion est seulement "
+        "demandée. Pour la confirmer, inscrivez votre société chez Workways (le portail "
+        "envoie les informations de votre profil), puis cliquez sur le lien de validation "
+        "que Workways vous envoie par e-mail pour vérifier votre adresse et choisir votre "
+        "mot de passe. La réunion est confirmée dès que votre compte est validé.",
+    ),
+    "validate": (
+        "Workways has emailed you a validation link: click it to verify your address and "
+        "set your password. The meeting is confirmed once your account is validated.",
+        "Workways vous a envoyé un lien de validation par e-mail : cliquez dessus pour "
+        "vérifier votre adresse et choisir votre mot de passe. La réunion est confirmée dès "
+        "que votre compte est validé.",
+    ),
+    "registered": (
+        "You are already registered with Workways. If you have not validated your email "
+        "address yet, click the link Workways sent you; the meeting is confirmed once your "
+        "account is validated.",
+        "Vous êtes déjà inscrit chez Workways. Si vous n'avez pas encore validé votre "
+        "adresse e-mail, cliquez sur le lien envoyé par Workways ; la réunion est confirmée "
+        "dès que votre compte est validé.",
+    ),
+    "office_validate": (
+        "Workways has registered your company and emailed you a validation link: click it "
+        "to verify your address and set your password. Workways then checks your company "
+        "details and prepares the rental contract; your access cards are activated once it "
+        "is validated.",
+        "Workways a enregistré votre société et vous a envoyé un lien de validation par "
+        "e-mail : cliquez dessus pour vérifier votre adresse et choisir votre mot de passe. "
+        "Workways vérifie ensuite les informations de votre société et prépare le contrat "
+        "de location ; vos badges d'accès sont activés une fois celui-ci validé.",
+    ),
+    "office_contract": (
+        "Workways knows your company. The Workways team prepares the rental contract for "
+        "this office and will contact you; your access cards are activated once it is "
+        "validated.",
+        "Workways connaît votre société. L'équipe Workways prépare le contrat de location de "
+        "ce bureau et vous contactera ; vos badges d'accès sont activés une fois celui-ci "
+        "validé.",
+    ),
+    "unconfirmed": (
+        "Your Workways account is validated but Workways has not confirmed this meeting yet "
+        "(the slot may have been taken in the meantime). We will let you know.",
+        "Votre compte Workways est validé mais Workways n'a pas encore confirmé cette "
+        "réunion (le créneau a pu être pris entre-temps). Nous vous tiendrons informé.",
+    ),
+    "expired": (
+        "Workways did not confirm this meeting before its time: the registration was not "
+        "completed in time.",
+        "Workways n'a pas confirmé cette réunion à temps : l'inscription n'a pas été "
+        "terminée avant l'heure de la réunion.",
+    ),
+}
+
+
+def say(key: str, language: str) -> str:
+    english, french = TEXTS[key]
+    return french if language == "fr" else english
+
+
+def member_language(customer: Customer) -> str:
+    # doc: "Only "fr" and "en" are supported. Any other value defaults to English."
+    return "fr" if (customer.language or "").strip().lower().startswith("fr") else "en"
+
+
+def utc_iso(moment: dt.datetime) -> str:
+    # doc example: "bookedAt": "2025-11-05T14:00:00Z" (ISO 8601, UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def whole_minutes(start: dt.datetime, end: dt.datetime) -> int:
+    seconds = (end - start).total_seconds()
+    if seconds <= 0 or seconds % 60:
+        raise RejectedError("the booking must last a whole number of minutes", provider="workways")
+    return int(seconds // 60)
+
+
+def length_label(minutes_: int) -> str:
+    hours, rest = divmod(minutes_, 60)
+    if hours and rest:
+        return f"{hours} h {rest:02d} min"
+    return f"{hours} h" if hours else f"{rest} min"
 
 
 class WorkwaysAdapter(BaseAdapter):
@@ -616,3 +736,518 @@ class WorkwaysAdapter(BaseAdapter):
             if isinstance(value, int) and not isinstance(value, bool) and value > 0:
                 return value
         return None
+
+    # --- booking: HTTP helpers ------------------------------------------------------
+    def post_envelope(self, path: str, body: dict) -> dict:
+        """``POST /api/<path>`` with a JSON body; the checked envelope. Sent once: the base
+        never retries a POST (an answer lost after Workways acted is reconciled)."""
+        endpoint = f"POST /api/{path}"
+        response = self.request(
+            "POST",
+            f"{self.base_url}/api/{path}",
+            endpoint=endpoint,
+            headers=self.headers(),
+            json=body,
+        )
+        answer = self.json(response, expect=dict)
+        self.check_envelope(answer, response, endpoint)
+        return answer
+
+    def get_object(self, path: str, params: dict[str, Any]) -> dict:
+        """``GET /api/<path>`` whose ``data`` is one object (room-price, user-info by
+        email, organization-info by id)."""
+        endpoint = f"GET /api/{path}"
+        response = self.request(
+            "GET",
+            f"{self.base_url}/api/{path}",
+            endpoint=endpoint,
+            headers=self.headers(),
+            params={**params, **LANGUAGE},
+        )
+        body = self.json(response, expect=dict)
+        self.check_envelope(body, response, endpoint)
+        data = body.get("data")
+        if not isinstance(data, dict):
+            raise malformed(self.kind, f"{endpoint}: data is not an object")
+        return data
+
+    @staticmethod
+    def room_id_of(item: ItemRef) -> str:
+        return text(item.raw.get("room_id")) or item.external_id
+
+    @staticmethod
+    def site_id_of(item: ItemRef) -> str:
+        return text(item.raw.get("site_id")) or item.space_external_id
+
+    def lookup_user(self, email: str) -> dict | None:
+        """``GET /api/user-info?email=`` — the user, or None ("User not found")."""
+        try:
+            return self.get_object("user-info", {"email": email})
+        except NotFoundError:
+            return None
+        except RejectedError as exc:
+            # doc: "// User not found {"retcode": -1, "message": "User not found"}" (the
+            # document gives no HTTP status, so a 200 envelope is read the same way)
+            if exc.message.strip().lower() == "user not found":
+                return None
+            raise
+
+    # --- quote ----------------------------------------------------------------------
+    def quote(self, item: ItemRef, request: BookingRequest) -> Quote:
+        """``GET /api/room-price``: meeting rooms by start, duration and persons; offices
+        by the month. doc: "data.price number Calculated price, or -1 if unavailable"."""
+        room_id = self.room_id_of(item)
+        monthly = request.kind == "inquiry" or item.kind not in TIMED_KINDS
+        if not monthly and (item.raw.get("type") == OFFICE or item.kind == "office"):
+            # doc: "Office Rooms (weekly/monthly pricing): publicOffice" — room-price has
+            # no hourly price for an office booked by the hour: the catalogue prices it
+            raise UnsupportedError(
+                "Workways prices offices by the week or month only", provider=self.kind
+            )
+        if monthly:
+            # doc: "period string ... "week" or "month" (default: "month")"
+            params: dict[str, Any] = {"roomId": room_id, "period": "month"}
+        else:
+            length = whole_minutes(request.start, request.end)
+            zone = ZoneInfo(item.timezone)
+            params = {
+                "roomId": room_id,
+                # doc: "Start date/time in flexible format (e.g., "2025-01-18T10:00:00")" —
+                # the site's wall clock, as the example has no offset
+                "startDate": request.start.astimezone(zone).strftime("%Y-%m-%dT%H:%M:%S"),
+                "duration": length,
+                "nbPersons": max(1, request.attendees),
+            }
+        try:
+            data = self.get_object("room-price", params)
+        except RejectedError as exc:
+            # "Price calculation not available for this room state/type" (price -1),
+            # "not supported for room type", "Room not found": the catalogue prices it
+            raise UnsupportedError(
+                f"Workways cannot price this room: {exc.message}",
+                provider=self.kind,
+                status=exc.status,
+                payload=exc.payload,
+            ) from exc
+        price = data.get("price")
+        if not monthly and "period" in data:
+            # an office price by the period, not this booking's hours
+            raise UnsupportedError("Workways priced this room by the period", provider=self.kind)
+        if isinstance(price, bool) or not isinstance(price, int | float):
+            raise malformed(self.kind, "room-price: price is not a number")
+        if price < 0:
+            raise UnsupportedError("Workways cannot price this room now", provider=self.kind)
+        total = Decimal(str(price)).quantize(Decimal("0.01"))
+        if monthly:
+            lines = [("1 month", total)]
+            note = "Monthly rent computed by Workways; the contract is prepared by Workways."
+        else:
+            lines = [(length_label(params["duration"]), total)]
+            note = "Price computed by Workways."
+        return Quote(total, CURRENCY, lines, note=note, raw=data)
+
+    # --- submit ---------------------------------------------------------------------
+    def submit(self, item: ItemRef, request: BookingRequest) -> SubmitResult:
+        """A meeting room (or an office with booking hours) is one ``POST
+        /api/meeting-request``; an inquiry (a monthly office, doc Workflow 2) registers the
+        member's organization with ``POST /api/register``."""
+        if request.kind == "inquiry":
+            return self.submit_inquiry(item, request)
+        if request.kind != "room" or item.kind not in TIMED_KINDS:
+            raise UnsupportedError(
+                f"workways books meeting rooms and takes office inquiries, not {request.kind}",
+                provider=self.kind,
+            )
+        language = member_language(request.customer)
+        try:
+            answer = self.post_envelope("meeting-request", self.meeting_body(item, request))
+        except RejectedError as exc:
+            if exc.code == ROOM_OVERLAP or exc.status == 409:
+                raise RejectedError(
+                    say("slot_taken", language),
+                    provider=self.kind,
+                    status=exc.status,
+                    code=ROOM_OVERLAP,
+                    payload=exc.payload,
+                ) from exc
+            raise
+        return self.meeting_result(request, answer)
+
+    def meeting_body(self, item: ItemRef, request: BookingRequest) -> dict[str, Any]:
+        customer = request.customer
+        body: dict[str, Any] = {
+            "contactEmail": customer.email,
+            "contactName": f"{customer.first_name} {customer.last_name}".strip(),
+            "bookedRoom": self.room_id_of(item),
+            "bookedAt": utc_iso(request.start),
+            "duration": whole_minutes(request.start, request.end),
+            "bookedUser": max(1, request.attendees),
+        }
+        if request.title.strip():
+            body["name"] = request.title.strip()
+        marker = MARKER.format(uid=request.uid)
+        body["description"] = f"{request.message.strip()}\n\n{marker}".strip()
+        body["language"] = member_language(customer)
+        if not body["contactName"]:
+            del body["contactName"]
+        return body
+
+    def meeting_result(self, request: BookingRequest, answer: dict) -> SubmitResult:
+        status, data = answer.get("status"), answer.get("data")
+        language = member_language(request.customer)
+        if status == ARCHIVED:
+            # doc: "Scenario C: Archived Account ... Contact administrator to restore account"
+            raise RejectedError(
+                say("archived", language), provider=self.kind, code=ARCHIVED, payload=answer
+            )
+        if status == ACCEPTED and isinstance(data, dict) and text(data.get("meetingId")):
+            # doc: "Booking State: Confirmed immediately ... Immediately visible in ICS feed"
+            return SubmitResult(
+                "confirmed",
+                reference=text(data["meetingId"]),
+                valid_from=request.start,
+                valid_to=request.end,
+                identity={"known_user": True},
+                reply=answer,
+            )
+        if status == REQUEST_ACCEPTED and isinstance(data, dict):
+            request_id = text(data.get("meetingRequestId"))
+            if request_id:
+                # doc: "save the meetingRequestId. You can then pass it as the meetingId
+                # parameter when calling /api/register"
+                identity = {"meeting_request_id": request_id, "known_user": False}
+                if text(data.get("userId")):
+                    identity["user_id"] = text(data["userId"])
+                return SubmitResult(
+                    "awaiting_registration",
+                    reference=request_id,
+                    valid_from=request.start,
+                    valid_to=request.end,
+                    next_step=say("register", language),
+                    identity=identity,
+                    reply=answer,
+                )
+        raise malformed(self.kind, f"meeting-request: unexpected answer status {status!r}")
+
+    # --- registration (doc: POST /api/register) ---------------------------------------
+    def register(
+        self,
+        customer: Customer,
+        *,
+        meeting_id: str | None,
+        room_id: str | None = None,
+        site_id: str | None = None,
+        residents: int = 1,
+    ) -> dict:
+        """Register the member's organization. ``meeting_id`` links a pending meeting
+        request (doc: "pass it as the meetingId parameter when calling /api/register").
+
+        Returns ``{"status", "organization_id", "user_id", "identity", "next_step",
+        "message", "reply"}``; ``identity`` (organization and user ids) is what to remember
+        for this member (doc: "The organizationId field is always returned ... You should
+        store this ID").
+        """
+        if not (meeting_id or room_id or site_id):
+            # doc: "At least one of siteId, roomId, or meetingId must be provided"
+            raise ValueError("register needs a meeting, a room or a site")
+        language = member_language(customer)
+        full_name = f"{customer.first_name} {customer.last_name}".strip()
+        body: dict[str, Any] = {
+            # doc: "name string Required Company name"; a member without a company books
+            # in their own name
+            "name": customer.company.strip() or full_name or customer.email,
+            "firstName": customer.first_name,
+            "email": customer.email,
+            "phone": customer.phone,
+            "maxResidentUsers": max(1, residents),
+            "language": language,
+        }
+        if customer.last_name.strip():
+            body["lastName"] = customer.last_name
+        if site_id:
+            body["siteId"] = site_id
+        if room_id:
+            body["roomId"] = room_id
+        if meeting_id:
+            body["meetingId"] = meeting_id
+        answer = self.post_envelope("register", body)
+        status, data = answer.get("status"), answer.get("data")
+        if status not in REGISTER_STATUSES or not isinstance(data, dict):
+            raise malformed(self.kind, f"register: unexpected answer status {status!r}")
+        organization_id = text(data.get("organizationId"))
+        if not organization_id:
+            raise malformed(self.kind, "register: no organizationId in the answer")
+        identity = {"organization_id": organization_id}
+        if text(data.get("userId")):
+            identity["user_id"] = text(data["userId"])
+        return {
+            "status": status,
+            "organization_id": organization_id,
+            "user_id": identity.get("user_id", ""),
+            "identity": identity,
+            "next_step": say("registered" if status == USER_EXISTS else "validate", language),
+            "message": text(answer.get("message")),
+            "reply": answer,
+        }
+
+    def submit_inquiry(self, item: ItemRef, request: BookingRequest) -> SubmitResult:
+        """doc, Workflow 2: "Office spaces require a rental contract and cannot be booked
+        via the booking endpoint ... POST to /api/register with company details. Include
+        the office space context in the request" — the room as ``roomId``, its site as
+        ``siteId``; the reference is the organization id."""
+        registered = self.register(
+            request.customer,
+            meeting_id=None,
+            room_id=self.room_id_of(item),
+            site_id=self.site_id_of(item),
+            residents=request.attendees,
+        )
+        return self.inquiry_result(
+            item,
+            request,
+            organization_id=registered["organization_id"],
+            identity=registered["identity"],
+            known=registered["status"] == USER_EXISTS,
+            reply=registered["reply"],
+        )
+
+    def inquiry_result(
+        self,
+        item: ItemRef,
+        request: BookingRequest,
+        *,
+        organization_id: str,
+        identity: dict,
+        known: bool,
+        reply: Any,
+    ) -> SubmitResult:
+        language = member_language(request.customer)
+        if not known:
+            # "Registration request creates a pending organization / User receives email
+            # validation link / ... Workways team prepares rental contract"
+            return SubmitResult(
+                "awaiting_registration",
+                reference=organization_id,
+                next_step=say("office_validate", language),
+                identity=identity,
+                reply=reply,
+            )
+        # USER_EXISTS: the member already has an organization; Workways' answer records
+        # nothing about this office, so people must pass the interest on.
+        return SubmitResult(
+            "awaiting_approval",
+            reference=organization_id,
+            next_step=say("office_contract", language),
+            identity=identity,
+            reply=reply,
+            staff_action=(
+                f"Workways office inquiry: {request.customer.email} (Workways organization "
+                f"{organization_id}) is already registered, so Workways' registration did "
+                f"not record the office {self.room_id_of(item)}. Tell Workways the member "
+                "wants a rental contract for it."
+            ),
+        )
+
+    # --- reconcile --------------------------------------------------------------------
+    def find_meeting(
+        self, item: ItemRef, request: BookingRequest, reference: str = ""
+    ) -> tuple[str, icalendar.Event] | None:
+        """The room's ICS feed event that is this booking: the meeting id in its UID (doc
+        example "UID:meeting123@workways.com") equals ``reference``, or it has exactly
+        this booking's start and end and our marker in its DESCRIPTION."""
+        zone = ZoneInfo(item.timezone)
+        calendar = self.fetch_feed(self.room_id_of(item))
+        marker = MARKER.format(uid=request.uid)
+        for event in calendar.walk("VEVENT"):
+            if str(event.get("STATUS", "")).upper() == "CANCELLED":
+                continue
+            meeting_id = str(event.get("UID", "")).split("@", 1)[0].strip()
+            if reference and meeting_id == reference:
+                return meeting_id, event
+            try:
+                first, last = event.start, event.end
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue  # an event without DTSTART is not ours
+            if not isinstance(first, dt.datetime) or event.get("RRULE"):
+                continue  # we send one timed meeting
+            same_time = _aware(first, zone) == request.start and _aware(last, zone) == request.end
+            if same_time and marker in str(event.get("DESCRIPTION", "")):
+                return meeting_id, event
+        return None
+
+    def confirmed_from_feed(
+        self, request: BookingRequest, meeting_id: str, event: icalendar.Event, zone: ZoneInfo
+    ) -> SubmitResult:
+        try:
+            first, last = _aware(event.start, zone), _aware(event.end, zone)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            first, last = request.start, request.end
+        return SubmitResult(
+            "confirmed",
+            reference=meeting_id,
+            valid_from=first,
+            valid_to=last,
+            identity={"known_user": True},
+            reply={
+                "found_in": "icsfeed",
+                "uid": str(event.get("UID", "")),
+                "summary": str(event.get("SUMMARY", "")),
+                "start": first.isoformat(),
+                "end": last.isoformat(),
+            },
+        )
+
+    def find_existing(self, item: ItemRef, request: BookingRequest) -> SubmitResult | None:
+        """An accepted meeting is in the room's ICS feed ("Immediately visible in ICS
+        feed"): found by time and our marker. A pending request (REQUEST_ACCEPTED) is not
+        in the feed and no documented endpoint lists it: None, and sending again is safe
+        because Workways answers the same request from the same email for the same room
+        and time with the same ``meetingRequestId`` (the sandbox does; see the notes). An
+        inquiry is found through ``user-info``: the member's organization exists."""
+        if request.kind == "inquiry":
+            return self.find_inquiry(item, request)
+        if item.kind not in TIMED_KINDS:
+            return None
+        found = self.find_meeting(item, request)
+        if found is None:
+            return None
+        return self.confirmed_from_feed(request, *found, ZoneInfo(item.timezone))
+
+    def find_inquiry(self, item: ItemRef, request: BookingRequest) -> SubmitResult | None:
+        user = self.lookup_user(request.customer.email)
+        organization_id = text((user or {}).get("organizationId"))
+        if not organization_id:
+            return None  # not registered yet (a temp user has no organization)
+        identity = {"organization_id": organization_id}
+        if text(user.get("_id")):
+            identity["user_id"] = text(user["_id"])
+        # a registration answered CREATED/UPDATED leaves the email to validate; a member
+        # already validated is what USER_EXISTS would have answered
+        return self.inquiry_result(
+            item,
+            request,
+            organization_id=organization_id,
+            identity=identity,
+            known=bool(user.get("mailValid")),
+            reply={"found_in": "user-info", "user": self.user_summary(user)},
+        )
+
+    @staticmethod
+    def user_summary(user: dict) -> dict:
+        """What the booking's history keeps of a user-info answer (no phone numbers)."""
+        keys = (
+            "_id",
+            "role",
+            "mailValid",
+            "isUserArchived",
+            "organizationId",
+            "isOrganizationArchived",
+        )
+        return {key: user.get(key) for key in keys}
+
+    # --- refresh ----------------------------------------------------------------------
+    def refresh(self, item: ItemRef, request: BookingRequest, reference: str) -> SubmitResult:
+        """An awaiting meeting request becomes "confirmed" when the meeting shows in the
+        room's ICS feed (doc: "Final Confirmation: Booking confirmed after account
+        validation"); an office inquiry when the room is among the organization's
+        ``allocatedRooms``."""
+        if request.kind == "inquiry":
+            return self.refresh_inquiry(item, request, reference)
+        zone = ZoneInfo(item.timezone)
+        found = self.find_meeting(item, request, reference)
+        if found is not None:
+            return self.confirmed_from_feed(request, *found, zone)
+        language = member_language(request.customer)
+        user = self.lookup_user(request.customer.email)
+        if user and (user.get("isUserArchived") or user.get("isOrganizationArchived")):
+            raise RejectedError(say("archived", language), provider=self.kind, code=ARCHIVED)
+        if request.end <= dt.datetime.now(dt.UTC):
+            raise RejectedError(say("expired", language), provider=self.kind, code="EXPIRED")
+        identity = {"meeting_request_id": reference, "known_user": False}
+        reply = {"found_in": "", "user": self.user_summary(user) if user else None}
+        if user and text(user.get("_id")):
+            identity["user_id"] = text(user["_id"])
+        if user and text(user.get("organizationId")):
+            identity["organization_id"] = text(user["organizationId"])
+        validated = bool(
+            user
+            and user.get("mailValid")
+            and user.get("organizationId")
+            and user.get("role") != "temp"
+        )
+        if validated:
+            # validated, yet the meeting is not in the feed: Workways has not confirmed it
+            return SubmitResult(
+                "awaiting_approval",
+                reference=reference,
+                next_step=say("unconfirmed", language),
+                identity={**identity, "known_user": True},
+                reply=reply,
+                staff_action=(
+                    f"Workways meeting request {reference}: the member's account is validated "
+                    "but the meeting is not in the room's ICS feed. Check with Workways whether "
+                    "it was confirmed."
+                ),
+            )
+        registered = bool(user and text(user.get("organizationId")))
+        return SubmitResult(
+            "awaiting_registration",
+            reference=reference,
+            next_step=say("validate" if registered else "register", language),
+            identity=identity,
+            reply=reply,
+        )
+
+    def refresh_inquiry(
+        self, item: ItemRef, request: BookingRequest, reference: str
+    ) -> SubmitResult:
+        language = member_language(request.customer)
+        organization = self.get_object("organization-info", {"id": reference})
+        if organization.get("isArchived"):
+            raise RejectedError(say("archived", language), provider=self.kind, code=ARCHIVED)
+        identity = {"organization_id": reference}
+        rooms = organization.get("allocatedRooms")
+        allocated = {text(room.get("_id")) for room in rooms or [] if isinstance(room, dict)}
+        reply = {
+            "found_in": "organization-info",
+            "organization": {
+                key: organization.get(key)
+                for key in ("_id", "isArchived", "isMember", "contractStartDate")
+            },
+            "allocatedRooms": sorted(allocated),
+        }
+        if self.room_id_of(item) in allocated:
+            # doc: "allocatedRooms array List of rooms allocated to this organization"
+            return SubmitResult("confirmed", reference=reference, identity=identity, reply=reply)
+        user = self.lookup_user(request.customer.email)
+        validated = bool(user and user.get("mailValid"))
+        if not validated:
+            return SubmitResult(
+                "awaiting_registration",
+                reference=reference,
+                next_step=say("office_validate", language),
+                identity=identity,
+                reply=reply,
+            )
+        # doc: "Workways team prepares rental contract" — by hand; the portal's staff are
+        # told once (when the booking moves to awaiting_approval) to follow it up.
+        return SubmitResult(
+            "awaiting_approval",
+            reference=reference,
+            next_step=say("office_contract", language),
+            identity=identity,
+            reply=reply,
+            staff_action=(
+                f"Workways office inquiry: {request.customer.email} (Workways organization "
+                f"{reference}) has validated their account; office {self.room_id_of(item)} "
+                "is not allocated to them yet. Make sure Workways prepares the contract."
+            ),
+        )
+
+    # --- cancel -----------------------------------------------------------------------
+    def cancel(self, item: ItemRef, request: BookingRequest, reference: str) -> Any:
+        # The document has no endpoint to cancel or change a meeting or a request.
+        raise UnsupportedError(
+            "the Workways API has no cancellation: Workways must cancel it by hand",
+            provider=self.kind,
+        )

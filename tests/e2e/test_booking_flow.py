@@ -1,0 +1,122 @@
+"""A member books in a real browser, a real worker sends it to the sandbox, and the
+booking page follows it live to the provider's documented end state, with its email
+and .ics file."""
+
+from __future__ import annotations
+
+import re
+from email import message_from_bytes
+
+import pytest
+
+from bookings.models import Booking, Status
+from providers.models import Offer, Resource
+from tests.e2e.conftest import log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def emails(worker) -> list:
+    return [message_from_bytes(p.read_bytes()) for p in sorted(worker.mail_dir.glob("*.log"))]
+
+
+def text_body(message) -> str:
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            return part.get_payload(decode=True).decode()
+    return ""
+
+
+def ics_attachments(message) -> list[str]:
+    return [
+        part.get_payload(decode=True).decode()
+        for part in message.walk()
+        if part.get_content_type() == "text/calendar"
+    ]
+
+
+def book_first_free_slot(page, live_server, resource: Resource) -> Booking:
+    page.goto(f"{live_server.url}/resources/{resource.pk}/")
+    slot = page.locator("a.slot-free").first
+    slot.wait_for()
+    slot.click()
+    page.wait_for_url("**/book/**")
+    page.locator(".quote").wait_for()  # the price is shown before confirming
+    terms = page.get_by_label("I accept the space's terms")
+    if terms.count():
+        terms.check()
+    page.get_by_role("button", name=re.compile("Confirm the booking|Send the request")).click()
+    page.wait_for_url(re.compile(r".*/bookings/\d+/$"))
+    return Booking.objects.get(pk=int(page.url.rstrip("/").rsplit("/", 1)[1]))
+
+
+def book_first_open_day(page, live_server, offer: Offer) -> Booking:
+    page.goto(f"{live_server.url}/offers/{offer.pk}/")
+    page.locator("a.slot-free").first.click()
+    page.wait_for_url("**/book/**")
+    terms = page.get_by_label("I accept the space's terms")
+    if terms.count():
+        terms.check()
+    page.get_by_role("button", name=re.compile("Confirm the booking|Send the request")).click()
+    page.wait_for_url(re.compile(r".*/bookings/\d+/$"))
+    return Booking.objects.get(pk=int(page.url.rstrip("/").rsplit("/", 1)[1]))
+
+
+def wait_for_status(page, label: str):
+    # the booking page polls with htmx until the end state shows
+    page.locator(".status-line").get_by_text(label, exact=True).wait_for(timeout=60000)
+
+
+def test_thia_meeting_room_and_day_pass(page, live_server, catalogue, worker, member):
+    log_in(page, live_server)
+    room = Resource.objects.filter(space__account__kind="thia", kind="meeting_room").first()
+    booking = book_first_free_slot(page, live_server, room)
+    wait_for_status(page, "Confirmed")
+    booking.refresh_from_db()
+    assert booking.status == Status.CONFIRMED and booking.access_code
+    assert booking.access_code in page.content()
+    assert page.get_by_role("link", name="Open the QR code").is_visible()
+
+    day_pass = Offer.objects.filter(space__account__kind="thia", kind="day_pass").first()
+    pass_booking = book_first_open_day(page, live_server, day_pass)
+    wait_for_status(page, "Confirmed")
+    pass_booking.refresh_from_db()
+    assert pass_booking.access_code
+
+    sent = emails(worker)
+    confirmations = [m for m in sent if m["To"] == member.email]
+    assert len(confirmations) >= 2
+    calendar = ics_attachments(confirmations[0])[0]
+    assert "BEGIN:VEVENT" in calendar and "STATUS:CONFIRMED" in calendar
+    body = text_body(confirmations[0])
+    assert "/calendar/" in body and booking.access_code in body
+
+
+def test_fourspaces_request_waits_for_staff_who_confirm_it_in_the_admin(
+    page, live_server, catalogue, worker, member, browser
+):
+    from portal.models import User
+
+    log_in(page, live_server)
+    room = Resource.objects.filter(
+        space__account__kind="fourspaces", kind="meeting_room", price_hour__isnull=False
+    ).first()
+    booking = book_first_free_slot(page, live_server, room)
+    wait_for_status(page, "Waiting for approval")
+    assert "confirms 4Spaces requests by hand" in page.content()
+
+    User.objects.create_superuser(email="boss@example.com", password="boss-pass-12345")
+    staff = browser.new_context().new_page()
+    log_in(staff, live_server, email="boss@example.com", password="boss-pass-12345")
+    staff.goto(f"{live_server.url}/admin/bookings/booking/")
+    staff.locator(f"input[name=_selected_action][value='{booking.pk}']").check()
+    staff.locator("select[name=action]").select_option("confirm_request")
+    staff.get_by_role("button", name="Go").click()
+    staff.get_by_text("1 booking(s) confirmed").wait_for()
+
+    page.reload()
+    wait_for_status(page, "Confirmed")
+    booking.refresh_from_db()
+    assert booking.status == Status.CONFIRMED
+    history = list(booking.events.values_list("actor_label", "to_status"))
+    assert ("staff", "confirmed") in history
