@@ -267,6 +267,32 @@ def validate_room(resource: Resource, start: dt.datetime, end: dt.datetime, atte
         )
 
 
+def _check_new_member_lead(member, resource: Resource, start: dt.datetime) -> None:
+    """Providers that ask more notice of members they do not know yet (Workways: "New
+    users must book at least 2 days in advance", seed 001) are told so before sending."""
+    days = int((resource.rules or {}).get("new_user_lead_days") or 0)
+    if not days:
+        return
+    from bookings.models import ProviderIdentity
+
+    identity = ProviderIdentity.objects.filter(
+        member=member, account=resource.space.account
+    ).first()
+    if identity and identity.data.get("known_user") is True:
+        return
+    zone = zoneinfo.ZoneInfo(resource.space.timezone)
+    earliest = timezone.now().astimezone(zone).date() + dt.timedelta(days=days)
+    if start.astimezone(zone).date() < earliest:
+        raise BookingError(
+            _(
+                "This provider asks new members to book at least %(n)s days ahead: pick a day "
+                "from %(day)s."
+            )
+            % {"n": days, "day": earliest.isoformat()},
+            field="start",
+        )
+
+
 def _slots_free_per_provider(resource: Resource, start: dt.datetime, end: dt.datetime) -> None:
     """Refuse a time the provider already shows as taken or closed (an unknown answer
     does not block: the provider decides when the booking is sent)."""
@@ -309,6 +335,7 @@ def booking_create_room(
 ) -> Booking:
     _check_member(member)
     validate_room(resource, start, end, attendees)
+    _check_new_member_lead(member, resource, start)
     _slots_free_per_provider(resource, start, end)
     # The guard: lock the resource's row so concurrent bookings of it run one at a time.
     locked = Resource.objects.select_for_update().get(pk=resource.pk)
@@ -459,7 +486,13 @@ def quote_for(item: Resource | Offer, request: BookingRequest) -> Quote:
     try:
         with adapter_for(item.space.account) as adapter:
             return adapter.quote(availability.item_ref(item), request)
-    except (UnsupportedError, TransientError, ProviderConfigurationError, NotFoundError) as exc:
+    except (
+        UnsupportedError,
+        TransientError,
+        AuthenticationError,
+        ProviderConfigurationError,
+        NotFoundError,
+    ) as exc:
         logger.info("quote from catalogue for %s: %s", item, type(exc).__name__)
         return catalogue_quote(item, request)
     except RejectedError as exc:  # the provider says this booking cannot be made
@@ -727,6 +760,52 @@ def cancel(booking: Booking, *, actor, actor_label: str, reason: str = "") -> Bo
 
         transaction.on_commit(lambda: emails.send_cancellation_email(booking.pk))
     return booking
+
+
+def complete_registration(booking: Booking, *, company: str, residents: int, actor) -> str:
+    """The member registers their organization with the provider (Workways
+    REQUEST_ACCEPTED: "register the organization with /api/register, passing the
+    meetingId"). The booking stays awaiting registration until the provider accepts it;
+    the periodic reconcile follows it. Returns the words to show the member."""
+    if booking.status != Status.AWAITING_REGISTRATION:
+        raise BookingError(_("This booking does not wait for a registration."), status=409)
+    if not company.strip():
+        raise BookingError(_("Enter your company's name."), field="company")
+    member = booking.member
+    if member.company != company.strip():
+        member.company = company.strip()[:200]
+        member.save(update_fields=["company"])
+    customer = customer_for(booking)
+    try:
+        with adapter_for(booking.space.account) as adapter:
+            register = getattr(adapter, "register", None)
+            if register is None:
+                raise BookingError(_("This provider has no online registration."), status=409)
+            result = register(
+                customer,
+                meeting_id=booking.provider_reference or None,
+                room_id=booking.resource.external_id if booking.resource else None,
+                residents=max(1, residents),
+            )
+    except TransientError as exc:
+        raise BookingError(
+            _("The provider is not answering; please try again in a few minutes."), status=503
+        ) from exc
+    except RejectedError as exc:
+        raise BookingError(exc.message) from exc
+    _remember_identity(booking, result.get("identity") or {})
+    next_step = result.get("next_step") or ""
+    Booking.objects.filter(pk=booking.pk).update(next_step=next_step, updated_at=timezone.now())
+    BookingEvent.objects.create(
+        booking=booking,
+        actor=actor,
+        actor_label="member",
+        from_status=booking.status,
+        to_status=booking.status,
+        reason="organization registration sent",
+        provider_reply=_jsonable(result.get("reply")),
+    )
+    return next_step or result.get("message") or ""
 
 
 def retry(booking: Booking, *, actor) -> None:

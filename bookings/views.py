@@ -257,3 +257,28 @@ def book_offer(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx and not confirming:
         return render(request, "bookings/partials/quote.html", context, status=status)
     return render(request, "bookings/book.html", context, status=status)
+
+
+@login_required
+@require_POST
+def register_organization(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = get_object_or_404(_mine(request), pk=pk)
+    try:
+        residents = int(request.POST.get("residents") or 1)
+    except ValueError:
+        residents = 0
+    if not 1 <= residents <= 500:
+        messages.error(request, _("Enter how many people will use the space (1 to 500)."))
+        return render(request, "bookings/detail.html", {"booking": booking}, status=400)
+    try:
+        words = services.complete_registration(
+            booking,
+            company=request.POST.get("company", ""),
+            residents=residents,
+            actor=request.user,
+        )
+    except services.BookingError as exc:
+        messages.error(request, exc.message)
+        return render(request, "bookings/detail.html", {"booking": booking}, status=exc.status)
+    messages.success(request, words or _("Your registration is sent."))
+    return redirect("booking_detail", pk=booking.pk)

@@ -28,6 +28,11 @@ urlpatterns = [
     path("bookings/", booking_views.my_bookings, name="my_bookings"),
     path("bookings/<int:pk>/", booking_views.booking_detail, name="booking_detail"),
     path("bookings/<int:pk>/cancel/", booking_views.cancel_booking, name="cancel_booking"),
+    path(
+        "bookings/<int:pk>/register/",
+        booking_views.register_organization,
+        name="register_organization",
+    ),
     path("resources/<int:pk>/book/", booking_views.book_resource, name="book_resource"),
     path("offers/<int:pk>/book/", booking_views.book_offer, name="book_offer"),
     path("calendar/<str:token>.ics", calendar_views.member_feed, name="member_feed"),

@@ -242,3 +242,18 @@ def test_a_pass_books_whole_local_days(member, day_pass, provider):
     assert booking.start == tomorrow_at(0)
     assert booking.end == tomorrow_at(0) + dt.timedelta(days=2)
     assert services.submit(booking.pk) == Status.CONFIRMED
+
+
+def test_a_provider_asking_more_notice_of_new_members_is_told_before_sending(
+    member, room, provider
+):
+    from bookings.models import ProviderIdentity
+
+    room.rules = {**room.rules, "new_user_lead_days": 2}
+    room.save()
+    with pytest.raises(services.BookingError, match="at least 2 days ahead"):
+        book(member, room)
+    ProviderIdentity.objects.create(
+        member=member, account=room.space.account, data={"known_user": True}
+    )
+    assert book(member, room).status == Status.PENDING  # a known member books tomorrow

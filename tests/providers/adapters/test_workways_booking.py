@@ -892,7 +892,7 @@ def book_liffey(member, start):
 
 @pytest.mark.django_db
 def test_lifecycle_a_known_member_is_confirmed_and_a_new_one_registers(
-    synced, sandbox, state, extras, sandbox_transport
+    synced, sandbox, state, extras, sandbox_transport, client
 ):
     from bookings import services as booking_services
     from bookings.models import ProviderIdentity, Status
@@ -915,12 +915,23 @@ def test_lifecycle_a_known_member_is_confirmed_and_a_new_one_registers(
     identity = ProviderIdentity.objects.get(member=newcomer, account=synced)
     assert identity.data["meeting_request_id"] == pending["_id"]
 
-    # what the lifecycle does next (register, the member validates), then the beat refresh
-    with adapter_for(synced, transport=sandbox_transport) as adapter:
-        registered = adapter.register(
-            booking_services.customer_for(booking), meeting_id=booking.provider_reference
-        )
-    assert registered["status"] == "CREATED"
+    # the member registers their organization from the booking page...
+    from django.urls import reverse
+
+    client.force_login(newcomer)
+    page = client.get(reverse("booking_detail", args=[booking.pk])).content.decode()
+    assert "Register your organization" in page
+    response = client.post(
+        reverse("register_organization", args=[booking.pk]),
+        {"company": "NewCo Ltd", "residents": "3"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    [org] = [o for o in state["organizations"] if o["name"] == "NewCo Ltd"]
+    identity.refresh_from_db()
+    assert identity.data.get("organization_id") == org["_id"]
+    assert "organization registration sent" in booking.events.values_list("reason", flat=True)
+    # ...validates the email Workways sends, and the periodic refresh confirms the booking
     assert booking_services.refresh_from_provider(booking) is False  # still waiting
     validate_email(sandbox_transport, "aoife@newco.ie")
     assert booking_services.refresh_from_provider(booking) is True
