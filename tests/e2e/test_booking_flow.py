@@ -120,3 +120,45 @@ def test_fourspaces_request_waits_for_staff_who_confirm_it_in_the_admin(
     assert booking.status == Status.CONFIRMED
     history = list(booking.events.values_list("actor_label", "to_status"))
     assert ("staff", "confirmed") in history
+
+
+def test_workways_new_member_registers_and_is_confirmed_after_validation(
+    page, live_server, catalogue, worker, member, sandbox_live
+):
+    import datetime as dt
+
+    import httpx
+
+    from bookings import tasks
+
+    log_in(page, live_server)
+    room = Resource.objects.filter(space__account__kind="workways", kind="meeting_room").first()
+    # a new member books at least 2 days ahead (Workways' rule): start from next week
+    next_week = dt.date.today() + dt.timedelta(days=7)
+    page.goto(f"{live_server.url}/resources/{room.pk}/?week={next_week.isoformat()}")
+    page.locator("a.slot-free").first.click()
+    page.wait_for_url("**/book/**")
+    terms = page.get_by_label("I accept the space's terms")
+    if terms.count():
+        terms.check()
+    page.get_by_role("button", name="Confirm the booking").click()
+    page.wait_for_url(re.compile(r".*/bookings/\d+/$"))
+    booking = Booking.objects.get(pk=int(page.url.rstrip("/").rsplit("/", 1)[1]))
+    wait_for_status(page, "Waiting for your registration")
+
+    page.get_by_label("Company name").fill("Tester & Co")
+    page.get_by_label("People who will use the space").fill("2")
+    page.get_by_role("button", name="Register").click()
+    page.locator(".messages").wait_for()
+    orgs = sandbox_live.store.data["providers"]["workways"]["organizations"]
+    assert any(o["name"] == "Tester & Co" for o in orgs)
+
+    # the member clicks the link in Workways' validation email (sandbox stand-in)
+    httpx.post(
+        f"{sandbox_live.base_url}/workways/_sandbox/validate-email", json={"email": member.email}
+    ).raise_for_status()
+    tasks.reconcile_awaiting()  # what beat runs every two minutes
+    page.reload()
+    wait_for_status(page, "Confirmed")
+    booking.refresh_from_db()
+    assert booking.status == Status.CONFIRMED
