@@ -155,7 +155,8 @@ def test_confirmation_email_has_the_ics_and_the_feed_link_in_the_members_languag
         services.submit(booking.pk)
     message = mail.outbox[-1]
     assert message.to == ["camille@example.com"]
-    assert "Confirmé" in message.subject or "confirm" in message.subject.lower()
+    assert message.subject == f"Réservation confirmée\u00a0: {room.name} à {room.space.name}"
+    assert "Votre réservation est confirmée." in message.body
     assert "/calendar/" in message.body and "1234" in message.body
     name, content, mimetype = message.attachments[0]
     assert name.endswith(".ics") and mimetype.startswith("text/calendar")
