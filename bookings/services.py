@@ -355,12 +355,17 @@ def booking_create_room(
         currency=(quote.currency if quote else "") or locked.currency,
         quote=_quote_json(quote),
     )
+    return _saved(booking, member, "booked by the member")
+
+
+def _saved(booking: Booking, member, reason: str) -> Booking:
+    """A new booking's first history line; it is sent once the transaction commits."""
     BookingEvent.objects.create(
         booking=booking,
         actor=member,
         actor_label="member",
         to_status=Status.PENDING,
-        reason="booked by the member",
+        reason=reason,
     )
     transaction.on_commit(lambda: _enqueue_submit(booking.pk))
     return booking
@@ -399,11 +404,17 @@ def booking_create_pass(
         raise BookingError(
             _("This number of people is not allowed for this pass."), field="persons"
         )
-    answer = availability.pass_days(offer, day, day + dt.timedelta(days=days - 1))
+    # lock the offer's row first: the places left (which count the portal's own unsent
+    # passes) are read and taken by one member at a time
+    locked = (
+        Offer.objects.select_for_update(of=("self",))
+        .select_related("space__account")
+        .get(pk=offer.pk)
+    )
+    answer = availability.pass_days(locked, day, day + dt.timedelta(days=days - 1))
     if answer.known and not all(d.open for d in answer.days):
         raise SlotTaken(_("This pass is sold out or not sold on one of these days."))
-    start, end = pass_bounds(offer, day, days)
-    locked = Offer.objects.select_for_update().get(pk=offer.pk)
+    start, end = pass_bounds(locked, day, days)
     booking = Booking.objects.create(
         member=member,
         kind=Kind.PASS,
@@ -416,15 +427,7 @@ def booking_create_pass(
         currency=(quote.currency if quote else "") or locked.currency,
         quote=_quote_json(quote),
     )
-    BookingEvent.objects.create(
-        booking=booking,
-        actor=member,
-        actor_label="member",
-        to_status=Status.PENDING,
-        reason="booked by the member",
-    )
-    transaction.on_commit(lambda: _enqueue_submit(booking.pk))
-    return booking
+    return _saved(booking, member, "booked by the member")
 
 
 @transaction.atomic
@@ -456,15 +459,7 @@ def booking_create_inquiry(
         attendees=persons,
         message=message[:4000],
     )
-    BookingEvent.objects.create(
-        booking=booking,
-        actor=member,
-        actor_label="member",
-        to_status=Status.PENDING,
-        reason="inquiry sent by the member",
-    )
-    transaction.on_commit(lambda: _enqueue_submit(booking.pk))
-    return booking
+    return _saved(booking, member, "inquiry sent by the member")
 
 
 def _quote_json(quote: Quote | None) -> dict:
