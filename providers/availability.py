@@ -175,13 +175,17 @@ def offer_key(offer_id: int, start: dt.date, end: dt.date) -> str:
     return f"avail:o:{offer_id}:{start.isoformat()}:{end.isoformat()}"
 
 
+# Availability is asked while a member waits: never queue long behind the rate limit.
+RATE_WAIT_SECONDS = 3.0
+
+
 def fetch_resource_day(resource: Resource, day: dt.date) -> ProviderDay:
-    with adapter_for(resource.space.account) as adapter:
+    with adapter_for(resource.space.account, max_rate_wait=RATE_WAIT_SECONDS) as adapter:
         return adapter.day_facts(item_ref(resource), day)
 
 
 def fetch_pass_days(offer: Offer, start: dt.date, end: dt.date) -> list[PassDay]:
-    with adapter_for(offer.space.account) as adapter:
+    with adapter_for(offer.space.account, max_rate_wait=RATE_WAIT_SECONDS) as adapter:
         return adapter.pass_days(item_ref(offer), start, end)
 
 

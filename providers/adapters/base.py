@@ -84,10 +84,14 @@ class BaseAdapter:
         limiter=None,
         sleep: Callable[[float], None] = time.sleep,
         timeout: httpx.Timeout | None = None,
+        max_rate_wait: float = 120.0,
     ) -> None:
         self.account = account
         self.sleep = sleep
         self._limiter = limiter
+        # how long a call may wait for the client-side rate limit: a worker can wait; a
+        # page view asks for a short wait and shows "unknown" rather than hang
+        self.max_rate_wait = max_rate_wait
         self.client = httpx.Client(
             timeout=timeout or self.configured_timeout(),
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
@@ -216,7 +220,13 @@ class BaseAdapter:
     def _send_once(self, method: str, url: str, *, endpoint: str, **kwargs: Any) -> httpx.Response:
         if self.rate_limit is not None:
             try:
-                acquire(self.limiter, self.rate_limit_key(), self.rate_limit, sleep=self.sleep)
+                acquire(
+                    self.limiter,
+                    self.rate_limit_key(),
+                    self.rate_limit,
+                    sleep=self.sleep,
+                    max_wait=self.max_rate_wait,
+                )
             except RateLimitTimeout as exc:
                 raise TransientError(str(exc), provider=self.kind, retry_after=30) from exc
         started = time.perf_counter()

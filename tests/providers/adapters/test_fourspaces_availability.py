@@ -621,7 +621,7 @@ def portal(account, sandbox_transport, monkeypatch):
     monkeypatch.setattr(
         providers.availability,
         "adapter_for",
-        lambda acc: real_adapter_for(acc, transport=sandbox_transport),
+        lambda acc, **kw: real_adapter_for(acc, **kw, transport=sandbox_transport),
     )
     return row
 

@@ -755,7 +755,7 @@ def portal_account(accounts, sandbox_transport, monkeypatch):
     monkeypatch.setattr(
         providers.availability,
         "adapter_for",
-        lambda acc: real_adapter_for(acc, transport=sandbox_transport, limiter=limiter),
+        lambda acc, **kw: real_adapter_for(acc, **kw, transport=sandbox_transport, limiter=limiter),
     )
     return account
 

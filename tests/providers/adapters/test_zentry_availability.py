@@ -1023,7 +1023,7 @@ def catalogue(account, sandbox_transport, monkeypatch):
     monkeypatch.setattr(
         providers.availability,
         "adapter_for",
-        lambda acc: real_adapter_for(acc, transport=sandbox_transport),
+        lambda acc, **kw: real_adapter_for(acc, **kw, transport=sandbox_transport),
     )
     return row
 
@@ -1117,7 +1117,7 @@ def test_the_service_reports_unknown_when_zentry_fails(catalogue, monkeypatch, n
     monkeypatch.setattr(
         providers.availability,
         "adapter_for",
-        lambda acc: real_adapter_for(acc, transport=broken, sleep=no_sleep),
+        lambda acc, **kw: real_adapter_for(acc, **kw, transport=broken, sleep=no_sleep),
     )
     resource = Resource.objects.filter(space__account=catalogue).first()
     answer = providers.availability.resource_day(resource, dt.date.today() + dt.timedelta(days=1))
