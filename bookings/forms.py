@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LocalDateTimeField(forms.DateTimeField):
-    """An ISO date-time; a naive one is read in the space's time zone."""
+    """An ISO date-time; a naive one (what a datetime-local input sends) is read in the
+    space's time zone."""
 
     def __init__(self, *args, tz: str = "UTC", **kwargs):
         self.zone = zoneinfo.ZoneInfo(tz)
@@ -48,9 +49,16 @@ class RoomBookingForm(TermsMixin, forms.Form):
     def __init__(self, *args, resource, **kwargs):
         super().__init__(*args, **kwargs)
         self.resource = resource
-        self.fields["start"] = LocalDateTimeField(label=_("Start"), tz=resource.space.timezone)
         rules = resource.rules or {}
         step = int(rules.get("step_minutes") or rules.get("slot_minutes") or 60)
+        self.fields["start"] = LocalDateTimeField(
+            label=_("Start (local time of the space)"),
+            tz=resource.space.timezone,
+            widget=forms.DateTimeInput(
+                attrs={"type": "datetime-local", "step": step * 60},
+                format="%Y-%m-%dT%H:%M",
+            ),
+        )
         lowest = int(rules.get("min_minutes") or rules.get("slot_minutes") or step)
         highest = int(rules.get("max_minutes") or max(lowest, 8 * 60))
         lengths = range(lowest, highest + 1, step) if step else [lowest]

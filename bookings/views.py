@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -113,7 +114,7 @@ def book_resource(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else (request.GET if full else None)
     rules = resource.rules or {}
     initial = {
-        "start": request.GET.get("start", ""),
+        "start": _local_start(request.GET.get("start", ""), resource.space.timezone),
         "minutes": rules.get("min_minutes") or rules.get("slot_minutes") or 60,
         "attendees": 1,
     }
@@ -161,6 +162,17 @@ def book_resource(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx and not confirming:
         return render(request, "bookings/partials/quote.html", context, status=status)
     return render(request, "bookings/book.html", context, status=status)
+
+
+def _local_start(raw: str, tz: str) -> str:
+    """A slot link's ISO start, as the space's wall-clock time for the datetime input."""
+    try:
+        start = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        return ""
+    if start.tzinfo is not None:
+        start = start.astimezone(zoneinfo.ZoneInfo(tz))
+    return start.strftime("%Y-%m-%dT%H:%M")
 
 
 def _terms_only_to_confirm(form, confirming: bool) -> None:

@@ -176,3 +176,16 @@ def test_slot_api_refuses_bad_dates(client, room, provider):
     body = ok.json()
     assert body["timezone"] == "Europe/Dublin" and body["status"] == "known"
     assert body["slots"][0]["start"].endswith(("+00:00", "+01:00"))
+
+
+def test_the_week_shows_the_spaces_local_time_whatever_the_members_zone(
+    logged_in, member, room, provider
+):
+    member.timezone = "America/New_York"
+    member.save()
+    page = logged_in.get(
+        reverse("resource_detail", args=[room.pk]) + "?week=" + (tomorrow_at(0).date().isoformat())
+    ).content.decode()
+    assert "Europe/Dublin" in page
+    assert ">08:00<" in page  # the provider opens at 08:00 Dublin time
+    assert ">03:00<" not in page  # not New York's clock
