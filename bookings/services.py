@@ -169,8 +169,20 @@ def customer_for(booking: Booking) -> Customer:
 def request_for(booking: Booking) -> BookingRequest:
     tz = zoneinfo.ZoneInfo(booking.space.timezone)
     days = max(1, (booking.end.astimezone(tz).date() - booking.start.astimezone(tz).date()).days)
+    around = dt.timedelta(days=1)
+    claimed = frozenset(
+        Booking.objects.filter(
+            space__account=booking.space.account,
+            start__lt=booking.end + around,
+            end__gt=booking.start - around,
+        )
+        .exclude(pk=booking.pk)
+        .exclude(provider_reference="")
+        .values_list("provider_reference", flat=True)
+    )
     return BookingRequest(
         uid=str(booking.uid),
+        claimed=claimed,
         kind=booking.kind,
         start=booking.start.astimezone(tz),
         end=booking.end.astimezone(tz),
@@ -688,7 +700,11 @@ def refresh_from_provider(booking: Booking) -> bool:
                 request_for(booking),
                 booking.provider_reference,
             )
-    except UnsupportedError:
+    except (UnsupportedError, TransientError):
+        return False
+    except NotFoundError:
+        # a search that misses it once is not a refusal: ask again next time
+        logger.warning("booking %s not found at the provider on refresh", booking.pk)
         return False
     except RejectedError as exc:
         return transition(

@@ -172,6 +172,9 @@ class BookingRequest:
     title: str = ""
     message: str = ""
     days: int = 1
+    # provider references the portal already holds for OTHER bookings of this account
+    # around this time: reconcile must not take one of those for this booking
+    claimed: frozenset[str] = frozenset()
 
 
 @dataclass

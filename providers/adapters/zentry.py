@@ -25,6 +25,11 @@ reservations (``POST /RoomReservation {roomIds, occupiedDateRange}``,
 ``POST /DayPassReservation {locationIds, minimumReservationDate,
 maximumReservationDate}``) of the CheckIns API, and translates them into open windows,
 busy intervals and places left. No business rule (lead time, past days) is applied here.
+
+Booking (CheckIns API): ``POST /Reservation/create/room`` / ``/create/daypass`` as the
+integration user on the member's behalf, the user-cost previews for quotes, reservation
+searches to reconcile and refresh, ``DELETE /Reservation`` to cancel; see the booking
+section at the end of the class and docs/providers/zentry.md "Booking (adapter)".
 """
 
 from __future__ import annotations
@@ -38,17 +43,27 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from providers.adapters.base import BaseAdapter, NotFoundError, UnsupportedError, malformed
+from providers.adapters.base import (
+    BaseAdapter,
+    NotFoundError,
+    RejectedError,
+    UnsupportedError,
+    malformed,
+)
 from providers.adapters.types import (
+    BookingRequest,
     Catalogue,
+    Customer,
     ItemRef,
     OfferData,
     OpeningHours,
     PassDay,
     ProviderDay,
+    Quote,
     ResourceData,
     SkippedItem,
     SpaceData,
+    SubmitResult,
 )
 from providers.models import OfferKind, ResourceKind
 from providers.ratelimit import Limit
@@ -785,3 +800,323 @@ class ZentryAdapter(BaseAdapter):
                 days.append(PassDay(day, True, remaining))
             day += dt.timedelta(days=1)
         return days
+
+    # --- booking (CheckIns API) -----------------------------------------------------
+    #
+    # Identity: neither document has a way to create, find or invite a Zentry *user*
+    # (users appear only as ``userId`` references; ``POST /WorkspaceMember``,
+    # ``/UserLocation/create`` and ``/MemberApplication/create`` all need an existing
+    # ``userId``, and no request carries an email or a name). So the portal books with
+    # the integration's own user (``config.user_id``) on its members' behalf, as the
+    # account is set up to. A member whom staff have linked to their own Zentry user
+    # (identity ``{"user_id": ..., "shared": false}``) books as that user.
+
+    def booking_user(self, customer: Customer) -> str:
+        identity = customer.identity or {}
+        own = text(identity.get("user_id"))
+        if own and identity.get("shared") is False:
+            return own
+        return str(self.setting("user_id"))
+
+    def identity_for(self, user_id: str) -> dict[str, Any]:
+        return {"user_id": user_id, "shared": user_id == str(self.setting("user_id"))}
+
+    @staticmethod
+    def pass_day(item: ItemRef, request: BookingRequest) -> tuple[dt.date, ZoneInfo]:
+        zone = ZoneInfo(item.timezone)
+        return request.start.astimezone(zone).date(), zone
+
+    def reservation_body(self, item: ItemRef, request: BookingRequest) -> tuple[str, dict]:
+        """("room" | "daypass", the CreateRoomReservationRequest /
+        CreateDayPassReservationRequest for this booking).
+
+        doc: ``{userId, locationId, tenantId, employerId, reservationDate}`` (+ ``roomId,
+        reservationEndDate, numberOfGuests`` for a room). ``employerId`` ("Should use
+        TenantId", nullable, not required) is left out. Date-times are sent as UTC
+        instants like the examples (``"2019-08-24T14:15:22Z"``).
+        """
+        base = {
+            "userId": self.booking_user(request.customer),
+            "locationId": text(item.raw.get("location_id")) or item.space_external_id,
+            "tenantId": str(self.setting("tenant_id")),
+        }
+        if item.kind == ResourceKind.MEETING_ROOM.value and request.kind == "room":
+            return "room", {
+                **base,
+                "reservationDate": utc_text(request.start),
+                "roomId": text(item.raw.get("room_id")) or item.external_id,
+                "reservationEndDate": utc_text(request.end),
+                # doc: "How many guests will be in the room" -- the people attending
+                # (the sandbox checks 1 <= numberOfGuests <= capacity)
+                "numberOfGuests": max(1, request.attendees),
+            }
+        if item.kind == OfferKind.DAY_PASS.value and request.kind == "pass":
+            if request.days != 1:
+                raise RejectedError(
+                    "Zentry sells day passes one day at a time: please book each day separately.",
+                    provider=self.kind,
+                )
+            day, zone = self.pass_day(item, request)
+            # doc: reservationDate "The date of the reservation" (a date-time). The
+            # location's local midnight, as a UTC instant, names that day whether the
+            # provider reads the instant in the location's zone or takes its UTC date
+            # (US zones are behind UTC).
+            return "daypass", {
+                **base,
+                "reservationDate": utc_text(dt.datetime.combine(day, dt.time(0), zone)),
+            }
+        raise UnsupportedError(
+            f"zentry cannot book a {request.kind} of a {item.kind}", provider=self.kind
+        )
+
+    def result_of(self, item: ItemRef, request: BookingRequest, reservation: Any) -> SubmitResult:
+        """A Reservation answer as a SubmitResult.
+
+        doc: ReservationStatus ``Pending | Cancelled | Approved | Completed``: Approved (the
+        room's or location's ``autoApproveReservations``) and Completed (checked out) are
+        confirmed; Pending waits for the space's approval; Cancelled is a refusal.
+        """
+        if not isinstance(reservation, dict) or not text(reservation.get("id")):
+            raise malformed(self.kind, "the answer is not a Reservation with an id")
+        status = reservation.get("status")
+        if status == "Cancelled":
+            raise RejectedError(
+                "The space did not accept this reservation: Zentry shows it as cancelled.",
+                provider=self.kind,
+                code="Cancelled",
+                payload=reservation,
+            )
+        if status in ("Approved", "Completed"):
+            outcome, next_step = "confirmed", ""
+        elif status == "Pending":
+            outcome = "awaiting_approval"
+            next_step = (
+                "The space approves each reservation itself. We will email you as soon as "
+                "Zentry confirms it."
+            )
+        else:
+            raise malformed(self.kind, f"reservation status {status!r} is not documented")
+        if item.kind == ResourceKind.MEETING_ROOM.value:
+            valid_from = instant(reservation.get("reservationDate"), "reservationDate")
+            valid_to = instant(reservation.get("reservationEndDate"), "reservationEndDate")
+            zone = ZoneInfo(item.timezone)
+            valid_from, valid_to = valid_from.astimezone(zone), valid_to.astimezone(zone)
+        else:
+            # a day pass occupies its whole local day
+            day, zone = self.pass_day(item, request)
+            valid_from, valid_to = day_bounds(day, zone)
+        return SubmitResult(
+            status=outcome,
+            reference=text(reservation["id"]),
+            valid_from=valid_from,
+            valid_to=valid_to,
+            next_step=next_step,
+            identity=self.identity_for(
+                text(reservation.get("userId")) or self.booking_user(request.customer)
+            ),
+            reply=reservation,
+        )
+
+    def quote(self, item: ItemRef, request: BookingRequest) -> Quote:
+        """doc: ``POST /RoomReservation/user-cost-preview`` and
+        ``POST /DayPassReservation/user-cost-preview`` take the create body and answer
+        ``{amount, fees: [{name, amount}], feeTotal, taxes, total}`` in cents (rooms add
+        ``isFullDay``): the price Zentry will charge this user (member or marketplace)."""
+        kind, body = self.reservation_body(item, request)
+        path = "/RoomReservation" if kind == "room" else "/DayPassReservation"
+        response = self.request(
+            "POST",
+            f"{self.checkins_url}{path}/user-cost-preview",
+            endpoint=f"POST {path}/user-cost-preview",
+            headers=self.headers(),
+            json=body,
+            retry=True,  # a preview changes nothing
+        )
+        data = self.json(response, expect=dict)
+        amount = self.money(data.get("amount"), "amount")
+        taxes = self.money(data.get("taxes"), "taxes")
+        total = self.money(data.get("total"), "total")
+        full_day = data.get("isFullDay") is True
+        if kind == "room":
+            hours = Decimal((request.end - request.start).total_seconds()) / 3600
+            label = "Meeting room, full-day price" if full_day else f"Meeting room, {hours:g} h"
+        else:
+            label = "Day pass"
+        lines = [(label, amount)]
+        fees = data.get("fees") or []
+        if not isinstance(fees, list):
+            raise malformed(self.kind, "fees is not a list")
+        for fee in fees:
+            if not isinstance(fee, dict):
+                raise malformed(self.kind, "a fee is not an object")
+            lines.append((text(fee.get("name")) or "Fee", self.money(fee.get("amount"), "fee")))
+        if not fees and data.get("feeTotal"):
+            lines.append(("Fees", self.money(data.get("feeTotal"), "feeTotal")))
+        if taxes:
+            lines.append(("Taxes", taxes))
+        return Quote(
+            total,
+            CURRENCY,
+            lines,
+            note="Zentry's price for this booking, fees and taxes included.",
+            raw=data,
+        )
+
+    def money(self, value: Any, what: str) -> Decimal:
+        try:
+            amount = cents(value, what)
+        except SkipItem as exc:
+            raise malformed(self.kind, str(exc)) from None
+        assert amount is not None
+        return amount
+
+    def submit(self, item: ItemRef, request: BookingRequest) -> SubmitResult:
+        """doc: ``POST /Reservation/create/room`` / ``POST /Reservation/create/daypass`` ->
+        Reservation (200) or ProblemDetails (400: the provider's refusal, its ``detail``
+        kept as the member's message). Sent once: a lost answer is reconciled by
+        ``find_existing``."""
+        kind, body = self.reservation_body(item, request)
+        response = self.request(
+            "POST",
+            f"{self.checkins_url}/Reservation/create/{kind}",
+            endpoint=f"POST /Reservation/create/{kind}",
+            headers=self.headers(),
+            json=body,
+        )
+        return self.result_of(item, request, self.json(response, expect=dict))
+
+    def reservations_around(
+        self, item: ItemRef, request: BookingRequest, user_id: str | None
+    ) -> list[dict]:
+        """The reservations of this room (or this location's day passes) at the booking's
+        time, of any status, for ``user_id`` when given."""
+        location_id = text(item.raw.get("location_id")) or item.space_external_id
+        filters: dict[str, Any] = {"locationIds": [location_id]}
+        if user_id:
+            filters["userIds"] = [user_id]
+        if item.kind == ResourceKind.MEETING_ROOM.value:
+            room_id = text(item.raw.get("room_id")) or item.external_id
+            filters["roomIds"] = [room_id]
+            # doc: RoomReservationQuery.occupiedDateRange
+            filters["occupiedDateRange"] = {
+                "from": utc_text(request.start),
+                "to": utc_text(request.end),
+            }
+            found = self.search("/RoomReservation", filters, base=self.checkins_url)
+            return [
+                r
+                for r in found
+                if isinstance(r, dict)
+                and r.get("roomId") == room_id
+                and r.get("locationId", location_id) == location_id
+            ]
+        day, zone = self.pass_day(item, request)
+        # the day's local midnight or 00:00Z of its date (see pass_day_of); the document's
+        # minimum is "greater than", hence one second earlier
+        lower = min(dt.datetime.combine(day, dt.time(0), dt.UTC), day_bounds(day, zone)[0])
+        upper = max(
+            dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), dt.UTC),
+            day_bounds(day, zone)[1],
+        )
+        filters["minimumReservationDate"] = utc_text(lower - dt.timedelta(seconds=1))
+        filters["maximumReservationDate"] = utc_text(upper)
+        found = self.search("/DayPassReservation", filters, base=self.checkins_url)
+        return [
+            r
+            for r in found
+            if isinstance(r, dict)
+            and r.get("locationId") == location_id
+            and r.get("reservationType", "DayPass") == "DayPass"
+            and pass_day_of(r.get("reservationDate"), zone) == day
+        ]
+
+    def claimed_elsewhere(self, references: list[str], request: BookingRequest) -> set[str]:
+        """Reservation ids the portal already holds for *other* bookings of this account.
+
+        Every member books as the same Zentry user (see ``booking_user``), and Zentry keeps
+        no reference of ours, so two members' identical bookings (a room with
+        ``quantity`` 2, two day passes on one day) look alike at Zentry: the one already
+        attributed to another booking (``request.claimed``, given by the lifecycle) is
+        not this one.
+        """
+        return set(references) & set(request.claimed)
+
+    def find_existing(self, item: ItemRef, request: BookingRequest) -> SubmitResult | None:
+        """Does Zentry already hold this booking? The same room (or location's day pass),
+        the same user, the same start and end (the same local day for a pass), the same
+        number of guests, not cancelled, and not a reservation the portal holds for
+        another booking; the oldest such one."""
+        _kind, body = self.reservation_body(item, request)
+        user_id = body["userId"]
+        matches = []
+        for reservation in self.reservations_around(item, request, user_id):
+            if reservation.get("userId") != user_id:
+                continue
+            if reservation.get("status") not in HOLDING_STATUSES:
+                continue
+            if not text(reservation.get("id")):
+                continue
+            if item.kind == ResourceKind.MEETING_ROOM.value:
+                begins = instant(reservation.get("reservationDate"), "reservationDate")
+                ends = instant(reservation.get("reservationEndDate"), "reservationEndDate")
+                if (begins, ends) != (request.start, request.end):
+                    continue
+                guests = reservation.get("numberOfGuests")
+                if guests is not None and guests != body["numberOfGuests"]:
+                    continue
+            matches.append(reservation)
+        taken = self.claimed_elsewhere([text(r["id"]) for r in matches], request)
+        matches = [r for r in matches if text(r["id"]) not in taken]
+        if not matches:
+            return None
+        matches.sort(key=lambda r: (text(r.get("dateCreated")), text(r["id"])))
+        return self.result_of(item, request, matches[0])
+
+    def reservation(self, item: ItemRef, request: BookingRequest, reference: str) -> dict:
+        """One reservation by id. The reservation searches have no ``ids`` filter: look
+        at the booking's time first, then at all of the user's reservations there."""
+        for reservation in self.reservations_around(item, request, None):
+            if reservation.get("id") == reference:
+                return reservation
+        location_id = text(item.raw.get("location_id")) or item.space_external_id
+        found = self.search(
+            "/Reservation",
+            {
+                "locationIds": [location_id],
+                "userIds": [self.booking_user(request.customer)],
+            },
+            base=self.checkins_url,
+        )
+        for reservation in found:
+            if isinstance(reservation, dict) and reservation.get("id") == reference:
+                return reservation
+        raise NotFoundError(
+            f"Zentry no longer has reservation {reference}.", provider=self.kind, status=404
+        )
+
+    def refresh(self, item: ItemRef, request: BookingRequest, reference: str) -> SubmitResult:
+        """The reservation read back: Approved -> confirmed, Pending -> still awaiting
+        approval, Cancelled (declined or cancelled by the space) -> RejectedError."""
+        return self.result_of(item, request, self.reservation(item, request, reference))
+
+    def cancel(self, item: ItemRef, request: BookingRequest, reference: str) -> Any:
+        """doc: ``DELETE /Reservation {"reservationId"}`` -> the Reservation, now
+        Cancelled. One already cancelled at Zentry (by the space, or by an earlier
+        attempt whose answer was lost) is what the member asked for."""
+        try:
+            response = self.request(
+                "DELETE",
+                f"{self.checkins_url}/Reservation",
+                endpoint="DELETE /Reservation",
+                headers=self.headers(),
+                json={"reservationId": reference},
+            )
+        except RejectedError as refused:
+            try:
+                current = self.reservation(item, request, reference)
+            except RejectedError:
+                raise refused from None
+            if current.get("status") == "Cancelled":
+                return current
+            raise
+        return self.json(response, expect=dict)
