@@ -162,3 +162,50 @@ def test_workways_new_member_registers_and_is_confirmed_after_validation(
     wait_for_status(page, "Confirmed")
     booking.refresh_from_db()
     assert booking.status == Status.CONFIRMED
+
+
+def test_zentry_room_is_confirmed_and_a_day_pass_waits_for_approval(
+    page, live_server, catalogue, worker, member, sandbox_live
+):
+    import httpx
+
+    from bookings import tasks
+
+    log_in(page, live_server)
+    room = Resource.objects.filter(
+        space__account__kind="zentry", space__city="New York", kind="meeting_room"
+    ).first()
+    booking = book_first_free_slot(page, live_server, room)
+    wait_for_status(page, "Confirmed")  # New York approves automatically
+    booking.refresh_from_db()
+    assert booking.provider_reference
+
+    day_pass = Offer.objects.filter(
+        space__account__kind="zentry", space__city="Los Angeles", kind="day_pass"
+    ).first()
+    pass_booking = book_first_open_day(page, live_server, day_pass)
+    wait_for_status(page, "Waiting for approval")  # Los Angeles approves by hand
+    pass_booking.refresh_from_db()
+
+    # the space approves it in Zentry; the periodic reconcile notices
+    config = sandbox_live.print_config(sandbox_live.base_url)["zentry"]
+    httpx.put(
+        f"{config['checkins_url']}/Reservation/{pass_booking.provider_reference}/approve",
+        headers={"Api-Key": config["api_key"]},
+    ).raise_for_status()
+    tasks.reconcile_awaiting()
+    page.reload()
+    wait_for_status(page, "Confirmed")
+
+    # and the member cancels the room: Zentry frees it
+    page.goto(f"{live_server.url}/bookings/{booking.pk}/")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Cancel the booking").click()
+    page.get_by_text("Your booking is cancelled.").wait_for()
+    booking.refresh_from_db()
+    assert booking.status == Status.CANCELLED
+    reservations = sandbox_live.store.data["providers"]["zentry"]
+    assert any(
+        r.get("id") == booking.provider_reference and r.get("status") == "Cancelled"
+        for r in reservations.get("reservations", [])
+    )
