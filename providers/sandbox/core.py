@@ -73,6 +73,8 @@ class ProviderSpec:
     routes: list[tuple[str, Handler, list[str]]]
     seed: Callable[[dt.date], dict]  # JSON-able state for this provider, relative to today
     config: Callable[[str, dict], Any]  # (base URL of the sandbox, state) -> print-config
+    # extra top-level print-config keys (test credentials that are not a portal account)
+    extra_config: Callable[[str, dict], dict] | None = None
 
 
 @dataclasses.dataclass
@@ -310,10 +312,12 @@ class Sandbox:
     # Print-config ----------------------------------------------------------------------
     def print_config(self, base_url: str) -> dict:
         base_url = base_url.rstrip("/")
-        return {
-            name: spec.config(base_url, self.store.data["providers"][name])
-            for name, spec in self.specs.items()
-        }
+        providers = self.store.data["providers"]
+        config = {name: spec.config(base_url, providers[name]) for name, spec in self.specs.items()}
+        for name, spec in self.specs.items():
+            if spec.extra_config is not None:
+                config.update(spec.extra_config(base_url, providers[name]))
+        return config
 
     # WSGI ------------------------------------------------------------------------------
     def __call__(self, environ: dict, start_response: Callable) -> Any:

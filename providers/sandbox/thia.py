@@ -871,6 +871,17 @@ def config(base_url: str, state: dict) -> list[dict]:
     ]
 
 
+def extra_config(base_url: str, state: dict) -> dict:
+    """A key pair whose space is not a partner: it answers the documented 403."""
+    return {
+        "thia_non_partner": {
+            "base_url": f"{base_url}{PREFIX}",
+            "api_key": thia_seed.NON_PARTNER_KEY,
+            "api_secret": thia_seed.NON_PARTNER_SECRET,
+        }
+    }
+
+
 SPEC = ProviderSpec(
     name="thia",
     routes=[
@@ -890,4 +901,5 @@ SPEC = ProviderSpec(
     ],
     seed=thia_seed.seed,
     config=config,
+    extra_config=extra_config,
 )

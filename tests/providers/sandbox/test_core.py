@@ -79,3 +79,15 @@ def test_a_slow_answer_is_carried_out_before_the_client_gives_up(live_sandbox):
     with pytest.raises(httpx.TimeoutException):
         httpx.get(f"{live_sandbox.base_url}/4spaces/organization/details", timeout=0.3)
     assert live_sandbox.faults.by_provider["fourspaces"].slow_answer_ms == 1500
+
+
+def test_print_config_lists_the_thia_non_partner_pair_that_answers_403(sandbox, client):
+    cfg = sandbox.print_config("http://127.0.0.1:8001")
+    pair = cfg["thia_non_partner"]
+    assert all(space["api_key"] != pair["api_key"] for space in cfg["thia"])
+    response = client.get(
+        "/thia/api/v1/partner/space",
+        headers={"X-API-Key": pair["api_key"], "X-API-Secret": pair["api_secret"]},
+    )
+    assert response.status_code == 403
+    assert response.json()["error"] == "Access denied"
