@@ -163,6 +163,25 @@ def test_workways_new_member_registers_and_is_confirmed_after_validation(
     booking.refresh_from_db()
     assert booking.status == Status.CONFIRMED
 
+    # a monthly office is an inquiry: the organization registration is the next step
+    office = Offer.objects.filter(space__account__kind="workways", kind="private_office").first()
+    page.goto(f"{live_server.url}/offers/{office.pk}/book/")
+    page.get_by_label("From").fill((dt.date.today() + dt.timedelta(days=14)).isoformat())
+    page.get_by_label("People").fill("3")
+    page.get_by_label("What do you need?").fill("A quiet office for three from next month.")
+    terms = page.get_by_label("I accept the space's terms")
+    if terms.count():
+        terms.check()
+    page.get_by_role("button", name="Send the request").click()
+    page.wait_for_url(re.compile(r".*/bookings/\d+/$"))
+    inquiry = Booking.objects.get(pk=int(page.url.rstrip("/").rsplit("/", 1)[1]))
+    assert inquiry.kind == "inquiry"
+    page.locator(".status-line .status").filter(has_text=re.compile("Waiting for")).wait_for(
+        timeout=60000
+    )
+    inquiry.refresh_from_db()
+    assert inquiry.status in (Status.AWAITING_REGISTRATION, Status.AWAITING_APPROVAL)
+
 
 def test_zentry_room_is_confirmed_and_a_day_pass_waits_for_approval(
     page, live_server, catalogue, worker, member, sandbox_live
