@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -33,4 +35,8 @@ def space_list(request: HttpRequest) -> HttpResponse:
 
 def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
     space = get_object_or_404(selectors.visible_spaces(), pk=pk)
-    return render(request, "spaces/detail.html", {"space": space})
+    try:  # the day searched for: room calendars open on its week
+        day = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = None
+    return render(request, "spaces/detail.html", {"space": space, "day": day})

@@ -69,6 +69,20 @@ class SpaceFilterForm(forms.Form):
         help_text=_("Per hour for rooms, per pass for passes."),
     )
     provider = forms.ChoiceField(label=_("Provider"), required=False)
+    date = forms.DateField(
+        label=_("When"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Spaces open that day; their calendars open on that week."),
+    )
+
+    def clean_date(self):
+        import datetime as dt
+
+        day = self.cleaned_data.get("date")
+        if day and day < dt.date.today() - dt.timedelta(days=1):
+            raise forms.ValidationError(_("Pick today or a later day."))
+        return day
 
     def __init__(self, *args, choices: dict, **kwargs):
         from providers.models import OfferKind, ProviderKind, ResourceKind

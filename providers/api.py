@@ -222,6 +222,7 @@ OPENAPI = {
                     _query("amenities", {"type": "string"}, "amenity slug; repeat for several"),
                     _query("max_price", {"type": "string"}, "max hourly room price or pass price"),
                     _query("provider", {"type": "string"}, "thia, workways, zentry or fourspaces"),
+                    _query("date", {"type": "string", "format": "date"}, "open on this day"),
                 ],
                 "responses": {
                     "200": {

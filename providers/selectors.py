@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -36,6 +37,7 @@ def search_spaces(
     amenities: list[str] | None = None,
     max_price: Decimal | None = None,
     provider: str = "",
+    date: dt.date | None = None,
 ) -> QuerySet[Space]:
     spaces = visible_spaces()
     if q:
@@ -66,7 +68,21 @@ def search_spaces(
             Q(resources__active=True, resources__price_hour__lte=max_price)
             | Q(offers__active=True, offers__price__lte=max_price)
         )
-    return spaces.distinct()
+    spaces = spaces.distinct()
+    if date is not None:
+        open_ids = [
+            pk for pk, hours in spaces.values_list("pk", "opening_hours") if open_on(hours, date)
+        ]
+        spaces = spaces.filter(pk__in=open_ids)
+    return spaces
+
+
+def open_on(hours: list[dict], day: dt.date) -> bool:
+    """Whether published opening hours say the space opens that day. A space that
+    publishes no hours is kept: its rooms' own calendars tell."""
+    if not hours:
+        return True
+    return any(h.get("weekday") == day.weekday() and h.get("opens") for h in hours)
 
 
 def filter_choices() -> dict[str, list]:

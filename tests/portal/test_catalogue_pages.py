@@ -149,3 +149,36 @@ def test_openapi_schema_describes_the_api(client):
         "resources",
         "offers",
     }
+
+
+def test_when_keeps_the_spaces_open_that_day_and_opens_their_calendars_on_it(client, catalogue):
+    import datetime as dt
+
+    paris = catalogue["par"]
+    paris.opening_hours = [
+        {"weekday": d, "opens": "09:00:00", "closes": "18:00:00", "closes_next_day": False}
+        for d in range(5)
+    ]
+    paris.save()
+    today = dt.date.today()
+    monday = today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
+    tuesday = monday + dt.timedelta(days=1)
+    # Dublin publishes Monday as closed (and no other day); Paris opens on weekdays
+    assert names(client.get(f"/api/spaces?date={monday.isoformat()}")) == ["Atelier Marais"]
+    assert names(client.get(f"/api/spaces?date={tuesday.isoformat()}")) == ["Atelier Marais"]
+    page = client.get(f"/spaces/?date={tuesday.isoformat()}").content.decode()
+    assert f"?date={tuesday.isoformat()}" in page
+    detail = client.get(f"/spaces/{paris.pk}/?date={tuesday.isoformat()}").content.decode()
+    assert f"?week={tuesday.isoformat()}" in detail
+    assert client.get("/api/spaces?date=2020-01-01").status_code == 400
+
+
+def test_a_space_that_publishes_no_hours_is_kept_for_any_day():
+    import datetime as dt
+
+    from providers.selectors import open_on
+
+    assert open_on([], dt.date(2030, 1, 6)) is True
+    hours = [{"weekday": 0, "opens": "09:00:00", "closes": "17:00:00"}]
+    assert open_on(hours, dt.date(2030, 1, 7)) is True  # a Monday
+    assert open_on(hours, dt.date(2030, 1, 8)) is False
