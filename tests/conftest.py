@@ -10,3 +10,13 @@ def _fresh_rate_limiter(monkeypatch):
     from providers import ratelimit
 
     monkeypatch.setattr(ratelimit, "_default", ratelimit.LocalRateLimiter())
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: answers cached by one test must not leak
+    into another (the suite's Redis, or the local-memory cache, lives for the session)."""
+    from providers.cache import cache
+
+    cache.clear()
+    yield

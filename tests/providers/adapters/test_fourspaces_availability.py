@@ -45,6 +45,13 @@ BUILDING_ID = "b" * 32
 ROOM_ID = "a" * 32
 
 
+@pytest.fixture(autouse=True)
+def _fresh_organization_each_call(monkeypatch):
+    """These tests change the organization between calls: no reuse of an earlier answer
+    (``test_a_week_of_room_days_reuses_one_organization_answer`` tests the reuse)."""
+    monkeypatch.setattr(FourSpacesAdapter, "availability_reuse_seconds", 0)
+
+
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), VIENNA)
 
@@ -710,3 +717,34 @@ def test_requests_links_and_tickets_have_no_availability(portal):
     answer_ = pass_days(offer, today, today + dt.timedelta(days=3))
     assert not answer_.known
     assert "does not publish availability" in answer_.message
+
+
+@pytest.mark.django_db
+def test_a_week_of_room_days_reuses_one_organization_answer(
+    sandbox_accounts, sandbox_transport, monkeypatch
+):
+    monkeypatch.setattr(FourSpacesAdapter, "availability_reuse_seconds", 30)
+    calls = []
+
+    class Counting(httpx.BaseTransport):
+        def handle_request(self, request):
+            calls.append(request.url.path)
+            return sandbox_transport.handle_request(request)
+
+    account = sandbox_accounts["fourspaces"][0]
+    with adapter_for(account, transport=Counting()) as adapter:
+        catalogue = adapter.fetch_catalogue()
+        room = next(r for s in catalogue.spaces for r in s.resources)
+        space = next(s for s in catalogue.spaces if room in s.resources)
+        item = ItemRef(
+            external_id=room.external_id,
+            kind=room.kind,
+            timezone=space.timezone,
+            space_external_id=space.external_id,
+            raw=room.raw,
+            rules=room.rules,
+        )
+        before = len(calls)
+        for offset in range(7):
+            adapter.day_facts(item, dt.date.today() + dt.timedelta(days=offset))
+    assert len(calls) - before == 1  # one answer served the whole week
