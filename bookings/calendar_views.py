@@ -17,8 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bookings import calendars
 from bookings.models import Booking, FeedToken
-from providers import availability
-from providers.models import Resource
+from providers import availability, selectors
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 BUSY_FEED_DAYS = 14
@@ -44,18 +43,12 @@ def _ics_response(
 
 @require_GET
 def resource_calendar(request: HttpRequest, pk: int) -> HttpResponse:
-    resource = get_object_or_404(
-        Resource.objects.select_related("space__account"),
-        pk=pk,
-        active=True,
-        space__active=True,
-        space__hidden=False,
-    )
+    resource = get_object_or_404(selectors.visible_resources(), pk=pk)
     first = availability.local_today_for(resource.space.timezone)
     blocks: list[tuple[dt.datetime, dt.datetime]] = []
     stamps = []
-    for offset in range(BUSY_FEED_DAYS):
-        answer = availability.resource_day(resource, first + dt.timedelta(days=offset))
+    days = [first + dt.timedelta(days=offset) for offset in range(BUSY_FEED_DAYS)]
+    for answer in availability.resource_days(resource, days):
         if answer.known:
             blocks.extend(calendars.merge_busy(answer.slots))
             stamps.append(answer.fetched_at)

@@ -31,7 +31,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.models import FINAL, HOLDING, LIVE, Booking, BookingEvent, Kind, Status
+from bookings.models import HOLDING, LIVE, Booking, BookingEvent, Kind, Status
 from providers import availability
 from providers.adapters import adapter_for
 from providers.adapters.errors import (
@@ -150,11 +150,11 @@ def _jsonable(value):
 # --- requests for adapters ---------------------------------------------------------
 
 
-def customer_for(booking: Booking) -> Customer:
+def customer_of(member, account) -> Customer:
+    """The member as a provider account needs them, with what we remember of them there."""
     from bookings.models import ProviderIdentity
 
-    member = booking.member
-    identity = ProviderIdentity.objects.filter(member=member, account=booking.space.account).first()
+    identity = ProviderIdentity.objects.filter(member=member, account=account).first()
     return Customer(
         email=member.email,
         first_name=member.first_name,
@@ -163,6 +163,24 @@ def customer_for(booking: Booking) -> Customer:
         company=member.company,
         language=member.language,
         identity=dict(identity.data) if identity else {},
+    )
+
+
+def customer_for(booking: Booking) -> Customer:
+    return customer_of(booking.member, booking.space.account)
+
+
+def preview_request(
+    member, item: Resource | Offer, kind: str, start: dt.datetime, end: dt.datetime, **extra
+) -> BookingRequest:
+    """A booking not made yet, for a price preview."""
+    return BookingRequest(
+        uid="preview",
+        kind=kind,
+        start=start,
+        end=end,
+        customer=customer_of(member, item.space.account),
+        **extra,
     )
 
 
@@ -870,11 +888,3 @@ def sweep(now: dt.datetime | None = None) -> int:
         _enqueue_submit(pk)
         count += 1
     return count
-
-
-def final_or_live(booking: Booking) -> bool:
-    return booking.status in FINAL
-
-
-def site_url(path: str) -> str:
-    return settings.SITE_URL + path

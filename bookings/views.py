@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,8 +17,8 @@ from django.views.decorators.http import require_POST
 from bookings import services
 from bookings.forms import InquiryForm, PassBookingForm, RoomBookingForm
 from bookings.models import FINAL, Booking, Kind
-from providers.adapters.types import BookingRequest, Customer
-from providers.models import Offer, Resource
+from providers import selectors
+from providers.models import Offer
 
 
 def _mine(request: HttpRequest):
@@ -63,49 +64,19 @@ def cancel_booking(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("booking_detail", pk=booking.pk)
 
 
-def _request(member, kind: str, start: dt.datetime, end: dt.datetime, **extra) -> BookingRequest:
-    return BookingRequest(
-        uid="preview",
-        kind=kind,
-        start=start,
-        end=end,
-        customer=Customer(
-            email=member.email,
-            first_name=member.first_name,
-            last_name=member.last_name,
-            phone=member.phone,
-            company=member.company,
-            language=member.language,
-        ),
-        **extra,
-    )
-
-
 def _profile_gate(request: HttpRequest):
     if not request.user.profile_complete:
         messages.warning(
             request,
             _("Add your name and phone number first: the provider needs them to book."),
         )
-        return redirect(f"{_url('profile')}?next={request.get_full_path()}")
+        return redirect(f"{reverse('profile')}?next={request.get_full_path()}")
     return None
-
-
-def _url(name: str) -> str:
-    from django.urls import reverse
-
-    return reverse(name)
 
 
 @login_required
 def book_resource(request: HttpRequest, pk: int) -> HttpResponse:
-    resource = get_object_or_404(
-        Resource.objects.select_related("space__account"),
-        pk=pk,
-        active=True,
-        space__active=True,
-        space__hidden=False,
-    )
+    resource = get_object_or_404(selectors.visible_resources(), pk=pk)
     if gate := _profile_gate(request):
         return gate
     confirming = request.method == "POST" and "confirm" in request.POST
@@ -127,8 +98,9 @@ def book_resource(request: HttpRequest, pk: int) -> HttpResponse:
             services.validate_room(resource, start, end, form.cleaned_data["attendees"])
             quote = services.quote_for(
                 resource,
-                _request(
+                services.preview_request(
                     request.user,
+                    resource,
                     Kind.ROOM,
                     start,
                     end,
@@ -196,13 +168,7 @@ def booking_mode(offer: Offer) -> str:
 
 @login_required
 def book_offer(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = get_object_or_404(
-        Offer.objects.select_related("space__account"),
-        pk=pk,
-        active=True,
-        space__active=True,
-        space__hidden=False,
-    )
+    offer = get_object_or_404(selectors.visible_offers(), pk=pk)
     mode = booking_mode(offer)
     if mode == "external":
         return render(
@@ -232,8 +198,9 @@ def book_offer(request: HttpRequest, pk: int) -> HttpResponse:
                 start, end = services.pass_bounds(offer, day, days)
                 quote = services.quote_for(
                     offer,
-                    _request(
+                    services.preview_request(
                         request.user,
+                        offer,
                         Kind.PASS,
                         start,
                         end,

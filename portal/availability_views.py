@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from providers import availability
+from providers import availability, selectors
 from providers.models import Offer, Resource
 
 MAX_DAYS_AHEAD = 366
@@ -42,23 +42,11 @@ def parse_day(raw: str | None, tz: str, *, name: str = "date", allow_past: bool 
 
 
 def _resource(pk: int) -> Resource:
-    return get_object_or_404(
-        Resource.objects.select_related("space__account"),
-        pk=pk,
-        active=True,
-        space__active=True,
-        space__hidden=False,
-    )
+    return get_object_or_404(selectors.visible_resources(), pk=pk)
 
 
 def _offer(pk: int) -> Offer:
-    return get_object_or_404(
-        Offer.objects.select_related("space__account"),
-        pk=pk,
-        active=True,
-        space__active=True,
-        space__hidden=False,
-    )
+    return get_object_or_404(selectors.visible_offers(), pk=pk)
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -67,11 +55,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 @require_GET
 def resource_slots(request: HttpRequest, pk: int) -> JsonResponse:
-    resource = (
-        Resource.objects.select_related("space__account")
-        .filter(pk=pk, active=True, space__active=True, space__hidden=False)
-        .first()
-    )
+    resource = selectors.visible_resources().filter(pk=pk).first()
     if resource is None:
         return JsonResponse({"error": "no such resource"}, status=404)
     try:
@@ -103,11 +87,7 @@ def resource_slots(request: HttpRequest, pk: int) -> JsonResponse:
 
 @require_GET
 def offer_days(request: HttpRequest, pk: int) -> JsonResponse:
-    offer = (
-        Offer.objects.select_related("space__account")
-        .filter(pk=pk, active=True, space__active=True, space__hidden=False)
-        .first()
-    )
+    offer = selectors.visible_offers().filter(pk=pk).first()
     if offer is None:
         return JsonResponse({"error": "no such offer"}, status=404)
     tz = offer.space.timezone
@@ -159,13 +139,10 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tz = resource.space.timezone
     monday = _week_start(request, tz)
     today = local_today(tz)
-    days = []
-    for offset in range(7):
-        day = monday + dt.timedelta(days=offset)
-        if day < today:
-            days.append({"day": day, "past": True})
-            continue
-        days.append({"day": day, "past": False, "answer": availability.resource_day(resource, day)})
+    week = [monday + dt.timedelta(days=offset) for offset in range(7)]
+    upcoming = [day for day in week if day >= today]
+    answers = dict(zip(upcoming, availability.resource_days(resource, upcoming), strict=True))
+    days = [{"day": day, "past": day < today, "answer": answers.get(day)} for day in week]
     context = {
         "resource": resource,
         "space": resource.space,

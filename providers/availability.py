@@ -24,6 +24,7 @@ import logging
 import time
 import zoneinfo
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.db.models import Q
@@ -256,16 +257,20 @@ def portal_holds(
     return list(rows.values_list("start", "end"))
 
 
-def resource_day(resource: Resource, day: dt.date, *, now: dt.datetime | None = None) -> DayAnswer:
+def _resource_facts(resource: Resource, day: dt.date) -> tuple[_Cached, str]:
+    """The day's facts through the cache (no database work: safe in a thread)."""
     from providers import tasks
 
-    now = now or timezone.now()
-    key = resource_key(resource.pk, day)
-    entry, source = cached_facts(
-        key,
+    return cached_facts(
+        resource_key(resource.pk, day),
         fetch=lambda: fetch_resource_day(resource, day),
         refresh=lambda: tasks.refresh_availability.delay("resource", resource.pk, day.isoformat()),
     )
+
+
+def _answer(
+    resource: Resource, day: dt.date, entry: _Cached, source: str, now: dt.datetime
+) -> DayAnswer:
     tz = resource.space.timezone
     if entry.value is None:
         return DayAnswer(False, day, tz, [], source, entry.fetched_at, entry.message)
@@ -273,6 +278,27 @@ def resource_day(resource: Resource, day: dt.date, *, now: dt.datetime | None = 
     holds = portal_holds(resource, start, end, entry.fetched_at)
     slots = compute_slots(entry.value, rules=resource.rules, tz=tz, holds=holds, now=now)
     return DayAnswer(True, day, tz, slots, source, entry.fetched_at)
+
+
+def resource_day(resource: Resource, day: dt.date, *, now: dt.datetime | None = None) -> DayAnswer:
+    entry, source = _resource_facts(resource, day)
+    return _answer(resource, day, entry, source, now or timezone.now())
+
+
+def resource_days(
+    resource: Resource, days: list[dt.date], *, now: dt.datetime | None = None
+) -> list[DayAnswer]:
+    """Several days at once (a week calendar, a busy feed): the provider is asked for
+    the days not cached in parallel, so a cold week costs one round trip, not seven."""
+    if not days:
+        return []
+    with ThreadPoolExecutor(max_workers=min(len(days), 7)) as pool:
+        facts = list(pool.map(lambda day: _resource_facts(resource, day), days))
+    now = now or timezone.now()
+    return [
+        _answer(resource, day, entry, source, now)
+        for day, (entry, source) in zip(days, facts, strict=True)
+    ]
 
 
 def pass_days(offer: Offer, start: dt.date, end: dt.date) -> PassAnswer:

@@ -101,3 +101,18 @@ def filter_choices() -> dict[str, list]:
         .values_list("slug", "name")
     )
     return {"cities": cities, "countries": countries, "amenities": amenities}
+
+
+def _visible_items(model):
+    return model.objects.select_related("space__account").filter(
+        active=True, space__active=True, space__hidden=False, space__account__enabled=True
+    )
+
+
+def visible_resources() -> QuerySet[Resource]:
+    """Rooms members may see and book (their space shown, their provider enabled)."""
+    return _visible_items(Resource)
+
+
+def visible_offers() -> QuerySet[Offer]:
+    return _visible_items(Offer)

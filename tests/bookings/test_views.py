@@ -189,3 +189,14 @@ def test_the_week_shows_the_spaces_local_time_whatever_the_members_zone(
     assert "Europe/Dublin" in page
     assert ">08:00<" in page  # the provider opens at 08:00 Dublin time
     assert ">03:00<" not in page  # not New York's clock
+
+
+def test_rooms_of_a_disabled_provider_account_cannot_be_booked_or_looked_up(
+    logged_in, room, provider
+):
+    room.space.account.enabled = False
+    room.space.account.save()
+    assert logged_in.get(reverse("book_resource", args=[room.pk])).status_code == 404
+    assert logged_in.get(reverse("resource_detail", args=[room.pk])).status_code == 404
+    slots = logged_in.get(reverse("api_slots", args=[room.pk]), {"date": "2030-01-01"})
+    assert slots.status_code == 404

@@ -199,3 +199,27 @@ def test_fifty_concurrent_cold_requests_make_one_upstream_call(provider):
     assert len(answers) == 50
     assert all(a.known for a in answers)
     assert len(provider.calls) == 1
+
+
+def test_a_week_asks_the_provider_for_its_days_at_the_same_time(room, provider, monkeypatch):
+    """A cold week calendar is one round trip: the days are fetched side by side."""
+    import time
+
+    lock = threading.Lock()
+    state = {"now": 0, "most": 0}
+    original = provider.answer
+
+    def fetch(resource, day):
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+        time.sleep(0.2)
+        with lock:
+            state["now"] -= 1
+        return original
+
+    monkeypatch.setattr(availability, "fetch_resource_day", fetch)
+    days = [DAY + dt.timedelta(days=i) for i in range(7)]
+    answers = availability.resource_days(room, days, now=EARLY)
+    assert [a.day for a in answers] == days and all(a.known for a in answers)
+    assert state["most"] > 1
