@@ -54,3 +54,26 @@ def no_sleep():
 @pytest.fixture
 def limiter():
     return LocalRateLimiter()
+
+
+def portal_on_sandbox(monkeypatch, transport, cfg):
+    """Point the whole portal (sync, availability, bookings) at the in-process sandbox
+    through ``transport`` and sync ``cfg``'s account; returns the ProviderAccount."""
+    from bookings import services as booking_services
+    from bookings import tasks
+    from providers import availability
+    from providers import services as catalogue_services
+    from providers.adapters import adapter_for
+    from providers.models import ProviderAccount
+
+    def patched(account, **kwargs):
+        return adapter_for(account, **{**kwargs, "transport": transport})
+
+    for module in (availability, booking_services, catalogue_services):
+        monkeypatch.setattr(module, "adapter_for", patched)
+    monkeypatch.setattr(tasks.submit_booking, "delay", lambda pk: None)
+    account = ProviderAccount.objects.create(
+        kind=cfg.kind, name=cfg.name, config=cfg.config, credentials=cfg.credentials
+    )
+    assert catalogue_services.sync_account(account).status == "success"
+    return account

@@ -30,6 +30,7 @@ from providers.adapters.thia import ThiaAdapter
 from providers.adapters.types import AccountConfig, BookingRequest, Customer, ItemRef
 from providers.ratelimit import LocalRateLimiter
 from providers.sandbox import thia_seed
+from tests.providers.adapters.conftest import portal_on_sandbox
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 BASE = "https://thia.work/api/v1/partner"
@@ -689,25 +690,7 @@ def transport(sandbox_transport):
 
 @pytest.fixture
 def synced(db, bucharest, transport, monkeypatch):
-    from bookings import services as booking_services
-    from bookings import tasks
-    from providers import availability
-    from providers import services as catalogue_services
-    from providers.models import ProviderAccount
-
-    real = adapter_for
-    patched = lambda account, **kw: real(account, transport=transport)  # noqa: E731
-    monkeypatch.setattr(availability, "adapter_for", patched)
-    monkeypatch.setattr(booking_services, "adapter_for", patched)
-    monkeypatch.setattr(catalogue_services, "adapter_for", patched)
-    monkeypatch.setattr(tasks.submit_booking, "delay", lambda pk: None)
-    account = ProviderAccount.objects.create(
-        kind=bucharest.kind,
-        name=bucharest.name,
-        config=bucharest.config,
-        credentials=bucharest.credentials,
-    )
-    assert catalogue_services.sync_account(account).status == "success"
+    account = portal_on_sandbox(monkeypatch, transport, bucharest)
     cache.clear()
     yield account
     cache.clear()

@@ -33,6 +33,7 @@ from providers.adapters.errors import (
 )
 from providers.adapters.types import AccountConfig, BookingRequest, Customer, ItemRef
 from providers.sandbox import zentry_seed as seed
+from tests.providers.adapters.conftest import portal_on_sandbox
 
 WS = "https://api.zentry.test/workspaces"
 CI = "https://api.zentry.test/checkins"
@@ -820,24 +821,9 @@ def transport(sandbox_transport):
 
 @pytest.fixture
 def synced(db, account, transport, monkeypatch):
-    from bookings import services as booking_services
-    from bookings import tasks
-    from providers import availability
-    from providers import services as catalogue_services
-    from providers.models import ProviderAccount
-
-    real = adapter_for
-    patched = lambda acc, **kw: real(acc, transport=transport)  # noqa: E731
-    monkeypatch.setattr(availability, "adapter_for", patched)
-    monkeypatch.setattr(booking_services, "adapter_for", patched)
-    monkeypatch.setattr(catalogue_services, "adapter_for", patched)
-    monkeypatch.setattr(tasks.submit_booking, "delay", lambda pk: None)
-    row = ProviderAccount.objects.create(
-        kind=account.kind, name=account.name, config=account.config, credentials=account.credentials
-    )
-    assert catalogue_services.sync_account(row).status == "success"
+    account = portal_on_sandbox(monkeypatch, transport, account)
     cache.clear()
-    yield row
+    yield account
     cache.clear()
 
 
