@@ -13,28 +13,15 @@ from bookings import tasks
 from bookings.models import Booking, Status
 from portal.models import User
 from providers import availability
-from providers import services as catalogue_services
-from providers.adapters import adapter_for
-from providers.models import ProviderAccount, Resource
+from providers.models import Resource
+from tests.providers.adapters.conftest import portal_on_sandbox
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def synced(sandbox_accounts, sandbox_transport, monkeypatch):
-    from bookings import services as bs
-
-    real = adapter_for
-    patched = lambda account, **kw: real(account, transport=sandbox_transport)  # noqa: E731
-    monkeypatch.setattr(availability, "adapter_for", patched)
-    monkeypatch.setattr(bs, "adapter_for", patched)
-    monkeypatch.setattr(catalogue_services, "adapter_for", patched)
-    cfg = sandbox_accounts["fourspaces"][0]
-    account = ProviderAccount.objects.create(
-        kind=cfg.kind, name=cfg.name, config=cfg.config, credentials=cfg.credentials
-    )
-    assert catalogue_services.sync_account(account).status == "success"
-    return account
+    return portal_on_sandbox(monkeypatch, sandbox_transport, sandbox_accounts["fourspaces"][0])
 
 
 @pytest.fixture
