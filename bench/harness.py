@@ -57,7 +57,7 @@ class CountingApp:
 
 
 def serve_sandbox():
-    from providers.sandbox import build_sandbox
+    from sandbox import build_sandbox
 
     sandbox = build_sandbox(state_path=None)
     counting = CountingApp(sandbox)
@@ -75,7 +75,7 @@ def serve_sandbox():
 
 def load_catalogue(sandbox, base_url: str):
     from providers import services
-    from providers.demo import accounts_from_sandbox_config
+    from devtools.demo import accounts_from_sandbox_config
     from providers.models import ProviderAccount
 
     for cfg in accounts_from_sandbox_config(sandbox.print_config(base_url)):

@@ -8,6 +8,7 @@ the cache and the broker. ``DEBUG=false`` is the production profile: it demands 
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -68,6 +69,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
 ]
+# Development tools (the provider sandbox and its demo accounts) live outside the wheel and
+# are installed only in development, when the checkout has them.
+if DEBUG:
+    INSTALLED_APPS += [app for app in ("sandbox", "devtools") if importlib.util.find_spec(app)]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -22,9 +22,9 @@ from django.conf import settings
 from werkzeug.serving import make_server
 
 from providers import services
-from providers.demo import accounts_from_sandbox_config
+from devtools.demo import accounts_from_sandbox_config
 from providers.models import ProviderAccount
-from providers.sandbox import build_sandbox
+from sandbox import build_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 

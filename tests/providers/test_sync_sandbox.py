@@ -13,9 +13,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from providers import services
-from providers.demo import accounts_from_sandbox_config
+from devtools.demo import accounts_from_sandbox_config
 from providers.models import Health, ProviderAccount, Resource, Space, SyncRun
-from providers.sandbox import build_sandbox
+from sandbox import build_sandbox
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

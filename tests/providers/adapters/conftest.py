@@ -16,9 +16,9 @@ from collections import defaultdict
 import httpx
 import pytest
 
-from providers.demo import accounts_from_sandbox_config
+from devtools.demo import accounts_from_sandbox_config
 from providers.ratelimit import LocalRateLimiter
-from providers.sandbox import build_sandbox
+from sandbox import build_sandbox
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from providers.adapters.thia import ThiaAdapter
 from providers.adapters.types import AccountConfig, ItemRef, ResourceData
 from providers.models import Offer, ProviderAccount, Resource
 from providers.ratelimit import LocalRateLimiter
-from providers.sandbox import thia_seed
+from sandbox import thia_seed
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 UTC = dt.UTC

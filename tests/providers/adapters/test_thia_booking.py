@@ -29,7 +29,7 @@ from providers.adapters.errors import (
 from providers.adapters.thia import ThiaAdapter
 from providers.adapters.types import AccountConfig, BookingRequest, Customer, ItemRef
 from providers.ratelimit import LocalRateLimiter
-from providers.sandbox import thia_seed
+from sandbox import thia_seed
 from tests.providers.adapters.conftest import portal_on_sandbox
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")

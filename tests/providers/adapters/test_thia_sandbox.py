@@ -12,7 +12,7 @@ from providers.adapters.errors import AuthenticationError
 from providers.adapters.types import AccountConfig
 from providers.models import ProviderAccount
 from providers.ratelimit import LocalRateLimiter
-from providers.sandbox import thia_seed
+from sandbox import thia_seed
 from providers.services import apply_catalogue
 
 ROOM_SEATING = 4

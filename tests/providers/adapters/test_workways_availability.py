@@ -30,7 +30,7 @@ from providers.adapters.types import AccountConfig, ItemRef, ProviderDay
 from providers.adapters.workways import WorkwaysAdapter, busy_on, parse_feed
 from providers.availability import compute_slots
 from providers.models import ProviderAccount, Resource
-from providers.sandbox.workways import occurrences, slot_text
+from sandbox.workways import occurrences, slot_text
 
 TOKEN = "ww_dev_" + "3f" * 32
 BASE = "https://api.workways.com"

@@ -32,7 +32,7 @@ from providers.adapters.errors import (
     UnsupportedError,
 )
 from providers.adapters.types import AccountConfig, BookingRequest, Customer, ItemRef
-from providers.sandbox import zentry_seed as seed
+from sandbox import zentry_seed as seed
 from tests.providers.adapters.conftest import portal_on_sandbox
 
 WS = "https://api.zentry.test/workspaces"

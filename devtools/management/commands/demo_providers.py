@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from providers.demo import accounts_from_sandbox_config
+from devtools.demo import accounts_from_sandbox_config
 from providers.models import ProviderAccount
 
 

@@ -7,8 +7,8 @@ import json
 import httpx
 import pytest
 
-from providers.sandbox import build_sandbox
-from providers.sandbox.core import FaultConfig, parse_fault_option
+from sandbox import build_sandbox
+from sandbox.core import FaultConfig, parse_fault_option
 
 
 def test_unknown_path_is_a_json_404(client):

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from werkzeug.wrappers import Request, Response
 
-from providers.sandbox.core import Context, json_response
+from sandbox.core import Context, json_response
 
 WORKSPACES = "/zentry/workspaces"
 CHECKINS = "/zentry/checkins"

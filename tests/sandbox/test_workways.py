@@ -12,8 +12,8 @@ import icalendar
 import pytest
 import recurring_ical_events
 
-from providers.sandbox import build_sandbox
-from providers.sandbox import workways_seed as seeds
+from sandbox import build_sandbox
+from sandbox import workways_seed as seeds
 
 TODAY = dt.date(2025, 11, 3)  # a Monday
 API = "/workways/api"

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from providers.sandbox.core import Sandbox
+from sandbox.core import Sandbox
 
 
 def build_sandbox(
@@ -18,7 +18,7 @@ def build_sandbox(
     clock: Callable[[], dt.datetime] | None = None,
 ) -> Sandbox:
     """The sandbox app with every provider; ``state_path=None`` keeps state in memory."""
-    from providers.sandbox import fourspaces, thia, workways, zentry
+    from sandbox import fourspaces, thia, workways, zentry
 
     return Sandbox(
         [thia.SPEC, workways.SPEC, zentry.SPEC, fourspaces.SPEC],

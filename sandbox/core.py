@@ -37,7 +37,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-logger = logging.getLogger("providers.sandbox")
+logger = logging.getLogger("sandbox")
 
 Handler = Callable[..., Response]
 

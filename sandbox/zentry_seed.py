@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from zoneinfo import ZoneInfo
 
-from providers.sandbox.zentry_common import DAYS, iso
+from sandbox.zentry_common import DAYS, iso
 
 API_KEY = "zk_dev_7f3a9c2e5b8d4f1a6e0c3b9d"
 TENANT_ID = "184d3163ee1ffbbdb38b6c07"

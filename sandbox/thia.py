@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 
 from werkzeug.wrappers import Request, Response
 
-from providers.sandbox import thia_seed
-from providers.sandbox.core import Context, ProviderSpec, json_response, read_json
+from sandbox import thia_seed
+from sandbox.core import Context, ProviderSpec, json_response, read_json
 
 PREFIX = "/thia/api/v1/partner"
 BUCHAREST = ZoneInfo("Europe/Bucharest")

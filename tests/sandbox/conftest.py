@@ -14,7 +14,7 @@ import httpx
 import pytest
 from werkzeug.serving import make_server
 
-from providers.sandbox import build_sandbox
+from sandbox import build_sandbox
 
 
 @pytest.fixture

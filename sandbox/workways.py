@@ -24,8 +24,8 @@ import icalendar
 from dateutil.rrule import rrulestr
 from werkzeug.wrappers import Request, Response
 
-from providers.sandbox import workways_seed as seeds
-from providers.sandbox.core import Context, ProviderSpec, json_response, read_json
+from sandbox import workways_seed as seeds
+from sandbox.core import Context, ProviderSpec, json_response, read_json
 
 PREFIX = "/workways"
 # doc: "Without API key: Returns only public rooms (publicOffice, publicMeeting)"

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from providers.sandbox.fourspaces import to_jsv
+from sandbox.fourspaces import to_jsv
 
 PATH = "/4spaces/organization/details"
 ALL = {"LoadSmartSpaces": "true", "LoadSmartSpaceThings": "true", "LoadServices": "true"}

@@ -7,11 +7,11 @@ Served under ``/zentry/workspaces/...`` and ``/zentry/checkins/...``; see
 
 from __future__ import annotations
 
-from providers.sandbox.core import ProviderSpec
-from providers.sandbox.zentry_checkins import ROUTES as CHECKIN_ROUTES
-from providers.sandbox.zentry_common import CHECKINS, WORKSPACES
-from providers.sandbox.zentry_seed import API_KEY, TENANT_ID, USER_ID, WORKSPACE_ID, seed
-from providers.sandbox.zentry_workspaces import ROUTES as WORKSPACE_ROUTES
+from sandbox.core import ProviderSpec
+from sandbox.zentry_checkins import ROUTES as CHECKIN_ROUTES
+from sandbox.zentry_common import CHECKINS, WORKSPACES
+from sandbox.zentry_seed import API_KEY, TENANT_ID, USER_ID, WORKSPACE_ID, seed
+from sandbox.zentry_workspaces import ROUTES as WORKSPACE_ROUTES
 
 
 def config(base_url: str, state: dict) -> dict:

@@ -8,8 +8,8 @@ import re
 import httpx
 import pytest
 
-from providers.sandbox import build_sandbox
-from providers.sandbox.thia_seed import (
+from sandbox import build_sandbox
+from sandbox.thia_seed import (
     BUCHAREST_KEY,
     BUCHAREST_SECRET,
     CLUJ_KEY,

@@ -29,8 +29,8 @@ import uuid
 
 from werkzeug.wrappers import Request, Response
 
-from providers.sandbox import fourspaces_seed
-from providers.sandbox.core import Context, ProviderSpec
+from sandbox import fourspaces_seed
+from sandbox.core import Context, ProviderSpec
 
 PREFIX = "/4spaces"
 REQUEST_DTO = "GetOrganizationDetails"

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from werkzeug.wrappers import Request, Response
 
-from providers.sandbox.core import Context, json_response
-from providers.sandbox.zentry_common import (
+from sandbox.core import Context, json_response
+from sandbox.zentry_common import (
     ACTIVE_STATUSES,
     CHECKINS,
     CI,
@@ -40,7 +40,7 @@ from providers.sandbox.zentry_common import (
     stamp,
     str_list,
 )
-from providers.sandbox.zentry_seed import SERVICE_FEE_RATE
+from sandbox.zentry_seed import SERVICE_FEE_RATE
 
 RESERVATION_TYPES = ("DayPass", "Room")
 RESERVATION_STATUSES = ("Pending", "Cancelled", "Approved", "Completed")

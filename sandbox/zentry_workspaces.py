@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from werkzeug.wrappers import Request, Response
 
-from providers.sandbox.core import Context, json_response
-from providers.sandbox.zentry_common import (
+from sandbox.core import Context, json_response
+from sandbox.zentry_common import (
     CI,
     DAYS,
     RECURRENCES,
@@ -44,7 +44,7 @@ from providers.sandbox.zentry_common import (
     str_list,
     strip_private,
 )
-from providers.sandbox.zentry_seed import CITIES, DEFAULT_TAX_RATE, STATES, TAX_RATES, tokens_for
+from sandbox.zentry_seed import CITIES, DEFAULT_TAX_RATE, STATES, TAX_RATES, tokens_for
 
 LOCATION_STATUSES = ("Active", "Inactive")
 APPLICATION_STATUSES = ("Inquiry", "Pending", "Submitted", "Approved", "Denied")

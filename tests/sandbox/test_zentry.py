@@ -12,8 +12,8 @@ import datetime as dt
 import httpx
 import pytest
 
-from providers.sandbox import build_sandbox
-from providers.sandbox.zentry_seed import (
+from sandbox import build_sandbox
+from sandbox.zentry_seed import (
     API_KEY,
     CHI_LOCATION_ID,
     LA_BOARDROOM_ID,
