@@ -74,8 +74,8 @@ def serve_sandbox():
 
 
 def load_catalogue(sandbox, base_url: str):
-    from providers import services
     from devtools.demo import accounts_from_sandbox_config
+    from providers import services
     from providers.models import ProviderAccount
 
     for cfg in accounts_from_sandbox_config(sandbox.print_config(base_url)):

@@ -21,8 +21,8 @@ import pytest
 from django.conf import settings
 from werkzeug.serving import make_server
 
-from providers import services
 from devtools.demo import accounts_from_sandbox_config
+from providers import services
 from providers.models import ProviderAccount
 from sandbox import build_sandbox
 

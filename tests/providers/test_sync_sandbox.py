@@ -12,8 +12,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from providers import services
 from devtools.demo import accounts_from_sandbox_config
+from providers import services
 from providers.models import Health, ProviderAccount, Resource, Space, SyncRun
 from sandbox import build_sandbox
 

@@ -12,8 +12,8 @@ from providers.adapters.errors import AuthenticationError
 from providers.adapters.types import AccountConfig
 from providers.models import ProviderAccount
 from providers.ratelimit import LocalRateLimiter
-from sandbox import thia_seed
 from providers.services import apply_catalogue
+from sandbox import thia_seed
 
 ROOM_SEATING = 4
 
