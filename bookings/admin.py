@@ -51,7 +51,7 @@ class BookingAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("provider"), ordering="space__account__kind")
     def provider(self, booking):
-        return booking.space.account.get_kind_display()
+        return booking.space.account.label
 
     @admin.display(description=_("what"))
     def item_name(self, booking):

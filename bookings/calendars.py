@@ -85,7 +85,7 @@ def booking_event(booking: Booking, *, method_cancel: bool = False) -> Event:
     if booking.valid_from and booking.valid_to:
         lines.append(f"Valid {booking.valid_from.isoformat()} to {booking.valid_to.isoformat()}")
     if booking.next_step:
-        lines.append(booking.next_step)
+        lines.append(booking.next_step_text)
     page = settings.SITE_URL + reverse("booking_detail", args=[booking.pk])
     lines.append(f"Booking: {page}")
     event.add("description", "\n".join(lines))

@@ -83,7 +83,8 @@ class PassBookingForm(TermsMixin, forms.Form):
 
     def __init__(self, *args, offer, **kwargs):
         super().__init__(*args, **kwargs)
-        if offer.price_unit not in ("day", "") or offer.space.account.kind != "fourspaces":
+        capabilities = offer.space.account.spec.capabilities
+        if offer.price_unit not in ("day", "") or not capabilities.multi_day_passes:
             # one start day: the product fixes the length (a month, 10 days), or the
             # provider takes one day per pass (Thia access codes, Zentry day passes)
             self.fields["days"].widget = forms.HiddenInput()

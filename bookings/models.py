@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from providers import messages
+
 
 def _nonce() -> str:
     return secrets.token_hex(16)
@@ -80,7 +82,9 @@ class Booking(models.Model):
     qr_url = models.URLField(max_length=500, blank=True)
     valid_from = models.DateTimeField(null=True, blank=True)
     valid_to = models.DateTimeField(null=True, blank=True)
-    next_step = models.TextField(blank=True)  # words for the member: what to do now
+    # words for the member, what to do now: a stored ``providers.messages.Message``
+    # (rendered in the reader's language by ``next_step_text``) or plain text
+    next_step = models.TextField(blank=True)
     provider_message = models.TextField(blank=True)  # a refusal's reason, in plain words
     submit_attempts = models.PositiveIntegerField(default=0)
     sequence = models.PositiveIntegerField(default=0)  # raised on every change (RFC 5545)
@@ -102,6 +106,14 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_kind_display()} {self.start:%Y-%m-%d} {self.status}"
+
+    @property
+    def next_step_text(self) -> str:
+        return messages.render(self.next_step)
+
+    @property
+    def provider_message_text(self) -> str:
+        return messages.render(self.provider_message)
 
     @property
     def item(self):

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.models import HOLDING, LIVE, Booking, BookingEvent, Kind, Status
-from providers import availability
+from providers import availability, messages
 from providers.adapters import adapter_for
 from providers.adapters.errors import (
     AuthenticationError,
@@ -42,6 +42,7 @@ from providers.adapters.errors import (
     TransientError,
     UnsupportedError,
 )
+from providers.adapters.parsing import jsonable
 from providers.adapters.types import BookingRequest, Customer, Quote, SubmitResult
 from providers.models import Offer, Resource
 
@@ -129,22 +130,10 @@ def transition(
         from_status=current,
         to_status=to,
         reason=reason[:2000],
-        provider_reply=_jsonable(reply),
+        provider_reply=jsonable(reply),
     )
     booking.refresh_from_db()
     return True
-
-
-def _jsonable(value):
-    if value is None:
-        return None
-    try:
-        import json
-
-        json.dumps(value, default=str)
-        return json.loads(json.dumps(value, default=str))
-    except (TypeError, ValueError):
-        return {"text": str(value)[:2000]}
 
 
 # --- requests for adapters ---------------------------------------------------------
@@ -499,7 +488,7 @@ def _quote_json(quote: Quote | None) -> dict:
         "total": str(quote.total) if quote.total is not None else None,
         "currency": quote.currency,
         "lines": [[label, str(amount)] for label, amount in quote.lines],
-        "note": quote.note,
+        "note": messages.stored(quote.note),
     }
 
 
@@ -521,7 +510,9 @@ def quote_for(item: Resource | Offer, request: BookingRequest) -> Quote:
         logger.info("quote from catalogue for %s: %s", item, type(exc).__name__)
         return catalogue_quote(item, request)
     except RejectedError as exc:  # the provider says this booking cannot be made
-        raise BookingError(exc.message, status=409 if exc.status == 409 else 400) from exc
+        raise BookingError(
+            messages.render(exc.message), status=409 if exc.status == 409 else 400
+        ) from exc
 
 
 def catalogue_quote(item: Resource | Offer, request: BookingRequest) -> Quote:
@@ -618,7 +609,7 @@ def submit(booking_id: int) -> str:
             reason=f"provider refused: {exc.message}",
             reply=exc.payload,
             actor_label="worker",
-            provider_message=exc.message[:2000],
+            provider_message=messages.stored(exc.message)[:2000],
         )
         return booking.status
     except (AuthenticationError, ProviderConfigurationError, UnsupportedError) as exc:
@@ -679,7 +670,8 @@ def apply_result(booking: Booking, result: SubmitResult, *, actor_label: str, ac
         "qr_url": result.qr_url[:500] or booking.qr_url,
         "valid_from": result.valid_from or booking.valid_from,
         "valid_to": result.valid_to or booking.valid_to,
-        "next_step": result.next_step or ("" if to == Status.CONFIRMED else booking.next_step),
+        "next_step": messages.stored(result.next_step)
+        or ("" if to == Status.CONFIRMED else booking.next_step),
     }
     if to == booking.status:
         Booking.objects.filter(pk=booking.pk).update(**fields)
@@ -731,7 +723,7 @@ def refresh_from_provider(booking: Booking) -> bool:
             reason=exc.message,
             reply=exc.payload,
             actor_label="worker",
-            provider_message=exc.message[:2000],
+            provider_message=messages.stored(exc.message)[:2000],
         )
     return apply_result(booking, result, actor_label="worker")
 
@@ -774,7 +766,8 @@ def cancel(booking: Booking, *, actor, actor_label: str, reason: str = "") -> Bo
             ) from exc
         except RejectedError as exc:
             raise BookingError(
-                _("The provider refused to cancel: %(m)s") % {"m": exc.message}, status=409
+                _("The provider refused to cancel: %(m)s") % {"m": messages.render(exc.message)},
+                status=409,
             ) from exc
     changed = transition(
         booking,
@@ -806,11 +799,10 @@ def complete_registration(booking: Booking, *, company: str, residents: int, act
         member.save(update_fields=["company"])
     customer = customer_for(booking)
     try:
+        if not booking.space.account.spec.capabilities.registration:
+            raise BookingError(_("This provider has no online registration."), status=409)
         with adapter_for(booking.space.account) as adapter:
-            register = getattr(adapter, "register", None)
-            if register is None:
-                raise BookingError(_("This provider has no online registration."), status=409)
-            result = register(
+            result = adapter.register(
                 customer,
                 meeting_id=booking.provider_reference or None,
                 room_id=booking.resource.external_id if booking.resource else None,
@@ -821,9 +813,9 @@ def complete_registration(booking: Booking, *, company: str, residents: int, act
             _("The provider is not answering; please try again in a few minutes."), status=503
         ) from exc
     except RejectedError as exc:
-        raise BookingError(exc.message) from exc
+        raise BookingError(messages.render(exc.message)) from exc
     _remember_identity(booking, result.get("identity") or {})
-    next_step = result.get("next_step") or ""
+    next_step = messages.stored(result.get("next_step"))
     Booking.objects.filter(pk=booking.pk).update(next_step=next_step, updated_at=timezone.now())
     BookingEvent.objects.create(
         booking=booking,
@@ -832,9 +824,9 @@ def complete_registration(booking: Booking, *, company: str, residents: int, act
         from_status=booking.status,
         to_status=booking.status,
         reason="organization registration sent",
-        provider_reply=_jsonable(result.get("reply")),
+        provider_reply=jsonable(result.get("reply")),
     )
-    return next_step or result.get("message") or ""
+    return messages.render(next_step) or messages.render(result.get("message")) or ""
 
 
 def retry(booking: Booking, *, actor) -> None:

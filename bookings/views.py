@@ -160,8 +160,9 @@ def booking_mode(offer: Offer) -> str:
         return "external"
     if offer.kind == "service":
         return "inquiry"
-    if offer.space.account.kind == "workways" and offer.kind == "private_office":
-        # Workways offices are monthly contracts: the member registers (seed 001, Workflow 2)
+    if offer.kind == "private_office" and offer.space.account.spec.capabilities.office_inquiries:
+        # e.g. Workways offices are monthly contracts: the member registers (seed 001,
+        # Workflow 2)
         return "inquiry"
     return "pass"
 

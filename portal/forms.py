@@ -85,7 +85,8 @@ class SpaceFilterForm(forms.Form):
         return day
 
     def __init__(self, *args, choices: dict, **kwargs):
-        from providers.models import OfferKind, ProviderKind, ResourceKind
+        from providers import registry
+        from providers.models import OfferKind, ResourceKind
 
         super().__init__(*args, **kwargs)
         anything = [("", _("Any"))]
@@ -97,7 +98,7 @@ class SpaceFilterForm(forms.Form):
             anything + list(ResourceKind.choices) + list(OfferKind.choices)
         )
         self.fields["amenities"].choices = choices["amenities"]
-        self.fields["provider"].choices = anything + list(ProviderKind.choices)
+        self.fields["provider"].choices = anything + registry.choices()
 
 
 class MemberPasswordResetForm(PasswordResetForm):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from providers import services
+from providers import registry, services
 from providers.models import (
     Amenity,
     Health,
@@ -25,14 +25,14 @@ from providers.models import (
     SyncRun,
 )
 
-# The secrets each kind needs; the form shows one write-only field per name.
-SECRET_FIELDS = {
-    "thia": ["api_key", "api_secret"],
-    "workways": ["token"],
-    "zentry": ["api_key"],
-    "fourspaces": ["api_key"],
-}
-ALL_SECRETS = sorted({name for names in SECRET_FIELDS.values() for name in names})
+
+def _secret_kinds() -> dict[str, list[str]]:
+    """Each secret's name and the providers that declare it."""
+    kinds: dict[str, list[str]] = {}
+    for spec in registry.specs():
+        for name in spec.secret_names:
+            kinds.setdefault(name, []).append(spec.label)
+    return dict(sorted(kinds.items()))
 
 
 class ProviderAccountForm(forms.ModelForm):
@@ -44,9 +44,12 @@ class ProviderAccountForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"] = forms.ChoiceField(
+            label=_("provider"), choices=registry.choices(), initial=self.initial.get("kind")
+        )
         stored = self.instance.credentials if self.instance.pk else {}
-        for name in ALL_SECRETS:
-            kinds = ", ".join(k for k, names in SECRET_FIELDS.items() if name in names)
+        for name, labels in _secret_kinds().items():
+            kinds = ", ".join(labels)
             state = _("stored — leave blank to keep") if stored.get(name) else _("not set")
             self.fields[f"secret_{name}"] = forms.CharField(
                 label=name.replace("_", " "),
@@ -64,7 +67,7 @@ class ProviderAccountForm(forms.ModelForm):
     def save(self, commit=True):
         account = super().save(commit=False)
         credentials = dict(account.credentials or {})
-        for name in SECRET_FIELDS.get(account.kind, []):
+        for name in registry.spec(account.kind).secret_names:
             value = self.cleaned_data.get(f"secret_{name}")
             if value:
                 credentials[name] = value.strip()
@@ -90,7 +93,7 @@ class SyncRunInline(admin.TabularInline):
 @admin.register(ProviderAccount)
 class ProviderAccountAdmin(admin.ModelAdmin):
     form = ProviderAccountForm
-    list_display = ("name", "kind", "enabled", "health_badge", "last_sync_at", "space_count")
+    list_display = ("name", "label", "enabled", "health_badge", "last_sync_at", "space_count")
     list_filter = ("kind", "enabled", "health")
     search_fields = ("name",)
     readonly_fields = ("health", "health_detail", "last_sync_at", "last_success_at", "sync_button")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from portal.forms import SpaceFilterForm
-from providers import selectors
+from providers import registry, selectors
 from providers.models import Offer, Resource, Space
 
 MAX_LIMIT = 100
@@ -169,7 +169,7 @@ _SPACE = {
     "properties": {
         "id": _ID,
         "name": {"type": "string"},
-        "provider": {"type": "string", "enum": ["thia", "workways", "zentry", "fourspaces"]},
+        "provider": {"type": "string", "enum": registry.kinds()},
         "city": {"type": "string"},
         "country": {"type": "string", "description": "ISO 3166-1 alpha-2 code"},
         "country_name": {"type": "string"},

@@ -6,14 +6,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from providers import registry
 from providers.crypto import EncryptedJSONField
-
-
-class ProviderKind(models.TextChoices):
-    THIA = "thia", "Thia"
-    WORKWAYS = "workways", "Workways"
-    ZENTRY = "zentry", "Zentry"
-    FOURSPACES = "fourspaces", "4Spaces"
+from providers.spec import ProviderSpec
 
 
 class Health(models.TextChoices):
@@ -26,7 +21,9 @@ class Health(models.TextChoices):
 class ProviderAccount(models.Model):
     """One set of credentials at one provider (a Thia key is one space)."""
 
-    kind = models.CharField(max_length=16, choices=ProviderKind.choices)
+    # A key of ``providers.registry.VENDORS`` (the forms offer those; no fixed choices
+    # here, so a new provider needs no migration).
+    kind = models.CharField(max_length=16)
     name = models.CharField(max_length=120, unique=True)
     enabled = models.BooleanField(default=True)
     # Base URLs and non-secret identifiers, by kind: thia {"base_url"}, workways
@@ -49,7 +46,16 @@ class ProviderAccount(models.Model):
         ordering = ("kind", "name")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_kind_display()})"
+        return f"{self.name} ({self.label})"
+
+    @property
+    def spec(self) -> ProviderSpec:
+        """What this account's provider declares (configuration, capabilities...)."""
+        return registry.spec(self.kind)
+
+    @property
+    def label(self) -> str:
+        return registry.label(self.kind)
 
     def sync_due(self, now=None) -> bool:
         now = now or timezone.now()

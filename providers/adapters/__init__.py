@@ -1,25 +1,15 @@
-"""One adapter module per provider, on a shared base; a plain registry by kind."""
+"""Adapters on a shared base; which adapter a provider uses is in its ``SPEC``."""
 
 from __future__ import annotations
 
-from importlib import import_module
+from typing import Any
 
+from providers import registry
+from providers.adapters.base import ProviderAdapter
 from providers.adapters.types import AccountConfig
 
-ADAPTERS = {
-    "thia": "providers.adapters.thia.ThiaAdapter",
-    "workways": "providers.adapters.workways.WorkwaysAdapter",
-    "zentry": "providers.adapters.zentry.ZentryAdapter",
-    "fourspaces": "providers.adapters.fourspaces.FourSpacesAdapter",
-}
 
-
-def adapter_class(kind: str):
-    module, _, name = ADAPTERS[kind].rpartition(".")
-    return getattr(import_module(module), name)
-
-
-def adapter_for(account, **kwargs):
+def adapter_for(account: Any, **kwargs: Any) -> ProviderAdapter:
     """The adapter of a ``ProviderAccount`` (or an ``AccountConfig``)."""
     if not isinstance(account, AccountConfig):
         account = AccountConfig(
@@ -28,4 +18,4 @@ def adapter_for(account, **kwargs):
             config=dict(account.config),
             credentials=dict(account.credentials),
         )
-    return adapter_class(account.kind)(account, **kwargs)
+    return registry.spec(account.kind).adapter_class()(account, **kwargs)

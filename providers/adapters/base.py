@@ -16,6 +16,7 @@ import json
 import logging
 import random
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -34,6 +35,7 @@ from providers.adapters.types import (
     AccountConfig,
     BookingRequest,
     Catalogue,
+    Customer,
     ItemRef,
     PassDay,
     ProviderDay,
@@ -64,7 +66,72 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-class BaseAdapter:
+class ProviderAdapter(ABC):
+    """The interface every provider implements; ``providers.adapters.adapter_for`` returns it.
+
+    A provider that cannot do something raises ``UnsupportedError`` (its ``SPEC``'s
+    capabilities say so beforehand, so callers need not try).
+    """
+
+    kind: ClassVar[str] = ""
+
+    @abstractmethod
+    def fetch_catalogue(self) -> Catalogue:
+        """Every space with its rooms and passes, in the project's own types."""
+
+    @abstractmethod
+    def day_facts(self, item: ItemRef, day: dt.date) -> ProviderDay:
+        """What the provider says about one room on one local day."""
+
+    @abstractmethod
+    def pass_days(self, item: ItemRef, start: dt.date, end: dt.date) -> list[PassDay]:
+        """Which days a pass is sold on in ``[start, end]``, with places left."""
+
+    @abstractmethod
+    def quote(self, item: ItemRef, request: BookingRequest) -> Quote:
+        """The price of ``request`` before it is made."""
+
+    @abstractmethod
+    def submit(self, item: ItemRef, request: BookingRequest) -> SubmitResult:
+        """Make the booking at the provider."""
+
+    @abstractmethod
+    def find_existing(self, item: ItemRef, request: BookingRequest) -> SubmitResult | None:
+        """Reconcile: does the provider already hold this booking (a lost answer)?"""
+
+    @abstractmethod
+    def refresh(self, item: ItemRef, request: BookingRequest, reference: str) -> SubmitResult:
+        """The booking's state at the provider now."""
+
+    @abstractmethod
+    def cancel(self, item: ItemRef, request: BookingRequest, reference: str) -> Any:
+        """Cancel the booking at the provider; returns the provider's answer."""
+
+    @abstractmethod
+    def register(
+        self,
+        customer: Customer,
+        *,
+        meeting_id: str | None,
+        room_id: str | None = None,
+        site_id: str | None = None,
+        residents: int = 1,
+    ) -> dict[str, Any]:
+        """Register the member's organization with the provider."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> ProviderAdapter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class BaseAdapter(ProviderAdapter):
+    """The HTTP base of the adapters; the booking calls default to ``UnsupportedError``."""
+
     kind: ClassVar[str] = ""
     # Documented client-side limit per credential, or None.
     rate_limit: ClassVar[Limit | None] = None
@@ -133,16 +200,9 @@ class BaseAdapter:
     def close(self) -> None:
         self.client.close()
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    # --- the interface (see DESIGN.md: catalogue, availability, quote, submit, cancel,
-    # reconcile); this issue implements the catalogue ---------------------------------
+    # --- the interface (see ``ProviderAdapter``); what a provider cannot do --------
     def fetch_catalogue(self) -> Catalogue:
-        raise NotImplementedError
+        raise UnsupportedError(f"{self.kind} has no catalogue", provider=self.kind)
 
     def day_facts(self, item: ItemRef, day: dt.date) -> ProviderDay:
         """What the provider says about a resource on one local day."""
@@ -173,6 +233,17 @@ class BaseAdapter:
     def cancel(self, item: ItemRef, request: BookingRequest, reference: str) -> Any:
         """Cancel at the provider; returns the provider's reply."""
         raise UnsupportedError(f"{self.kind} has no way to cancel online", provider=self.kind)
+
+    def register(
+        self,
+        customer: Customer,
+        *,
+        meeting_id: str | None,
+        room_id: str | None = None,
+        site_id: str | None = None,
+        residents: int = 1,
+    ) -> dict[str, Any]:
+        raise UnsupportedError(f"{self.kind} has no online registration", provider=self.kind)
 
     # --- HTTP ---------------------------------------------------------------------
     def request(

@@ -13,13 +13,21 @@ handles provider faults swallows a broken account configuration.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from providers.messages import Message
+
 
 class ProviderError(Exception):
+    """``message``: the provider's own words (a string), or our words about its answer as a
+    ``providers.messages.Message`` that is rendered in each reader's language."""
+
     permanent = True
 
     def __init__(
         self,
-        message: str,
+        message: str | Message,
         *,
         provider: str = "",
         status: int | None = None,

@@ -39,4 +39,4 @@ class Command(BaseCommand):
                         "last_sync_at": None,  # due now: beat syncs it at its next tick
                     },
                 )
-                self.stdout.write(f"  {row.get_kind_display():<9} {row.name}")
+                self.stdout.write(f"  {row.label:<9} {row.name}")

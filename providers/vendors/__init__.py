@@ -1,0 +1,1 @@
+"""One package per provider; each declares itself in ``SPEC`` (see ``providers.registry``)."""

@@ -1,0 +1,23 @@
+"""4Spaces organization API (seed ``004_a5945c39ebd5aa5e.txt``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from providers.spec import Capabilities, ConfigField, ProviderSpec, SecretField
+
+SPEC = ProviderSpec(
+    kind="fourspaces",
+    label="4Spaces",
+    adapter="providers.adapters.fourspaces.FourSpacesAdapter",
+    documents=("004_a5945c39ebd5aa5e.txt",),
+    config_fields=(
+        ConfigField("base_url", _("API base URL"), type="url"),
+        ConfigField("organization_id", _("Organization id"), _("Sent as OrganizationId.")),
+    ),
+    secret_fields=(SecretField("api_key", _("API key"), required=False),),
+    # The document has only GET /organization/details: bookings are requests that staff
+    # confirm or decline by hand; a daily service may be booked for several days.
+    capabilities=Capabilities(approval=True, quotes=True, passes=True, multi_day_passes=True),
+    rate_limit=None,
+)
