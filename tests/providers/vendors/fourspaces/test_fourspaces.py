@@ -18,13 +18,9 @@ from providers.adapters.errors import (
     RejectedError,
     TransientError,
 )
-from providers.adapters.fourspaces import (
-    FourSpacesAdapter,
-    duration_minutes,
-    epoch_ms,
-    opening_hours,
-)
 from providers.adapters.types import AccountConfig
+from providers.vendors.fourspaces.adapter import FourSpacesAdapter
+from providers.vendors.fourspaces.parsing import duration_minutes, epoch_ms, opening_hours
 
 BASE = "https://api.4spaces.io"
 ORG = "1dbf47269d7156919ffac62d294a65d1"

@@ -14,7 +14,7 @@ from bookings.models import Booking, Status
 from portal.models import User
 from providers import availability
 from providers.models import Resource
-from tests.providers.adapters.conftest import portal_on_sandbox
+from tests.providers.conftest import portal_on_sandbox
 
 pytestmark = pytest.mark.django_db
 
