@@ -25,4 +25,14 @@ SPEC = ProviderSpec(
     # confirm or decline by hand; a daily service may be booked for several days.
     capabilities=Capabilities(approval=True, quotes=True, passes=True, multi_day_passes=True),
     rate_limit=None,  # the document states no rate limit
+    # member-facing words (a quote with no unit price says the shared "price_on_request")
+    messages={
+        # SubmitResult.next_step of every request: staff at the space answer it by hand
+        "request_sent": _(
+            "The space confirms 4Spaces requests by hand. We have sent yours and will "
+            "email you as soon as they answer."
+        ),
+        # Quote.note of a price computed from the catalogue's products, persons and VAT
+        "estimate": _("Estimate: the space confirms the request and its price."),
+    },
 )

@@ -10,6 +10,7 @@ requests that staff confirm or decline in the admin").
 from __future__ import annotations
 
 from providers.adapters.types import BookingRequest, ItemRef, SubmitResult
+from providers.messages import Message
 from providers.vendors.fourspaces.client import FourSpacesClient
 
 
@@ -18,10 +19,7 @@ class BookingMixin(FourSpacesClient):
         return SubmitResult(
             status="awaiting_approval",
             reference=f"request-{request.uid}",
-            next_step=(
-                "The space confirms 4Spaces requests by hand. We have sent yours and will "
-                "email you as soon as they answer."
-            ),
+            next_step=Message("fourspaces.request_sent"),
             staff_action="A 4Spaces request is waiting: confirm or decline it in the admin.",
         )
 

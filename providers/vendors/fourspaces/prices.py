@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from providers.adapters.errors import UnsupportedError
 from providers.adapters.types import BookingRequest, ItemRef, Quote
+from providers.messages import Message
 from providers.vendors.fourspaces.client import FourSpacesClient
 from providers.vendors.fourspaces.parsing import decimal_or_none
 from providers.vendors.fourspaces.timeoptions import is_timespan, timespan_price
@@ -26,7 +27,7 @@ class PricesMixin(FourSpacesClient):
         currency = (item.space_raw or {}).get("currency") or raw.get("currency") or "EUR"
         unit = decimal_or_none(raw.get("unit_price"))
         if unit is None:
-            return Quote(None, currency, note="Price on request: the space confirms it.")
+            return Quote(None, currency, note=Message("price_on_request"))
         lines: list[tuple[str, Decimal]] = []
         if is_timespan(raw):
             minutes = int((request.end - request.start).total_seconds() // 60)
@@ -68,5 +69,5 @@ class PricesMixin(FourSpacesClient):
             (net + vat).quantize(Decimal("0.01")),
             currency,
             lines,
-            note="Estimate: the space confirms the request and its price.",
+            note=Message("fourspaces.estimate"),
         )
