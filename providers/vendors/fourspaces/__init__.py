@@ -1,4 +1,9 @@
-"""4Spaces organization API (seed ``004_a5945c39ebd5aa5e.txt``)."""
+"""4Spaces organization API (seed ``004_a5945c39ebd5aa5e.txt``).
+
+The adapter is ``adapter.FourSpacesAdapter``, composed of mixins by job (``client``,
+``things``, ``catalogue``, ``availability``, ``prices``, ``booking``); this module only
+declares the provider and is imported by the registry without them.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from providers.spec import Capabilities, ConfigField, ProviderSpec, SecretField
 SPEC = ProviderSpec(
     kind="fourspaces",
     label="4Spaces",
-    adapter="providers.adapters.fourspaces.FourSpacesAdapter",
+    adapter="providers.vendors.fourspaces.adapter.FourSpacesAdapter",
     documents=("004_a5945c39ebd5aa5e.txt",),
     config_fields=(
         ConfigField("base_url", _("API base URL"), type="url"),
@@ -19,5 +24,15 @@ SPEC = ProviderSpec(
     # The document has only GET /organization/details: bookings are requests that staff
     # confirm or decline by hand; a daily service may be booked for several days.
     capabilities=Capabilities(approval=True, quotes=True, passes=True, multi_day_passes=True),
-    rate_limit=None,
+    rate_limit=None,  # the document states no rate limit
+    # member-facing words (a quote with no unit price says the shared "price_on_request")
+    messages={
+        # SubmitResult.next_step of every request: staff at the space answer it by hand
+        "request_sent": _(
+            "The space confirms 4Spaces requests by hand. We have sent yours and will "
+            "email you as soon as they answer."
+        ),
+        # Quote.note of a price computed from the catalogue's products, persons and VAT
+        "estimate": _("Estimate: the space confirms the request and its price."),
+    },
 )

@@ -23,9 +23,9 @@ from providers.adapters.errors import (
     TransientError,
     UnsupportedError,
 )
-from providers.adapters.fourspaces import FourSpacesAdapter
 from providers.adapters.types import ItemRef
-from tests.providers.adapters.test_fourspaces import (
+from providers.vendors.fourspaces.adapter import FourSpacesAdapter
+from tests.providers.vendors.fourspaces.test_fourspaces import (
     ACCOUNT,
     ORG,
     answer,

@@ -13,8 +13,9 @@ from bookings import tasks
 from bookings.models import Booking, Status
 from portal.models import User
 from providers import availability
+from providers.messages import Message
 from providers.models import Resource
-from tests.providers.adapters.conftest import portal_on_sandbox
+from tests.providers.conftest import portal_on_sandbox
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +61,7 @@ def test_the_quote_adds_vat_to_the_products_price(synced, member):
         ),
     )
     assert quote.total is not None and quote.currency
+    assert quote.note == Message("fourspaces.estimate")  # the space confirms the price
     vat_lines = [amount for label, amount in quote.lines if label.startswith("VAT")]
     net = sum(amount for label, amount in quote.lines if not label.startswith("VAT"))
     assert vat_lines and quote.total == net + vat_lines[0]
@@ -89,7 +91,8 @@ def test_a_request_waits_for_staff_who_confirm_it(
     with django_capture_on_commit_callbacks(execute=True):
         assert booking_services.submit(booking.pk) == Status.AWAITING_APPROVAL
     booking.refresh_from_db()
-    assert "confirms 4Spaces requests by hand" in booking.next_step
+    assert Message.loads(booking.next_step) == Message("fourspaces.request_sent")
+    assert "confirms 4Spaces requests by hand" in booking.next_step_text
     assert any(m.to == ["ops@example.com"] for m in mail.outbox)  # staff are told
     staff = User.objects.create_superuser(email="ops@example.com", password="pw-ops-123456")
     with django_capture_on_commit_callbacks(execute=True):

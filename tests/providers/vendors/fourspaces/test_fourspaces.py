@@ -18,13 +18,9 @@ from providers.adapters.errors import (
     RejectedError,
     TransientError,
 )
-from providers.adapters.fourspaces import (
-    FourSpacesAdapter,
-    duration_minutes,
-    epoch_ms,
-    opening_hours,
-)
 from providers.adapters.types import AccountConfig
+from providers.vendors.fourspaces.adapter import FourSpacesAdapter
+from providers.vendors.fourspaces.parsing import duration_minutes, epoch_ms, opening_hours
 
 BASE = "https://api.4spaces.io"
 ORG = "1dbf47269d7156919ffac62d294a65d1"
@@ -602,3 +598,27 @@ def test_iso_durations():
 def test_opening_hours_that_do_not_parse_give_none():
     assert opening_hours("whenever") == []
     assert opening_hours("Mo-Su 00:00-24:00")[6].closes_next_day is True
+
+
+def test_member_facing_words_are_message_codes_of_the_spec():
+    """A price on request and a request's next step are codes, rendered where shown."""
+    from providers.adapters.types import BookingRequest, Customer, ItemRef
+    from providers.messages import Message
+
+    adapter = make(lambda request: httpx.Response(500))
+    item = ItemRef("p" * 32, "offer", "Europe/Vienna", "b" * 32, raw={"unit_price": None})
+    start = dt.datetime(2030, 1, 7, 9, tzinfo=ZoneInfo("Europe/Vienna"))
+    request = BookingRequest(
+        uid="u1",
+        kind="pass",
+        start=start,
+        end=start + dt.timedelta(hours=8),
+        customer=Customer("a@b.c", "A", "B"),
+    )
+    quote = adapter.quote(item, request)
+    assert quote.total is None and quote.note == Message("price_on_request")
+    result = adapter.submit(item, request)
+    assert result.status == "awaiting_approval"
+    assert result.next_step == Message("fourspaces.request_sent")
+    assert "confirms 4Spaces requests by hand" in str(result.next_step)
+    assert "4Spaces request is waiting" in result.staff_action  # staff words stay English
