@@ -31,8 +31,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bookings import emails
 from bookings.models import HOLDING, LIVE, Booking, BookingEvent, Kind, Status
-from providers import availability, messages
+from providers import availability, jobs, messages
 from providers.adapters import adapter_for
 from providers.adapters.errors import (
     AuthenticationError,
@@ -332,13 +333,11 @@ def _slots_free_per_provider(resource: Resource, start: dt.datetime, end: dt.dat
 # --- creating ------------------------------------------------------------------------
 
 
-def _enqueue_submit(booking_id: int) -> None:
-    from bookings import tasks
+def _enqueue_submit(booking_id: int, *, on_commit: bool = True) -> None:
+    """Send the booking to a worker; if the broker is down, ``sweep`` sends it later."""
+    from bookings import tasks  # a real cycle: bookings.tasks imports these services
 
-    try:
-        tasks.submit_booking.delay(booking_id)
-    except Exception:  # the broker is down: the booking is saved; the sweeper sends it later
-        logger.warning("could not enqueue booking %s; it will be picked up later", booking_id)
+    jobs.enqueue(tasks.submit_booking, booking_id, on_commit=on_commit)
 
 
 @transaction.atomic
@@ -386,7 +385,7 @@ def _saved(booking: Booking, member, reason: str) -> Booking:
         to_status=Status.PENDING,
         reason=reason,
     )
-    transaction.on_commit(lambda: _enqueue_submit(booking.pk))
+    _enqueue_submit(booking.pk)
     return booking
 
 
@@ -648,9 +647,7 @@ def _fail(booking: Booking, reason: str, reply=None) -> None:
             "been told and will contact you."
         ),
     )
-    from bookings import emails
-
-    transaction.on_commit(lambda: emails.send_staff_alert(booking.pk, reason))
+    emails.send_staff_alert(booking.pk, reason)
 
 
 RESULT_STATUS = {
@@ -687,12 +684,10 @@ def apply_result(booking: Booking, result: SubmitResult, *, actor_label: str, ac
     )
     if changed:
         _remember_identity(booking, result.identity)
-        from bookings import emails
-
         if to in (Status.CONFIRMED, Status.AWAITING_REGISTRATION, Status.AWAITING_APPROVAL):
-            transaction.on_commit(lambda: emails.send_status_email(booking.pk))
+            emails.send_status_email(booking.pk)
         if result.staff_action:
-            transaction.on_commit(lambda: emails.send_staff_alert(booking.pk, result.staff_action))
+            emails.send_staff_alert(booking.pk, result.staff_action)
     return changed
 
 
@@ -749,12 +744,8 @@ def cancel(booking: Booking, *, actor, actor_label: str, reason: str = "") -> Bo
                 )
         except UnsupportedError:
             reply = {"note": "the provider has no online cancellation; staff will cancel it"}
-            from bookings import emails
-
-            transaction.on_commit(
-                lambda: emails.send_staff_alert(
-                    booking.pk, "cancelled by the member: cancel it with the provider by hand"
-                )
+            emails.send_staff_alert(
+                booking.pk, "cancelled by the member: cancel it with the provider by hand"
             )
         except TransientError as exc:
             raise BookingError(
@@ -778,9 +769,7 @@ def cancel(booking: Booking, *, actor, actor_label: str, reason: str = "") -> Bo
         reply=reply,
     )
     if changed:
-        from bookings import emails
-
-        transaction.on_commit(lambda: emails.send_cancellation_email(booking.pk))
+        emails.send_cancellation_email(booking.pk)
     return booking
 
 
@@ -839,7 +828,7 @@ def retry(booking: Booking, *, actor) -> None:
         actor_label="staff",
         provider_message="",
     ):
-        transaction.on_commit(lambda: _enqueue_submit(booking.pk))
+        _enqueue_submit(booking.pk)
 
 
 def staff_decide(booking: Booking, *, approve: bool, actor, note: str = "") -> None:
@@ -853,9 +842,7 @@ def staff_decide(booking: Booking, *, approve: bool, actor, note: str = "") -> N
             actor_label="staff",
             next_step="",
         )
-        from bookings import emails
-
-        transaction.on_commit(lambda: emails.send_status_email(booking.pk))
+        emails.send_status_email(booking.pk)
     else:
         transition(
             booking,
@@ -877,6 +864,6 @@ def sweep(now: dt.datetime | None = None) -> int:
     ).values_list("pk", flat=True)[:200]
     count = 0
     for pk in due:
-        _enqueue_submit(pk)
+        _enqueue_submit(pk, on_commit=False)  # the rows are committed already
         count += 1
     return count
