@@ -31,8 +31,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings import emails
-from bookings.models import HOLDING, LIVE, Booking, BookingEvent, Kind, Status
+from bookings import emails, rules
+from bookings.models import HOLDING, Booking, BookingEvent, Kind, Status
 from providers import availability, jobs, messages
 from providers.adapters import adapter_for
 from providers.adapters.errors import (
@@ -52,7 +52,6 @@ logger = logging.getLogger(__name__)
 # A booking in "submitting" for this long belongs to a worker that died: it is reclaimed.
 STALE_SUBMISSION = dt.timedelta(seconds=getattr(settings, "BOOKING_STALE_SUBMISSION_SECONDS", 300))
 MAX_SUBMIT_ATTEMPTS = 8
-MAX_DAYS_AHEAD = 366
 
 TRANSITIONS: dict[str, set[str]] = {
     Status.PENDING: {Status.SUBMITTING, Status.CANCELLED, Status.FAILED},
@@ -229,14 +228,8 @@ class RoomChoice:
 
 
 def _check_member(member) -> None:
-    if not member.profile_complete:
-        raise BookingError(
-            _(
-                "Add your first name, last name and phone number to your profile first: the "
-                "provider needs them to book."
-            ),
-            field="profile",
-        )
+    if rules.profile_missing(member):
+        raise BookingError(rules.profile_message(), field="profile")
 
 
 def validate_room(resource: Resource, start: dt.datetime, end: dt.datetime, attendees: int) -> None:
@@ -249,11 +242,12 @@ def validate_room(resource: Resource, start: dt.datetime, end: dt.datetime, atte
         raise BookingError(_("The end must be after the start."), field="end")
     if start < now:
         raise BookingError(_("This time is in the past."), field="start")
-    if start > now + dt.timedelta(days=MAX_DAYS_AHEAD):
+    if start > now + dt.timedelta(days=rules.MAX_DAYS_AHEAD):
         raise BookingError(_("Bookings open at most a year ahead."), field="start")
-    rules = resource.rules or {}
+    limits = resource.rules or {}
     minutes = (end - start).total_seconds() / 60
-    step = int(rules.get("step_minutes") or rules.get("slot_minutes") or 60)
+    room_grid = rules.grid(limits)
+    step = room_grid.step
     local = start.astimezone(tz)
     if (local.hour * 60 + local.minute) % step or local.second or local.microsecond:
         raise BookingError(
@@ -266,13 +260,12 @@ def validate_room(resource: Resource, start: dt.datetime, end: dt.datetime, atte
             _("The length must be a multiple of %(step)s minutes.") % {"step": step},
             field="end",
         )
-    lowest = int(rules.get("min_minutes") or rules.get("slot_minutes") or step)
-    highest = rules.get("max_minutes")
+    lowest, highest = room_grid.shortest, room_grid.longest
     if minutes < lowest:
         raise BookingError(_("Book at least %(n)s minutes.") % {"n": lowest}, field="end")
-    if highest and minutes > int(highest):
+    if highest and minutes > highest:
         raise BookingError(_("Book at most %(n)s minutes.") % {"n": highest}, field="end")
-    lead = int(rules.get("lead_time_minutes") or 0)
+    lead = int(limits.get("lead_time_minutes") or 0)
     if lead and start < now + dt.timedelta(minutes=lead):
         raise BookingError(
             _("This room must be booked at least %(n)s minutes ahead.") % {"n": lead},
@@ -412,7 +405,7 @@ def booking_create_pass(
     today = availability.local_today_for(tz)
     if day < today:
         raise BookingError(_("This day is in the past."), field="date")
-    if day > today + dt.timedelta(days=MAX_DAYS_AHEAD):
+    if day > today + dt.timedelta(days=rules.MAX_DAYS_AHEAD):
         raise BookingError(_("Passes can be booked at most a year ahead."), field="date")
     if days < 1 or days > 31:
         raise BookingError(_("Book between 1 and 31 days."), field="days")
@@ -725,14 +718,9 @@ def refresh_from_provider(booking: Booking) -> bool:
 
 def cancel(booking: Booking, *, actor, actor_label: str, reason: str = "") -> Booking:
     """Cancel a live booking: at the provider first when it holds it, then here."""
-    if booking.status not in LIVE:
-        raise BookingError(
-            _("This booking is already %(s)s.") % {"s": booking.get_status_display()}, status=409
-        )
-    if booking.status == Status.SUBMITTING:
-        raise BookingError(
-            _("This booking is being sent to the provider; try again in a minute."), status=409
-        )
+    refusal = rules.cancel_refusal(booking, actor, timezone.now())
+    if refusal:
+        raise BookingError(refusal, status=409)
     reply = None
     if booking.provider_reference and booking.status != Status.PENDING:
         try:
