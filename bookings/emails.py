@@ -1,7 +1,8 @@
 """Emails about bookings, in the member's language, with the booking as an .ics file.
 
-The public functions queue a Celery task (sending is slow and can fail); ``deliver`` does
-the work. If the broker is down the email is sent right away instead of being lost.
+The public functions queue a Celery task once the transaction commits (sending is slow
+and can fail); ``deliver`` does the work. If the broker is down the email is sent right
+away instead of being lost (``providers.jobs.enqueue``'s ``fallback``).
 """
 
 from __future__ import annotations
@@ -18,18 +19,18 @@ from django.utils.translation import gettext as _
 
 from bookings import calendars
 from bookings.models import Booking, FeedToken, Status
+from providers import jobs
 
 logger = logging.getLogger(__name__)
 
 
 def _queue(kind: str, booking_id: int, reason: str = "") -> None:
-    from bookings.tasks import send_email
+    """Send once the transaction commits; if the broker is down, send it right away."""
+    from bookings.tasks import send_email  # a real cycle: tasks -> services -> emails
 
-    try:
-        send_email.delay(kind, booking_id, reason)
-    except Exception:
-        logger.warning("broker unavailable: sending %s email for %s now", kind, booking_id)
-        deliver(kind, booking_id, reason)
+    jobs.enqueue(
+        send_email, kind, booking_id, reason, fallback=lambda: deliver(kind, booking_id, reason)
+    )
 
 
 def send_status_email(booking_id: int) -> None:

@@ -1,4 +1,4 @@
-"""Booking forms: parse and check input; the rules themselves live in services."""
+"""Booking forms: parse and check input; the rules themselves live in bookings.rules."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import zoneinfo
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
+
+from bookings import rules
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -49,8 +51,8 @@ class RoomBookingForm(TermsMixin, forms.Form):
     def __init__(self, *args, resource, **kwargs):
         super().__init__(*args, **kwargs)
         self.resource = resource
-        rules = resource.rules or {}
-        step = int(rules.get("step_minutes") or rules.get("slot_minutes") or 60)
+        room_grid = rules.grid(resource.rules)
+        step = room_grid.step
         self.fields["start"] = LocalDateTimeField(
             label=_("Start (local time of the space)"),
             tz=resource.space.timezone,
@@ -59,8 +61,8 @@ class RoomBookingForm(TermsMixin, forms.Form):
                 format="%Y-%m-%dT%H:%M",
             ),
         )
-        lowest = int(rules.get("min_minutes") or rules.get("slot_minutes") or step)
-        highest = int(rules.get("max_minutes") or max(lowest, 8 * 60))
+        lowest = room_grid.shortest
+        highest = room_grid.longest or max(lowest, 8 * 60)
         lengths = range(lowest, highest + 1, step) if step else [lowest]
         self.fields["minutes"].choices = [(m, _format_minutes(m)) for m in lengths][:48]
         if resource.capacity:

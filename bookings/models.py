@@ -127,6 +127,13 @@ class Booking(models.Model):
     def is_past(self) -> bool:
         return self.end <= timezone.now()
 
+    @property
+    def member_can_cancel(self) -> bool:
+        """Whether its member may cancel it now (the member's cancel button)."""
+        from bookings import rules  # a real cycle: the rules read this module's statuses
+
+        return rules.can_cancel(self, self.member, timezone.now())
+
 
 class BookingEvent(models.Model):
     """One transition of a booking: who, when, why, and what the provider replied."""

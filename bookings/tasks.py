@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 
 from bookings import services
 from bookings.models import Booking, Status
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, name="bookings.submit_booking", acks_late=True, max_retries=None)
@@ -27,7 +31,7 @@ def reconcile_awaiting() -> int:
         try:
             changed += bool(services.refresh_from_provider(booking))
         except Exception:  # one provider's fault must not stop the others
-            services.logger.exception("reconcile of booking %s failed", booking.pk)
+            logger.exception("reconcile of booking %s failed", booking.pk)
     return changed
 
 

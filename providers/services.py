@@ -22,6 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from providers import jobs
 from providers.adapters import adapter_for
 from providers.adapters.errors import (
     AuthenticationError,
@@ -198,7 +199,7 @@ def start_sync(account: ProviderAccount, trigger: str) -> SyncRun:
     from providers.tasks import sync_provider
 
     run = SyncRun.objects.create(account=account, trigger=trigger, progress="queued")
-    transaction.on_commit(lambda: sync_provider.delay(account.pk, run.pk))
+    jobs.enqueue(sync_provider, account.pk, run.pk)  # broker down: the beat restarts it
     return run
 
 

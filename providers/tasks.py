@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from celery import shared_task
 from django.db import transaction
+from django.utils import timezone
 
 from providers import services
 from providers.models import ProviderAccount, SyncRun
@@ -27,9 +30,21 @@ def sync_provider(account_id: int, run_id: int | None = None) -> str:
     return run.status
 
 
+# A run still queued after this long lost its message (the broker was down when it was
+# sent, see ``providers.jobs``): it is closed and the account is due again.
+LOST_QUEUED_RUN = dt.timedelta(minutes=15)
+
+
 @shared_task(name="providers.sync_due_accounts")
 def sync_due_accounts() -> int:
     """Beat calls this every minute; it starts the accounts whose interval has passed."""
+    SyncRun.objects.filter(
+        status=SyncRun.Status.QUEUED, created_at__lt=timezone.now() - LOST_QUEUED_RUN
+    ).update(
+        status=SyncRun.Status.FAILED,
+        progress="never started: its task was lost; the next sync replaces it",
+        finished_at=timezone.now(),
+    )
     started = 0
     for account in ProviderAccount.objects.filter(enabled=True):
         busy = account.sync_runs.filter(
@@ -45,8 +60,6 @@ def sync_due_accounts() -> int:
 @shared_task(name="providers.refresh_availability", ignore_result=True)
 def refresh_availability(kind: str, item_id: int, start: str, end: str | None = None) -> None:
     """Refresh one cached availability answer that went stale (the caller holds its lock)."""
-    import datetime as dt
-
     from providers import availability
     from providers.models import Offer, Resource
 

@@ -89,12 +89,18 @@ class ScriptedProvider:
         return {"cancelled": reference}
 
 
+def services_asking_providers():
+    """The booking services' modules that call ``adapter_for`` (a test patches each)."""
+    from bookings.services import cancellation, quotes, registration, submission
+
+    return (quotes, submission, cancellation, registration)
+
+
 @pytest.fixture
 def provider(monkeypatch):
     scripted = ScriptedProvider()
-    from bookings import services
-
-    monkeypatch.setattr(services, "adapter_for", lambda account, **kw: scripted)
+    for module in services_asking_providers():
+        monkeypatch.setattr(module, "adapter_for", lambda account, **kw: scripted)
     monkeypatch.setattr(availability, "adapter_for", lambda account, **kw: scripted)
     cache.clear()
     yield scripted

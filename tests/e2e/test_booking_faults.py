@@ -19,6 +19,7 @@ import pytest
 
 from bookings import services
 from bookings.models import Booking, Status
+from bookings.services import submission
 from providers import availability
 from providers.models import Resource
 from tests.e2e.conftest import ROOT, _worker_env
@@ -154,7 +155,7 @@ def test_a_worker_killed_while_the_provider_answers_books_exactly_once(
         first.wait(10)
     sandbox_live.faults.clear()
 
-    monkeypatch.setattr(services, "STALE_SUBMISSION", dt.timedelta(seconds=10))
+    monkeypatch.setattr(submission, "STALE_SUBMISSION", dt.timedelta(seconds=10))
     second = start_worker("second")
     try:
         # the periodic sweep finds the orphan once it is stale and sends it again

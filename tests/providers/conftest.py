@@ -59,8 +59,8 @@ def limiter():
 def portal_on_sandbox(monkeypatch, transport, cfg):
     """Point the whole portal (sync, availability, bookings) at the in-process sandbox
     through ``transport`` and sync ``cfg``'s account; returns the ProviderAccount."""
-    from bookings import services as booking_services
     from bookings import tasks
+    from bookings.services import cancellation, quotes, registration, submission
     from providers import availability
     from providers import services as catalogue_services
     from providers.adapters import adapter_for
@@ -69,7 +69,8 @@ def portal_on_sandbox(monkeypatch, transport, cfg):
     def patched(account, **kwargs):
         return adapter_for(account, **{**kwargs, "transport": transport})
 
-    for module in (availability, booking_services, catalogue_services):
+    booking_services = (quotes, submission, cancellation, registration)
+    for module in (availability, *booking_services, catalogue_services):
         monkeypatch.setattr(module, "adapter_for", patched)
     monkeypatch.setattr(tasks.submit_booking, "delay", lambda pk: None)
     account = ProviderAccount.objects.create(

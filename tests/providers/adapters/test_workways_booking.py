@@ -842,7 +842,7 @@ def wire(sandbox_transport):
 
 @pytest.fixture
 def synced(db, sandbox_accounts, wire, monkeypatch):
-    from bookings import services as booking_services
+    from bookings.services import cancellation, quotes, registration, submission
     from providers import availability
     from providers import services as catalogue_services
     from providers.models import ProviderAccount
@@ -852,7 +852,8 @@ def synced(db, sandbox_accounts, wire, monkeypatch):
     def patched(account, **kw):
         return real(account, transport=wire["transport"])
 
-    monkeypatch.setattr(booking_services, "adapter_for", patched)
+    for module in (quotes, submission, cancellation, registration):
+        monkeypatch.setattr(module, "adapter_for", patched)
     monkeypatch.setattr(availability, "adapter_for", patched)
     monkeypatch.setattr(catalogue_services, "adapter_for", patched)
     [cfg] = sandbox_accounts["workways"]

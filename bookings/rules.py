@@ -1,0 +1,90 @@
+"""Booking rules with one home each: pure functions of their arguments, no I/O.
+
+Services enforce them, views and templates ask them; neither keeps its own copy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from bookings.models import LIVE, Booking, Status
+
+# How far ahead a room, a pass or a calendar page may be asked for.
+MAX_DAYS_AHEAD = 366
+
+# --- the member's profile -------------------------------------------------------------
+
+# What every provider needs to book in the member's name.
+PROFILE_FIELDS = ("first_name", "last_name", "phone")
+
+
+def profile_missing(member) -> list[str]:
+    """The profile fields the member still has to fill in before booking (none: ready)."""
+    return [name for name in PROFILE_FIELDS if not getattr(member, name, "")]
+
+
+def profile_message() -> str:
+    """What the member is told while ``profile_missing`` is not empty."""
+    return _(
+        "Add your first name, last name and phone number to your profile first: the "
+        "provider needs them to book."
+    )
+
+
+# --- the slot grid of a room --------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Grid:
+    """A room's grid, in minutes, from its ``rules`` (``Resource.rules``)."""
+
+    step: int  # bookings start on multiples of it, and last a multiple of it
+    length: int  # one slot cut from a provider's open window
+    shortest: int  # the shortest booking
+    longest: int | None  # the longest booking (None: the provider sets no limit)
+
+
+def grid(rules: dict | None) -> Grid:
+    """The one reading of ``step_minutes`` / ``slot_minutes`` / ``min_minutes`` /
+    ``max_minutes``: a missing step falls back to the slot, then to an hour; a missing
+    slot length or minimum falls back to the step."""
+    rules = rules or {}
+    step = int(rules.get("step_minutes") or rules.get("slot_minutes") or 60)
+    longest = rules.get("max_minutes")
+    return Grid(
+        step=step,
+        length=int(rules.get("slot_minutes") or step),
+        shortest=int(rules.get("min_minutes") or rules.get("slot_minutes") or step),
+        longest=int(longest) if longest else None,
+    )
+
+
+# --- cancelling -------------------------------------------------------------------------
+
+
+def cancel_refusal(booking: Booking, member, now: dt.datetime) -> str | None:
+    """Why ``member`` may not cancel ``booking`` at ``now``, for them to read; None: they may.
+
+    A live booking can be cancelled, except while it is being sent to the provider. A
+    member cancels their own bookings until they end; staff (and the system, ``member``
+    None) cancel any live booking, even one that is over.
+    """
+    if booking.status not in LIVE:
+        return _("This booking is already %(s)s.") % {"s": booking.get_status_display()}
+    if booking.status == Status.SUBMITTING:
+        return _("This booking is being sent to the provider; try again in a minute.")
+    if member is None or getattr(member, "is_staff", False):
+        return None
+    if booking.member_id != member.pk:
+        return _("This booking is not yours.")
+    if booking.end <= now:
+        return _("This booking is over; it can no longer be cancelled.")
+    return None
+
+
+def can_cancel(booking: Booking, member, now: dt.datetime) -> bool:
+    """Whether ``member`` may cancel ``booking`` at ``now`` (the cancel button shows)."""
+    return cancel_refusal(booking, member, now) is None

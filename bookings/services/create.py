@@ -1,0 +1,175 @@
+"""Creating bookings: validated, the slot held under a row lock, saved ``pending``; the
+submit task is sent once the transaction commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bookings import rules
+from bookings.models import HOLDING, Booking, BookingEvent, Kind, Status
+from bookings.services.errors import BookingError, SlotTaken
+from bookings.services.submission import enqueue_submit
+from bookings.services.validation import (
+    check_member,
+    check_new_member_lead,
+    slots_free_per_provider,
+    validate_room,
+)
+from providers import availability, messages
+from providers.adapters.types import Quote
+from providers.models import Offer, Resource
+
+
+@transaction.atomic
+def booking_create_room(
+    *,
+    member,
+    resource: Resource,
+    start: dt.datetime,
+    end: dt.datetime,
+    attendees: int = 1,
+    title: str = "",
+    quote: Quote | None = None,
+) -> Booking:
+    check_member(member)
+    validate_room(resource, start, end, attendees)
+    check_new_member_lead(member, resource, start)
+    slots_free_per_provider(resource, start, end)
+    # The guard: lock the resource's row so concurrent bookings of it run one at a time.
+    locked = Resource.objects.select_for_update().get(pk=resource.pk)
+    overlapping = locked.bookings.filter(status__in=HOLDING, start__lt=end, end__gt=start)
+    if overlapping.count() >= max(1, locked.quantity):
+        raise SlotTaken()
+    booking = Booking.objects.create(
+        member=member,
+        kind=Kind.ROOM,
+        space=locked.space,
+        resource=locked,
+        start=start,
+        end=end,
+        attendees=attendees,
+        title=title[:200],
+        price=quote.total if quote else None,
+        currency=(quote.currency if quote else "") or locked.currency,
+        quote=_quote_json(quote),
+    )
+    return _saved(booking, member, "booked by the member")
+
+
+def _saved(booking: Booking, member, reason: str) -> Booking:
+    """A new booking's first history line; it is sent once the transaction commits."""
+    BookingEvent.objects.create(
+        booking=booking,
+        actor=member,
+        actor_label="member",
+        to_status=Status.PENDING,
+        reason=reason,
+    )
+    enqueue_submit(booking.pk)
+    return booking
+
+
+def pass_bounds(offer: Offer, day: dt.date, days: int) -> tuple[dt.datetime, dt.datetime]:
+    tz = zoneinfo.ZoneInfo(offer.space.timezone)
+    return (
+        dt.datetime.combine(day, dt.time(0), tz),
+        dt.datetime.combine(day + dt.timedelta(days=days), dt.time(0), tz),
+    )
+
+
+@transaction.atomic
+def booking_create_pass(
+    *,
+    member,
+    offer: Offer,
+    day: dt.date,
+    days: int = 1,
+    persons: int = 1,
+    quote: Quote | None = None,
+) -> Booking:
+    check_member(member)
+    tz = offer.space.timezone
+    today = availability.local_today_for(tz)
+    if day < today:
+        raise BookingError(_("This day is in the past."), field="date")
+    if day > today + dt.timedelta(days=rules.MAX_DAYS_AHEAD):
+        raise BookingError(_("Passes can be booked at most a year ahead."), field="date")
+    if days < 1 or days > 31:
+        raise BookingError(_("Book between 1 and 31 days."), field="days")
+    if offer.weekdays and day.weekday() not in offer.weekdays:
+        raise BookingError(_("This pass is not sold on that day of the week."), field="date")
+    if persons < (offer.min_persons or 1) or (offer.max_persons and persons > offer.max_persons):
+        raise BookingError(
+            _("This number of people is not allowed for this pass."), field="persons"
+        )
+    # lock the offer's row first: the places left (which count the portal's own unsent
+    # passes) are read and taken by one member at a time
+    locked = (
+        Offer.objects.select_for_update(of=("self",))
+        .select_related("space__account")
+        .get(pk=offer.pk)
+    )
+    answer = availability.pass_days(locked, day, day + dt.timedelta(days=days - 1))
+    if answer.known and not all(d.open for d in answer.days):
+        raise SlotTaken(_("This pass is sold out or not sold on one of these days."))
+    start, end = pass_bounds(locked, day, days)
+    booking = Booking.objects.create(
+        member=member,
+        kind=Kind.PASS,
+        space=locked.space,
+        offer=locked,
+        start=start,
+        end=end,
+        attendees=persons,
+        price=quote.total if quote else locked.price,
+        currency=(quote.currency if quote else "") or locked.currency,
+        quote=_quote_json(quote),
+    )
+    return _saved(booking, member, "booked by the member")
+
+
+@transaction.atomic
+def booking_create_inquiry(
+    *,
+    member,
+    offer: Offer | None = None,
+    resource: Resource | None = None,
+    day: dt.date,
+    message: str,
+    persons: int = 1,
+) -> Booking:
+    check_member(member)
+    item = offer or resource
+    tz = item.space.timezone
+    if day < availability.local_today_for(tz):
+        raise BookingError(_("This day is in the past."), field="date")
+    if not message.strip():
+        raise BookingError(_("Tell the space what you need."), field="message")
+    start, end = pass_bounds(offer or resource, day, 1)
+    booking = Booking.objects.create(
+        member=member,
+        kind=Kind.INQUIRY,
+        space=item.space,
+        offer=offer,
+        resource=resource,
+        start=start,
+        end=end,
+        attendees=persons,
+        message=message[:4000],
+    )
+    return _saved(booking, member, "inquiry sent by the member")
+
+
+def _quote_json(quote: Quote | None) -> dict:
+    if quote is None:
+        return {}
+    return {
+        "total": str(quote.total) if quote.total is not None else None,
+        "currency": quote.currency,
+        "lines": [[label, str(amount)] for label, amount in quote.lines],
+        "note": messages.stored(quote.note),
+    }

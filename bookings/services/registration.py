@@ -1,0 +1,62 @@
+"""Registering the member's organization with a provider (Workways)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings.models import Booking, BookingEvent, Status
+from bookings.services.errors import BookingError
+from bookings.services.requests import customer_for, remember_identity
+from providers import messages
+from providers.adapters import adapter_for
+from providers.adapters.errors import (
+    RejectedError,
+    TransientError,
+)
+from providers.adapters.parsing import jsonable
+
+
+def complete_registration(booking: Booking, *, company: str, residents: int, actor) -> str:
+    """The member registers their organization with the provider (Workways
+    REQUEST_ACCEPTED: "register the organization with /api/register, passing the
+    meetingId"). The booking stays awaiting registration until the provider accepts it;
+    the periodic reconcile follows it. Returns the words to show the member."""
+    if booking.status != Status.AWAITING_REGISTRATION:
+        raise BookingError(_("This booking does not wait for a registration."), status=409)
+    if not company.strip():
+        raise BookingError(_("Enter your company's name."), field="company")
+    member = booking.member
+    if member.company != company.strip():
+        member.company = company.strip()[:200]
+        member.save(update_fields=["company"])
+    customer = customer_for(booking)
+    try:
+        if not booking.space.account.spec.capabilities.registration:
+            raise BookingError(_("This provider has no online registration."), status=409)
+        with adapter_for(booking.space.account) as adapter:
+            result = adapter.register(
+                customer,
+                meeting_id=booking.provider_reference or None,
+                room_id=booking.resource.external_id if booking.resource else None,
+                residents=max(1, residents),
+            )
+    except TransientError as exc:
+        raise BookingError(
+            _("The provider is not answering; please try again in a few minutes."), status=503
+        ) from exc
+    except RejectedError as exc:
+        raise BookingError(messages.render(exc.message)) from exc
+    remember_identity(booking, result.get("identity") or {})
+    next_step = messages.stored(result.get("next_step"))
+    Booking.objects.filter(pk=booking.pk).update(next_step=next_step, updated_at=timezone.now())
+    BookingEvent.objects.create(
+        booking=booking,
+        actor=actor,
+        actor_label="member",
+        from_status=booking.status,
+        to_status=booking.status,
+        reason="organization registration sent",
+        provider_reply=jsonable(result.get("reply")),
+    )
+    return messages.render(next_step) or messages.render(result.get("message")) or ""

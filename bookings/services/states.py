@@ -1,0 +1,70 @@
+"""The state machine: which transitions are allowed, and the one way to make one."""
+
+from __future__ import annotations
+
+from django.db.models import F
+from django.utils import timezone
+
+from bookings.models import Booking, BookingEvent, Status
+from providers.adapters.parsing import jsonable
+
+TRANSITIONS: dict[str, set[str]] = {
+    Status.PENDING: {Status.SUBMITTING, Status.CANCELLED, Status.FAILED},
+    Status.SUBMITTING: {
+        Status.PENDING,  # a transient fault: try again later
+        Status.CONFIRMED,
+        Status.AWAITING_REGISTRATION,
+        Status.AWAITING_APPROVAL,
+        Status.REJECTED,
+        Status.FAILED,
+        Status.CANCELLED,
+    },
+    Status.AWAITING_REGISTRATION: {
+        Status.CONFIRMED,
+        Status.AWAITING_APPROVAL,
+        Status.REJECTED,
+        Status.CANCELLED,
+    },
+    Status.AWAITING_APPROVAL: {Status.CONFIRMED, Status.REJECTED, Status.CANCELLED},
+    Status.CONFIRMED: {Status.CANCELLED},
+    Status.FAILED: {Status.PENDING},  # staff retry
+    Status.REJECTED: set(),
+    Status.CANCELLED: set(),
+}
+
+
+def transition(
+    booking: Booking,
+    to: str,
+    *,
+    reason: str = "",
+    actor=None,
+    actor_label: str = "system",
+    reply=None,
+    **fields,
+) -> bool:
+    """Move ``booking`` to ``to`` if it is still where we think it is; record the event.
+
+    Returns False (and changes nothing) when another process moved it first.
+    """
+    current = booking.status
+    if to not in TRANSITIONS.get(current, set()):
+        raise ValueError(f"booking {booking.pk}: {current} -> {to} is not allowed")
+    now = timezone.now()
+    updated = Booking.objects.filter(pk=booking.pk, status=current).update(
+        status=to, sequence=F("sequence") + 1, updated_at=now, **fields
+    )
+    if not updated:
+        return False
+    BookingEvent.objects.create(
+        booking=booking,
+        at=now,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=actor_label,
+        from_status=current,
+        to_status=to,
+        reason=reason[:2000],
+        provider_reply=jsonable(reply),
+    )
+    booking.refresh_from_db()
+    return True

@@ -1,0 +1,120 @@
+"""Checks made before a booking is saved: the member, the room's rules, the provider's
+notice for new members, and the provider's own view of the slot."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import zoneinfo
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings import rules
+from bookings.models import ProviderIdentity
+from bookings.services.errors import BookingError, SlotTaken
+from providers import availability
+from providers.models import Resource
+
+
+@dataclasses.dataclass
+class RoomChoice:
+    resource: Resource
+    start: dt.datetime
+    end: dt.datetime
+    attendees: int
+    title: str
+
+
+def check_member(member) -> None:
+    if rules.profile_missing(member):
+        raise BookingError(rules.profile_message(), field="profile")
+
+
+def validate_room(resource: Resource, start: dt.datetime, end: dt.datetime, attendees: int) -> None:
+    """The resource's rules: in the future, on the grid, within min/max, capacity."""
+    tz = zoneinfo.ZoneInfo(resource.space.timezone)
+    now = timezone.now()
+    if start.tzinfo is None or end.tzinfo is None:
+        raise BookingError(_("Times must include their time zone."))
+    if end <= start:
+        raise BookingError(_("The end must be after the start."), field="end")
+    if start < now:
+        raise BookingError(_("This time is in the past."), field="start")
+    if start > now + dt.timedelta(days=rules.MAX_DAYS_AHEAD):
+        raise BookingError(_("Bookings open at most a year ahead."), field="start")
+    limits = resource.rules or {}
+    minutes = (end - start).total_seconds() / 60
+    room_grid = rules.grid(limits)
+    step = room_grid.step
+    local = start.astimezone(tz)
+    if (local.hour * 60 + local.minute) % step or local.second or local.microsecond:
+        raise BookingError(
+            _("Bookings start on the %(step)s-minute grid (for example %(example)s).")
+            % {"step": step, "example": local.replace(minute=0, second=0).strftime("%H:%M")},
+            field="start",
+        )
+    if minutes % step:
+        raise BookingError(
+            _("The length must be a multiple of %(step)s minutes.") % {"step": step},
+            field="end",
+        )
+    lowest, highest = room_grid.shortest, room_grid.longest
+    if minutes < lowest:
+        raise BookingError(_("Book at least %(n)s minutes.") % {"n": lowest}, field="end")
+    if highest and minutes > highest:
+        raise BookingError(_("Book at most %(n)s minutes.") % {"n": highest}, field="end")
+    lead = int(limits.get("lead_time_minutes") or 0)
+    if lead and start < now + dt.timedelta(minutes=lead):
+        raise BookingError(
+            _("This room must be booked at least %(n)s minutes ahead.") % {"n": lead},
+            field="start",
+        )
+    if attendees < 1:
+        raise BookingError(_("At least one person attends."), field="attendees")
+    if resource.capacity and attendees > resource.capacity:
+        raise BookingError(
+            _("This room holds at most %(n)s people.") % {"n": resource.capacity},
+            field="attendees",
+        )
+
+
+def check_new_member_lead(member, resource: Resource, start: dt.datetime) -> None:
+    """Providers that ask more notice of members they do not know yet (Workways: "New
+    users must book at least 2 days in advance", seed 001) are told so before sending."""
+    days = int((resource.rules or {}).get("new_user_lead_days") or 0)
+    if not days:
+        return
+    identity = ProviderIdentity.objects.filter(
+        member=member, account=resource.space.account
+    ).first()
+    if identity and identity.data.get("known_user") is True:
+        return
+    zone = zoneinfo.ZoneInfo(resource.space.timezone)
+    earliest = timezone.now().astimezone(zone).date() + dt.timedelta(days=days)
+    if start.astimezone(zone).date() < earliest:
+        raise BookingError(
+            _(
+                "This provider asks new members to book at least %(n)s days ahead: pick a day "
+                "from %(day)s."
+            )
+            % {"n": days, "day": earliest.isoformat()},
+            field="start",
+        )
+
+
+def slots_free_per_provider(resource: Resource, start: dt.datetime, end: dt.datetime) -> None:
+    """Refuse a time the provider already shows as taken or closed (an unknown answer
+    does not block: the provider decides when the booking is sent)."""
+    tz = resource.space.timezone
+    day = start.astimezone(zoneinfo.ZoneInfo(tz)).date()
+    answer = availability.resource_day(resource, day)
+    if not answer.known:
+        return
+    covering = [s for s in answer.slots if s.start < end and s.end > start]
+    if not covering:
+        raise BookingError(_("The room is not open at this time."), field="start")
+    covered_from = min(s.start for s in covering)
+    covered_to = max(s.end for s in covering)
+    if covered_from > start or covered_to < end or not all(s.available for s in covering):
+        raise SlotTaken(_("This time is not free at the provider. Please pick another slot."))
