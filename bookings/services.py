@@ -31,8 +31,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bookings import availability
 from bookings.models import HOLDING, LIVE, Booking, BookingEvent, Kind, Status
-from providers import availability, messages
+from providers import messages
 from providers.adapters import adapter_for
 from providers.adapters.errors import (
     AuthenticationError,

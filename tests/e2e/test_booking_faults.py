@@ -17,9 +17,8 @@ import time
 
 import pytest
 
-from bookings import services
+from bookings import availability, services
 from bookings.models import Booking, Status
-from providers import availability
 from providers.models import Resource
 from tests.e2e.conftest import ROOT, _worker_env
 
