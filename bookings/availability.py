@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from bookings.models import HOLDING, Status
 from providers import availability as provider_facts
+from providers import messages
 from providers.adapters.types import PassDay, ProviderDay
 from providers.models import Offer, Resource
 
@@ -135,7 +136,8 @@ def _answer(
 ) -> DayAnswer:
     tz = resource.space.timezone
     if entry.value is None:
-        return DayAnswer(False, day, tz, [], source, entry.fetched_at, entry.message)
+        reason = messages.render(entry.message)  # in the language of who asks
+        return DayAnswer(False, day, tz, [], source, entry.fetched_at, reason)
     start, end = local_day_bounds(day, tz)
     holds = portal_holds(resource, start, end, entry.fetched_at)
     slots = compute_slots(entry.value, rules=resource.rules, tz=tz, holds=holds, now=now)
@@ -168,7 +170,8 @@ def pass_days(offer: Offer, start: dt.date, end: dt.date) -> PassAnswer:
     entry, source = provider_facts.offer_facts(offer, start, end)
     tz = offer.space.timezone
     if entry.value is None:
-        return PassAnswer(False, [], tz, source, entry.fetched_at, entry.message)
+        reason = messages.render(entry.message)
+        return PassAnswer(False, [], tz, source, entry.fetched_at, reason)
     today = timezone.now().astimezone(zoneinfo.ZoneInfo(tz)).date()
     days = []
     recent = Q(status__in=[Status.PENDING, Status.SUBMITTING]) | Q(

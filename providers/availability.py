@@ -32,6 +32,7 @@ from providers.adapters import adapter_for
 from providers.adapters.errors import ProviderConfigurationError, ProviderError
 from providers.adapters.types import ItemRef, PassDay, ProviderDay
 from providers.cache import cache
+from providers.messages import Message
 from providers.models import Offer, Resource
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,9 @@ def local_day_bounds(day: dt.date, tz: str) -> tuple[dt.datetime, dt.datetime]:
 class _Cached:
     value: object  # ProviderDay | list[PassDay] | None (None: the provider failed)
     fetched_at: dt.datetime
-    message: str = ""
+    # why the value is unknown: our words as a Message (entries written before messages
+    # were codes hold a str); rendered where shown
+    message: Message | str = ""
 
 
 # The public name of a cached answer; the class keeps its name because entries are pickled
@@ -98,12 +101,12 @@ def _fetch_into_cache(key: str, fetch: Callable[[], object]) -> _Cached:
     return entry
 
 
-def _unknown_message(exc: BaseException) -> str:
+def _unknown_message(exc: BaseException) -> Message:
     from providers.adapters.errors import UnsupportedError
 
     if isinstance(exc, UnsupportedError):
-        return "This provider does not publish availability for it."
-    return "The provider is not answering right now, so availability is unknown."
+        return Message("availability_unpublished")
+    return Message("availability_unanswered")
 
 
 def cached_facts(
@@ -131,7 +134,7 @@ def cached_facts(
         entry = cache.get(key)
         if entry is not None:
             return entry, "cached"
-    return _Cached(None, now, "The provider is slow to answer; availability is unknown."), "live"
+    return _Cached(None, now, Message("availability_slow")), "live"
 
 
 def refresh_now(key: str, fetch: Callable[[], object]) -> None:

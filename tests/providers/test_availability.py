@@ -17,6 +17,7 @@ from providers import availability as provider_facts
 from providers import services
 from providers.adapters.errors import TransientError
 from providers.adapters.types import ProviderDay
+from providers.messages import Message
 from providers.models import Resource
 from tests.providers import factories
 
@@ -145,6 +146,9 @@ def test_a_failing_provider_is_unknown_never_free(room, provider):
     answer = availability.resource_day(room, DAY, now=EARLY)
     assert answer.known is False and answer.slots == []
     assert "unknown" in answer.message
+    # the cache keeps our words as a code, rendered in the language of whoever asks
+    entry = cache.get(provider_facts.resource_key(room.pk, DAY))
+    assert entry.message == Message("availability_unanswered")
     availability.resource_day(room, DAY, now=EARLY)
     assert len(provider.calls) == 1  # the failure is remembered briefly: no hammering
 
