@@ -11,6 +11,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bookings import rules
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -77,5 +79,5 @@ class User(AbstractUser):
 
     @property
     def profile_complete(self) -> bool:
-        """Providers need a name and a phone number to book."""
-        return bool(self.first_name and self.last_name and self.phone)
+        """Providers need a name and a phone number to book (``bookings.rules``)."""
+        return not rules.profile_missing(self)

@@ -20,6 +20,11 @@ SHARED: dict[str, Any] = {
     "provider_says": "%(text)s",
     "price_on_request": _("Price on request: the space confirms it."),
     "provider_price": _("Price computed by the provider."),
+    "availability_unpublished": _("This provider does not publish availability for it."),
+    "availability_unanswered": _(
+        "The provider is not answering right now, so availability is unknown."
+    ),
+    "availability_slow": _("The provider is slow to answer; availability is unknown."),
 }
 
 _PREFIX = "msg:"

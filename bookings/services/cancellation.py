@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings import emails, rules
+from bookings import availability, emails, rules
 from bookings.models import Booking, Status
 from bookings.services.errors import BookingError
 from bookings.services.requests import request_for
 from bookings.services.states import transition
-from providers import availability, messages
+from providers import messages
 from providers.adapters import adapter_for
 from providers.adapters.errors import (
     RejectedError,

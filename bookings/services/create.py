@@ -9,7 +9,7 @@ import zoneinfo
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from bookings import rules
+from bookings import availability, rules
 from bookings.models import HOLDING, Booking, BookingEvent, Kind, Status
 from bookings.services.errors import BookingError, SlotTaken
 from bookings.services.submission import enqueue_submit
@@ -19,7 +19,7 @@ from bookings.services.validation import (
     slots_free_per_provider,
     validate_room,
 )
-from providers import availability, messages
+from providers import messages
 from providers.adapters.types import Quote
 from providers.models import Offer, Resource
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from bookings import availability
 from bookings.services.errors import BookingError
-from providers import availability, messages
+from providers import messages
 from providers.adapters import adapter_for
 from providers.adapters.errors import (
     AuthenticationError,

@@ -11,12 +11,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings import emails
+from bookings import availability, emails
 from bookings.models import Booking, BookingEvent, Status
 from bookings.services.errors import Retry
 from bookings.services.requests import remember_identity, request_for
 from bookings.services.states import transition
-from providers import availability, jobs, messages
+from providers import jobs, messages
 from providers.adapters import adapter_for
 from providers.adapters.errors import (
     AuthenticationError,

@@ -10,10 +10,9 @@ import zoneinfo
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings import rules
+from bookings import availability, rules
 from bookings.models import ProviderIdentity
 from bookings.services.errors import BookingError, SlotTaken
-from providers import availability
 from providers.models import Resource
 
 

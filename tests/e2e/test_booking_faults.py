@@ -17,10 +17,9 @@ import time
 
 import pytest
 
-from bookings import services
+from bookings import availability, services
 from bookings.models import Booking, Status
 from bookings.services import submission
-from providers import availability
 from providers.models import Resource
 from tests.e2e.conftest import ROOT, _worker_env
 

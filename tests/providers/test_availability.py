@@ -1,4 +1,5 @@
-"""The availability service: slots from facts, rules, holds, time zones, and the cache."""
+"""Availability: slots from facts, rules, holds, time zones (bookings.availability), and
+the facts cache (providers.availability)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ import zoneinfo
 import pytest
 from django.core.cache import cache
 
+from bookings import availability
 from bookings.models import Booking, Status
 from portal.models import User
-from providers import availability, services
+from providers import availability as provider_facts
+from providers import services
 from providers.adapters.errors import TransientError
 from providers.adapters.types import ProviderDay
+from providers.messages import Message
 from providers.models import Resource
 from tests.providers import factories
 
@@ -123,7 +127,7 @@ def provider(monkeypatch):
             raise Provider.answer
         return Provider.answer
 
-    monkeypatch.setattr(availability, "fetch_resource_day", fetch)
+    monkeypatch.setattr(provider_facts, "fetch_resource_day", fetch)
     Provider.calls = calls
     return Provider
 
@@ -142,6 +146,9 @@ def test_a_failing_provider_is_unknown_never_free(room, provider):
     answer = availability.resource_day(room, DAY, now=EARLY)
     assert answer.known is False and answer.slots == []
     assert "unknown" in answer.message
+    # the cache keeps our words as a code, rendered in the language of whoever asks
+    entry = cache.get(provider_facts.resource_key(room.pk, DAY))
+    assert entry.message == Message("availability_unanswered")
     availability.resource_day(room, DAY, now=EARLY)
     assert len(provider.calls) == 1  # the failure is remembered briefly: no hammering
 
@@ -152,9 +159,9 @@ def test_stale_answers_are_served_while_one_refresh_is_queued(room, provider, mo
     queued = []
     monkeypatch.setattr(tasks.refresh_availability, "delay", lambda *a: queued.append(a))
     availability.resource_day(room, DAY, now=EARLY)
-    entry = cache.get(availability.resource_key(room.pk, DAY))
-    entry.fetched_at -= dt.timedelta(seconds=availability.FRESH_SECONDS + 5)
-    cache.set(availability.resource_key(room.pk, DAY), entry, 600)
+    entry = cache.get(provider_facts.resource_key(room.pk, DAY))
+    entry.fetched_at -= dt.timedelta(seconds=provider_facts.FRESH_SECONDS + 5)
+    cache.set(provider_facts.resource_key(room.pk, DAY), entry, 600)
     assert availability.resource_day(room, DAY, now=EARLY).source == "stale"
     assert availability.resource_day(room, DAY, now=EARLY).source == "stale"
     assert queued == [("resource", room.pk, DAY.isoformat())]  # one refresh, not two
@@ -218,7 +225,7 @@ def test_a_week_asks_the_provider_for_its_days_at_the_same_time(room, provider, 
             state["now"] -= 1
         return original
 
-    monkeypatch.setattr(availability, "fetch_resource_day", fetch)
+    monkeypatch.setattr(provider_facts, "fetch_resource_day", fetch)
     days = [DAY + dt.timedelta(days=i) for i in range(7)]
     answers = availability.resource_days(room, days, now=EARLY)
     assert [a.day for a in answers] == days and all(a.known for a in answers)

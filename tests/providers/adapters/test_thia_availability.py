@@ -13,6 +13,7 @@ import httpx
 import pytest
 from django.core.cache import cache
 
+import bookings.availability
 import providers.availability
 from providers import services
 from providers.adapters import adapter_for
@@ -761,7 +762,7 @@ def portal_account(accounts, sandbox_transport, monkeypatch):
 
 
 def member_view(state, resource: Resource, day: dt.date, now: dt.datetime):
-    answer = providers.availability.resource_day(resource, day, now=now)
+    answer = bookings.availability.resource_day(resource, day, now=now)
     assert answer.known, answer.message
     hours, taken = sandbox_room_hours(state, resource.external_id, day)
     assert [(s.start.hour, s.available) for s in answer.slots] == [
@@ -805,7 +806,7 @@ def test_member_sees_a_new_sandbox_booking_after_a_fresh_look(
             },
         )
     assert created.status_code == 201, created.text
-    cached = providers.availability.resource_day(resource, day, now=now)
+    cached = bookings.availability.resource_day(resource, day, now=now)
     assert next(s for s in cached.slots if s.start == slot.start).available  # still cached
     cache.clear()
     after = member_view(state, resource, day, now)
@@ -821,7 +822,7 @@ def test_member_sees_desks_left_for_passes(
     hot_desk = offers.get(kind="hot_desk")
     days = days_from(sandbox, 1, 7)
     for offer in (day_pass, hot_desk):
-        answer = providers.availability.pass_days(offer, days[0], days[-1])
+        answer = bookings.availability.pass_days(offer, days[0], days[-1])
         assert answer.known, answer.message
         weekdays = offer.raw.get("weekdays") or []
         assert [(d.day, d.remaining) for d in answer.days] == [
@@ -842,5 +843,5 @@ def test_member_sees_desks_left_for_passes(
         )
     assert created.status_code == 201, created.text
     cache.clear()
-    answer = providers.availability.pass_days(day_pass, days[0], days[-1])
+    answer = bookings.availability.pass_days(day_pass, days[0], days[-1])
     assert answer.days[0].remaining == sandbox_desks_left(sandbox, state, 1, days[0])

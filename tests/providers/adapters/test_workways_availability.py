@@ -16,7 +16,9 @@ import httpx
 import pytest
 from django.core.cache import cache
 
+import bookings.availability
 import providers.availability
+from bookings.availability import compute_slots
 from providers import services
 from providers.adapters import adapter_for
 from providers.adapters.errors import (
@@ -28,7 +30,6 @@ from providers.adapters.errors import (
 )
 from providers.adapters.types import AccountConfig, ItemRef, ProviderDay
 from providers.adapters.workways import WorkwaysAdapter, busy_on, parse_feed
-from providers.availability import compute_slots
 from providers.models import ProviderAccount, Resource
 from sandbox.workways import occurrences, slot_text
 
@@ -771,7 +772,7 @@ def test_member_sees_the_sandbox_meetings_as_taken(sandbox, state, portal_accoun
     for resource in Resource.objects.filter(space__account=portal_account):
         for offset in range(0, 7):
             day = today + dt.timedelta(days=offset)
-            answer = providers.availability.resource_day(resource, day, now=now)
+            answer = bookings.availability.resource_day(resource, day, now=now)
             assert answer.known, answer.message
             room = next(r for r in state["rooms"] if r["_id"] == resource.external_id)
             if not slot_text(room, day):
@@ -793,7 +794,7 @@ def test_a_booking_at_the_sandbox_is_taken_after_a_fresh_look(
     # the first room and day (from the day after tomorrow) with a free slot
     for resource, offset in itertools.product(resources, range(2, 9)):
         day = sandbox.store.today + dt.timedelta(days=offset)
-        before = providers.availability.resource_day(resource, day, now=now)
+        before = bookings.availability.resource_day(resource, day, now=now)
         free = [s for s in before.slots if s.available]
         if free:
             break
@@ -802,7 +803,7 @@ def test_a_booking_at_the_sandbox_is_taken_after_a_fresh_look(
     minutes = resource.rules["slot_minutes"]
     book(sandbox_transport, account, extras, resource.external_id, free[0].start, minutes)
     cache.clear()
-    after = providers.availability.resource_day(resource, day, now=now)
+    after = bookings.availability.resource_day(resource, day, now=now)
     assert after.known
     [same] = [s for s in after.slots if s.start == free[0].start]
     assert not same.available
@@ -816,7 +817,7 @@ def test_monthly_offices_have_no_day_availability(portal_account):
 
     offer = Offer.objects.filter(space__account=portal_account).first()
     assert offer is not None
-    answer = providers.availability.pass_days(offer, dt.date.today(), dt.date.today())
+    answer = bookings.availability.pass_days(offer, dt.date.today(), dt.date.today())
     assert not answer.known and "does not publish" in answer.message
 
 

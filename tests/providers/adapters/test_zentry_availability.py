@@ -21,7 +21,9 @@ import pytest
 import respx
 from django.core.cache import cache
 
+import bookings.availability
 import providers.availability
+from bookings.availability import compute_slots
 from providers.adapters import adapter_for
 from providers.adapters.errors import (
     AuthenticationError,
@@ -31,7 +33,6 @@ from providers.adapters.errors import (
     UnsupportedError,
 )
 from providers.adapters.types import AccountConfig, ItemRef, ProviderDay
-from providers.availability import compute_slots
 from providers.models import Offer, ProviderAccount, Resource
 from providers.services import apply_catalogue
 
@@ -1040,7 +1041,7 @@ def test_the_service_shows_a_shared_room_free_then_taken(state, account, catalog
     start, end = parse(seeded["reservationDate"]), parse(seeded["reservationEndDate"])
     day = start.astimezone(zone).date()
 
-    answer = providers.availability.resource_day(resource, day)
+    answer = bookings.availability.resource_day(resource, day)
     assert answer.known and answer.source == "live"
     slot = slot_at(answer, start)
     assert (slot.available, slot.remaining) == (True, 1)  # one of the two units left
@@ -1048,7 +1049,7 @@ def test_the_service_shows_a_shared_room_free_then_taken(state, account, catalog
     room = next(r for r in state["rooms"] if r["id"] == resource.external_id)
     book_room(checkins, account, room, start, end)
     cache.clear()
-    slot = slot_at(providers.availability.resource_day(resource, day), start)
+    slot = slot_at(bookings.availability.resource_day(resource, day), start)
     assert (slot.available, slot.remaining) == (False, 0)
 
 
@@ -1059,7 +1060,7 @@ def test_the_service_shows_a_pending_booking_as_taken(state, catalogue):
     zone = ZoneInfo(resource.space.timezone)
     start, end = parse(pending["reservationDate"]), parse(pending["reservationEndDate"])
 
-    answer = providers.availability.resource_day(resource, start.astimezone(zone).date())
+    answer = bookings.availability.resource_day(resource, start.astimezone(zone).date())
 
     assert answer.slots
     for slot in answer.slots:
@@ -1078,7 +1079,7 @@ def test_the_service_shows_no_slots_on_a_closed_day(state, catalogue):
         for i in range(1, 8)
         if not loc["schedule"][DAYS[(today + dt.timedelta(days=i)).weekday()]]["isOpen"]
     )
-    answer = providers.availability.resource_day(resource, closed)
+    answer = bookings.availability.resource_day(resource, closed)
     assert answer.known and answer.slots == []
 
 
@@ -1096,14 +1097,14 @@ def test_the_service_closes_a_pass_day_once_full(state, account, catalogue, chec
     offer = Offer.objects.get(external_id=location_id, space__account=catalogue)
     left = expected_remaining(state, location_id, day)
 
-    answer = providers.availability.pass_days(offer, day, day)
+    answer = bookings.availability.pass_days(offer, day, day)
     assert answer.known
     assert [(d.day, d.open, d.remaining) for d in answer.days] == [(day, True, left)]
 
     for _ in range(left):
         book_pass(checkins, account, location_id, day)
     cache.clear()
-    answer = providers.availability.pass_days(offer, day, day)
+    answer = bookings.availability.pass_days(offer, day, day)
     assert [(d.day, d.open, d.remaining) for d in answer.days] == [(day, False, 0)]
 
 
@@ -1120,5 +1121,5 @@ def test_the_service_reports_unknown_when_zentry_fails(catalogue, monkeypatch, n
         lambda acc, **kw: real_adapter_for(acc, **kw, transport=broken, sleep=no_sleep),
     )
     resource = Resource.objects.filter(space__account=catalogue).first()
-    answer = providers.availability.resource_day(resource, dt.date.today() + dt.timedelta(days=1))
+    answer = bookings.availability.resource_day(resource, dt.date.today() + dt.timedelta(days=1))
     assert answer.known is False and answer.slots == []

@@ -635,7 +635,7 @@ def portal(account, sandbox_transport, monkeypatch):
 
 @pytest.mark.django_db
 def test_a_member_sees_the_seeded_booking_taken_and_the_rest_free(sandbox, account, portal):
-    from providers.availability import resource_day
+    from bookings.availability import resource_day
     from providers.models import Resource
 
     org = org_state(sandbox, account)
@@ -658,7 +658,7 @@ def test_a_member_sees_the_seeded_booking_taken_and_the_rest_free(sandbox, accou
 def test_a_sandbox_booking_turns_slots_taken_after_the_cache_is_cleared(sandbox, account, portal):
     from django.core.cache import cache
 
-    from providers.availability import resource_day
+    from bookings.availability import resource_day
     from providers.models import Resource
 
     org = org_state(sandbox, account)
@@ -680,7 +680,7 @@ def test_a_sandbox_booking_turns_slots_taken_after_the_cache_is_cleared(sandbox,
 def test_a_member_sees_pass_days_open_on_open_days_and_the_booked_office_closed(
     sandbox, account, portal
 ):
-    from providers.availability import pass_days
+    from bookings.availability import pass_days
     from providers.models import Offer
 
     org = org_state(sandbox, account)
@@ -708,7 +708,7 @@ def test_a_member_sees_pass_days_open_on_open_days_and_the_booked_office_closed(
 
 @pytest.mark.django_db
 def test_requests_links_and_tickets_have_no_availability(portal):
-    from providers.availability import pass_days
+    from bookings.availability import pass_days
     from providers.models import Offer
 
     offer = Offer.objects.filter(space__account=portal, price_unit="request").first()

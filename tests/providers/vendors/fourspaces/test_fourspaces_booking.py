@@ -8,11 +8,10 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
+from bookings import availability, tasks
 from bookings import services as booking_services
-from bookings import tasks
 from bookings.models import Booking, Status
 from portal.models import User
-from providers import availability
 from providers.messages import Message
 from providers.models import Resource
 from tests.providers.conftest import portal_on_sandbox

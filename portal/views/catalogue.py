@@ -1,14 +1,52 @@
-"""The read-only JSON API of the catalogue: /api/spaces, /api/spaces/<id>, /api/openapi.json."""
+"""The catalogue: its pages, /spaces/ (search with htmx filters) and /spaces/<id>/, and
+its read-only JSON API, /api/spaces, /api/spaces/<id> and /api/openapi.json."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from portal.forms import SpaceFilterForm
 from providers import registry, selectors
 from providers.models import Offer, Resource, Space
+
+PAGE_SIZE = 12
+
+
+def space_list(request: HttpRequest) -> HttpResponse:
+    form = SpaceFilterForm(request.GET or None, choices=selectors.filter_choices())
+    status = 200
+    if form.is_bound and not form.is_valid():
+        spaces = selectors.visible_spaces().none()
+        status = 400
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        spaces = selectors.search_spaces(
+            **{k: v for k, v in filters.items() if v not in (None, "", [])}
+        )
+    page = Paginator(spaces, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "spaces/partials/results.html" if request.htmx else "spaces/list.html"
+    return render(request, template, context, status=status)
+
+
+def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    space = get_object_or_404(selectors.visible_spaces(), pk=pk)
+    try:  # the day searched for: room calendars open on its week
+        day = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = None
+    return render(request, "spaces/detail.html", {"space": space, "day": day})
+
+
+# --- JSON API ------------------------------------------------------------------------
 
 MAX_LIMIT = 100
 
@@ -86,7 +124,7 @@ def _int_param(request: HttpRequest, name: str, default: int, low: int, high: in
 
 
 @require_GET
-def spaces(request: HttpRequest) -> JsonResponse:
+def api_spaces(request: HttpRequest) -> JsonResponse:
     try:
         limit = _int_param(request, "limit", 20, 1, MAX_LIMIT)
         offset = _int_param(request, "offset", 0, 0, 10**9)
@@ -108,7 +146,7 @@ def spaces(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
-def space(request: HttpRequest, pk: int) -> JsonResponse:
+def api_space(request: HttpRequest, pk: int) -> JsonResponse:
     found = selectors.visible_spaces().filter(pk=pk).first()
     if found is None:
         return JsonResponse({"error": "no such space"}, status=404)
@@ -116,7 +154,7 @@ def space(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @require_GET
-def openapi(request: HttpRequest) -> JsonResponse:
+def api_openapi(request: HttpRequest) -> JsonResponse:
     return JsonResponse(OPENAPI)
 
 

@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from providers import availability, selectors
+from bookings import availability
+from bookings.rules import MAX_DAYS_AHEAD
+from providers import selectors
 from providers.models import Offer, Resource
 
-MAX_DAYS_AHEAD = 366
 MAX_PASS_RANGE = 62
 
 

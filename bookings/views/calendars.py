@@ -15,9 +15,9 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from bookings import calendars
+from bookings import availability, calendars
 from bookings.models import Booking, FeedToken
-from providers import availability, selectors
+from providers import selectors
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 BUSY_FEED_DAYS = 14

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bookings import services
+from bookings import rules, services
 from bookings.forms import InquiryForm, PassBookingForm, RoomBookingForm
 from bookings.models import FINAL, Booking, Kind
 from providers import selectors
@@ -65,11 +65,8 @@ def cancel_booking(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _profile_gate(request: HttpRequest):
-    if not request.user.profile_complete:
-        messages.warning(
-            request,
-            _("Add your name and phone number first: the provider needs them to book."),
-        )
+    if rules.profile_missing(request.user):
+        messages.warning(request, rules.profile_message())
         return redirect(f"{reverse('profile')}?next={request.get_full_path()}")
     return None
 
@@ -83,10 +80,9 @@ def book_resource(request: HttpRequest, pk: int) -> HttpResponse:
     # a slot link carries only ?start=: it pre-fills the form; a full query previews a price
     full = {"start", "minutes", "attendees"} <= set(request.GET)
     data = request.POST if request.method == "POST" else (request.GET if full else None)
-    rules = resource.rules or {}
     initial = {
         "start": _local_start(request.GET.get("start", ""), resource.space.timezone),
-        "minutes": rules.get("min_minutes") or rules.get("slot_minutes") or 60,
+        "minutes": rules.grid(resource.rules).shortest,
         "attendees": 1,
     }
     form = RoomBookingForm(data, initial=initial, resource=resource)

@@ -1,0 +1,189 @@
+"""Which slots are free: a room's slots of a day, a pass's days, as a member sees them.
+
+``providers.availability`` gives the provider's facts about a day (through the cache);
+this module turns them into slots with the resource's rules, in the space's time zone,
+walking in UTC so a slot keeps its length across a daylight-saving change, and lays on
+top the portal's own bookings that the provider's answer may not include yet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+
+from django.db.models import Q
+from django.utils import timezone
+
+from bookings import rules as booking_rules
+from bookings.models import HOLDING, Status
+from providers import availability as provider_facts
+from providers import messages
+from providers.adapters.types import PassDay, ProviderDay
+from providers.models import Offer, Resource
+
+# Provider-side helpers callers of this module use with its answers (their home is
+# providers.availability; named here so a caller needs one import).
+item_ref = provider_facts.item_ref
+local_today_for = provider_facts.local_today_for
+local_day_bounds = provider_facts.local_day_bounds
+
+
+@dataclasses.dataclass
+class Slot:
+    start: dt.datetime
+    end: dt.datetime
+    available: bool
+    remaining: int | None = None
+
+
+@dataclasses.dataclass
+class DayAnswer:
+    known: bool
+    day: dt.date
+    timezone: str
+    slots: list[Slot]
+    source: str  # live | cached | stale
+    fetched_at: dt.datetime | None
+    message: str = ""
+
+
+@dataclasses.dataclass
+class PassAnswer:
+    known: bool
+    days: list[PassDay]
+    timezone: str
+    source: str
+    fetched_at: dt.datetime | None
+    message: str = ""
+
+
+# --- slots --------------------------------------------------------------------------
+
+
+def _overlaps(intervals: Iterable[tuple[dt.datetime, dt.datetime]], start, end) -> int:
+    return sum(1 for s, e in intervals if s < end and e > start)
+
+
+def compute_slots(
+    facts: ProviderDay,
+    *,
+    rules: dict,
+    tz: str,
+    holds: list[tuple[dt.datetime, dt.datetime]],
+    now: dt.datetime,
+) -> list[Slot]:
+    """Slots of one day from provider facts, the resource's rules and the portal's holds."""
+    zone = zoneinfo.ZoneInfo(tz)
+    lead = dt.timedelta(minutes=int(rules.get("lead_time_minutes") or 0))
+    earliest = now + lead
+    capacity = max(1, facts.capacity)
+    slots: list[Slot] = []
+    if facts.slots is not None:
+        for start, end, free in facts.slots:
+            taken = _overlaps(holds, start, end)
+            slots.append(
+                Slot(
+                    start.astimezone(zone),
+                    end.astimezone(zone),
+                    available=bool(free) and taken < capacity and start >= earliest,
+                )
+            )
+        return sorted(slots, key=lambda s: s.start)
+    grid = booking_rules.grid(rules)
+    step, length = grid.step, dt.timedelta(minutes=grid.length)
+    busy = list(facts.busy) + list(holds)
+    for open_start, open_end in sorted(facts.open):
+        # walk in UTC so a slot lasts its length even across a daylight-saving change
+        cursor = open_start.astimezone(dt.UTC)
+        stop = open_end.astimezone(dt.UTC)
+        while cursor + length <= stop:
+            end = cursor + length
+            used = _overlaps(busy, cursor, end)
+            slots.append(
+                Slot(
+                    cursor.astimezone(zone),
+                    end.astimezone(zone),
+                    available=used < capacity and cursor >= earliest,
+                    remaining=max(0, capacity - used) if capacity > 1 else None,
+                )
+            )
+            cursor += dt.timedelta(minutes=step)
+    return slots
+
+
+def portal_holds(
+    resource: Resource, start: dt.datetime, end: dt.datetime, since: dt.datetime | None
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The portal's own bookings the provider's answer may not include yet: those not
+    sent yet, and those that changed after the answer was fetched."""
+    not_sent = Q(status__in=[Status.PENDING, Status.SUBMITTING])
+    recent = Q(status__in=HOLDING, updated_at__gte=since) if since else Q(status__in=HOLDING)
+    rows = resource.bookings.filter(not_sent | recent, start__lt=end, end__gt=start)
+    return list(rows.values_list("start", "end"))
+
+
+# --- answers ------------------------------------------------------------------------
+
+
+def _answer(
+    resource: Resource,
+    day: dt.date,
+    entry: provider_facts.CachedFacts,
+    source: str,
+    now: dt.datetime,
+) -> DayAnswer:
+    tz = resource.space.timezone
+    if entry.value is None:
+        reason = messages.render(entry.message)  # in the language of who asks
+        return DayAnswer(False, day, tz, [], source, entry.fetched_at, reason)
+    start, end = local_day_bounds(day, tz)
+    holds = portal_holds(resource, start, end, entry.fetched_at)
+    slots = compute_slots(entry.value, rules=resource.rules, tz=tz, holds=holds, now=now)
+    return DayAnswer(True, day, tz, slots, source, entry.fetched_at)
+
+
+def resource_day(resource: Resource, day: dt.date, *, now: dt.datetime | None = None) -> DayAnswer:
+    entry, source = provider_facts.resource_facts(resource, day)
+    return _answer(resource, day, entry, source, now or timezone.now())
+
+
+def resource_days(
+    resource: Resource, days: list[dt.date], *, now: dt.datetime | None = None
+) -> list[DayAnswer]:
+    """Several days at once (a week calendar, a busy feed): the provider is asked for
+    the days not cached in parallel, so a cold week costs one round trip, not seven."""
+    if not days:
+        return []
+    with ThreadPoolExecutor(max_workers=min(len(days), 7)) as pool:
+        answers = list(pool.map(lambda day: provider_facts.resource_facts(resource, day), days))
+    now = now or timezone.now()
+    return [
+        _answer(resource, day, entry, source, now)
+        for day, (entry, source) in zip(days, answers, strict=True)
+    ]
+
+
+def pass_days(offer: Offer, start: dt.date, end: dt.date) -> PassAnswer:
+    """Each day from ``start`` to ``end`` (inclusive): sold that day, and places left."""
+    entry, source = provider_facts.offer_facts(offer, start, end)
+    tz = offer.space.timezone
+    if entry.value is None:
+        reason = messages.render(entry.message)
+        return PassAnswer(False, [], tz, source, entry.fetched_at, reason)
+    today = timezone.now().astimezone(zoneinfo.ZoneInfo(tz)).date()
+    days = []
+    recent = Q(status__in=[Status.PENDING, Status.SUBMITTING]) | Q(
+        status__in=HOLDING, updated_at__gte=entry.fetched_at
+    )
+    for item in entry.value:
+        remaining = item.remaining
+        if remaining is not None:
+            day_start, day_end = local_day_bounds(item.day, tz)
+            held = offer.bookings.filter(recent, start__lt=day_end, end__gt=day_start).count()
+            remaining = max(0, remaining - held)
+        is_open = item.open and item.day >= today and (remaining is None or remaining > 0)
+        days.append(PassDay(item.day, is_open, remaining))
+    return PassAnswer(True, days, tz, source, entry.fetched_at)

@@ -1,0 +1,34 @@
+"""The bookings app's pages and endpoints, included at the root by portal.urls."""
+
+from django.urls import path
+
+from bookings.views import availability, booking, calendars
+
+urlpatterns = [
+    # availability: a room's week and its slots, a pass's page and its days
+    path("resources/<int:pk>/", availability.resource_detail, name="resource_detail"),
+    path("api/resources/<int:pk>/slots", availability.resource_slots, name="api_slots"),
+    path("offers/<int:pk>/", availability.offer_detail, name="offer_detail"),
+    path("api/offers/<int:pk>/days", availability.offer_days, name="api_offer_days"),
+    # booking: book, my bookings, one booking and what a member does with it
+    path("resources/<int:pk>/book/", booking.book_resource, name="book_resource"),
+    path("offers/<int:pk>/book/", booking.book_offer, name="book_offer"),
+    path("bookings/", booking.my_bookings, name="my_bookings"),
+    path("bookings/<int:pk>/", booking.booking_detail, name="booking_detail"),
+    path("bookings/<int:pk>/cancel/", booking.cancel_booking, name="cancel_booking"),
+    path(
+        "bookings/<int:pk>/register/",
+        booking.register_organization,
+        name="register_organization",
+    ),
+    # calendars: .ics files and the member's feed link
+    path(
+        "resources/<int:pk>/calendar.ics",
+        calendars.resource_calendar,
+        name="resource_calendar",
+    ),
+    path("calendar/<str:token>.ics", calendars.member_feed, name="member_feed"),
+    path("bookings/<int:pk>/event.ics", calendars.booking_event, name="booking_event"),
+    path("accounts/calendar/renew/", calendars.renew_feed, name="renew_feed"),
+    path("accounts/calendar/revoke/", calendars.revoke_feed, name="revoke_feed"),
+]

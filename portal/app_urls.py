@@ -1,0 +1,31 @@
+"""The portal's own pages and endpoints (site, health, catalogue, accounts), included at
+the root by portal.urls."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from portal.forms import MemberPasswordResetForm
+from portal.views import accounts, catalogue, health, site
+
+urlpatterns = [
+    path("", site.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    # catalogue: pages and JSON API
+    path("spaces/", catalogue.space_list, name="space_list"),
+    path("spaces/<int:pk>/", catalogue.space_detail, name="space_detail"),
+    path("api/spaces", catalogue.api_spaces, name="api_spaces"),
+    path("api/spaces/<int:pk>", catalogue.api_space, name="api_space"),
+    path("api/openapi.json", catalogue.api_openapi, name="api_openapi"),
+    # accounts (the rest of accounts/ is django.contrib.auth's, included after these)
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/profile/", accounts.profile, name="profile"),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(
+            form_class=MemberPasswordResetForm,
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+]

@@ -1,0 +1,58 @@
+"""Members' accounts: sign up, and the profile page (details, calendar link)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from portal.forms import ProfileForm, SignUpForm
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("profile")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            _("Welcome! Add your phone number so providers can reach you about bookings."),
+        )
+        return redirect("profile")
+    return render(request, "registration/signup.html", {"form": form}, status=_status(form))
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        target = request.GET.get("next", "")
+        if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+            return redirect(target)  # back to the booking that asked for the profile
+        return redirect("profile")
+    from bookings.models import FeedToken
+
+    feed = FeedToken.objects.filter(member=request.user, revoked_at__isnull=True).first()
+    feed_url = (
+        request.build_absolute_uri(reverse("member_feed", args=[feed.token])) if feed else None
+    )
+    return render(
+        request,
+        "account/profile.html",
+        {"form": form, "feed_url": feed_url},
+        status=_status(form),
+    )
+
+
+def _status(form) -> int:
+    """400 for a submitted form with errors, so clients and tests can tell."""
+    return 400 if form.is_bound and form.errors else 200
