@@ -30,7 +30,7 @@ from providers.adapters.thia import ThiaAdapter
 from providers.adapters.types import AccountConfig, BookingRequest, Customer, ItemRef
 from providers.ratelimit import LocalRateLimiter
 from sandbox import thia_seed
-from tests.providers.adapters.conftest import portal_on_sandbox
+from tests.providers.conftest import portal_on_sandbox
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 BASE = "https://thia.work/api/v1/partner"
