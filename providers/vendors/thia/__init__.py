@@ -10,7 +10,7 @@ from providers.spec import Capabilities, ConfigField, ProviderSpec, SecretField
 SPEC = ProviderSpec(
     kind="thia",
     label="Thia",
-    adapter="providers.adapters.thia.ThiaAdapter",
+    adapter="providers.vendors.thia.adapter.ThiaAdapter",
     documents=("000_625ed28ef0e2e084.txt",),
     config_fields=(
         ConfigField("base_url", _("API base URL"), _("Ends in /api/v1/partner."), type="url"),

@@ -26,9 +26,9 @@ from providers.adapters.errors import (
     TransientError,
     UnsupportedError,
 )
-from providers.adapters.thia import ThiaAdapter
 from providers.adapters.types import AccountConfig, BookingRequest, Customer, ItemRef
 from providers.ratelimit import LocalRateLimiter
+from providers.vendors.thia.adapter import ThiaAdapter
 from sandbox import thia_seed
 from tests.providers.conftest import portal_on_sandbox
 
