@@ -28,6 +28,7 @@ SPEC = ProviderSpec(
     ),
     # No cancel endpoint is documented; bookings are read back through access codes.
     capabilities=Capabilities(quotes=True, passes=True, reads_back=True),
-    # doc: "Rate limit: 60 requests per minute per API key" (5 kept in reserve)
+    # doc: "60 requests per minute per API key". 55 leaves headroom for the clock skew
+    # between our sliding window and Thia's own window.
     rate_limit=Limit(55, 60),
 )

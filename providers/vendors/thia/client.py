@@ -15,6 +15,7 @@ from providers.adapters.base import BaseAdapter, malformed
 from providers.adapters.errors import ProviderConfigurationError, RejectedError
 from providers.adapters.types import ItemRef
 from providers.ratelimit import Limit
+from providers.vendors.thia import SPEC
 from providers.vendors.thia.parsing import text
 
 # doc: "500 Internal Server Error - Slot Conflict"
@@ -35,9 +36,7 @@ class ThiaClient(BaseAdapter):
     top of it (see ``adapter.py``)."""
 
     kind = "thia"
-    # doc: "60 requests per minute per API key". 55 leaves headroom for the clock skew
-    # between our sliding window and Thia's own window.
-    rate_limit: ClassVar[Limit | None] = Limit(55, 60)
+    rate_limit: ClassVar[Limit | None] = SPEC.rate_limit  # declared once, in the SPEC
 
     # --- configuration ------------------------------------------------------------
     def rate_limit_key(self) -> str:
