@@ -8,10 +8,11 @@ from typing import Any
 
 from providers.adapters.base import malformed
 from providers.adapters.errors import RejectedError, UnsupportedError
+from providers.adapters.parsing import SkipItem
 from providers.adapters.types import ItemRef, PassDay, ProviderDay
 from providers.models import ResourceKind
 from providers.vendors.thia.client import ThiaClient
-from providers.vendors.thia.parsing import PASS_KINDS, SkipItem, iso_weekdays
+from providers.vendors.thia.parsing import PASS_KINDS, iso_weekdays
 from providers.vendors.thia.slots import local_slot, room_slot_hours
 
 # One desk-availability call per day against "60 requests per minute per API key".

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from providers.adapters.base import malformed
+from providers.adapters.parsing import SkipItem, text
 from providers.adapters.types import (
     Catalogue,
     OfferData,
@@ -38,13 +39,11 @@ from providers.vendors.thia.parsing import (
     OFFER_KINDS,
     SLOT_MINUTES,
     TIMEZONE,
-    SkipItem,
     iso_weekdays,
     minutes,
     parse_int,
     parse_price,
     parse_time,
-    text,
 )
 
 LEGAL_TITLES = {

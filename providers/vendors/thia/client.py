@@ -13,10 +13,10 @@ from urllib.parse import urljoin, urlsplit
 
 from providers.adapters.base import BaseAdapter, malformed
 from providers.adapters.errors import ProviderConfigurationError, RejectedError
+from providers.adapters.parsing import text
 from providers.adapters.types import ItemRef
 from providers.ratelimit import Limit
 from providers.vendors.thia import SPEC
-from providers.vendors.thia.parsing import text
 
 # doc: "500 Internal Server Error - Slot Conflict"
 SLOT_CONFLICT_MESSAGE = "Some time slots are no longer available. Please refresh and try again."

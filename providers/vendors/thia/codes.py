@@ -11,15 +11,10 @@ import datetime as dt
 from typing import Any
 
 from providers.adapters.base import malformed
+from providers.adapters.parsing import jsonable, text
 from providers.adapters.types import BookingRequest, ItemRef, SubmitResult
 from providers.vendors.thia.client import ThiaClient
-from providers.vendors.thia.parsing import (
-    BUCHAREST,
-    HALF_DAY,
-    _jsonable,
-    parse_timestamp,
-    text,
-)
+from providers.vendors.thia.parsing import BUCHAREST, HALF_DAY, parse_timestamp
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -120,7 +115,8 @@ class CodesMixin(ThiaClient):
             raise malformed(self.kind, f"timestamp {value!r} is not ISO 8601") from None
 
     def code_result(self, code: Any, *, reply: Any) -> SubmitResult:
-        """An access code (doc: "Access Code Field Descriptions") as a SubmitResult."""
+        """An access code (doc: "Access Code Field Descriptions") as a SubmitResult; the
+        reply is kept as plain JSON (access code answers carry no secrets)."""
         if not isinstance(code, dict) or not text(code.get("id")):
             raise malformed(self.kind, "the answer has no access code id")
         code_id = text(code["id"])
@@ -133,7 +129,7 @@ class CodesMixin(ThiaClient):
         )
         if code.get("status") == "canceled":
             return SubmitResult(
-                "cancelled", reference=code_id, identity=identity, reply=_jsonable(reply)
+                "cancelled", reference=code_id, identity=identity, reply=jsonable(reply)
             )
         return SubmitResult(
             "confirmed",
@@ -144,5 +140,5 @@ class CodesMixin(ThiaClient):
             valid_to=valid_to,
             next_step="Show the QR code (or the access code) at the entrance of the space.",
             identity=identity,
-            reply=_jsonable(reply),
+            reply=jsonable(reply),
         )

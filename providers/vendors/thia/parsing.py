@@ -7,11 +7,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from providers.adapters.parsing import SkipItem
 from providers.models import OfferKind
 
 TIMEZONE = "Europe/Bucharest"  # doc: "based on the Europe/Bucharest time zone"
@@ -38,10 +38,6 @@ HALF_DAY = 1  # doc: Day Pass duration_type "1 | Half a day (uses time_start and
 SLOT_MINUTES = 60
 
 PASS_KINDS = frozenset(kind.value for kind in OFFER_KINDS.values())
-
-
-class SkipItem(Exception):
-    """One catalogue item cannot be read; the reason goes into a ``SkippedItem``."""
 
 
 def parse_timestamp(value: str) -> dt.datetime:
@@ -97,13 +93,3 @@ def iso_weekdays(value: Any) -> list[int]:
 def minutes(value: dt.time) -> int:
     """Minutes since midnight of a wall-clock time."""
     return value.hour * 60 + value.minute
-
-
-def text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _jsonable(value: Any) -> Any:
-    """The provider's answer as plain JSON for the booking's history (no secrets: access
-    code answers carry none)."""
-    return json.loads(json.dumps(value, default=str))

@@ -6,17 +6,12 @@ from decimal import Decimal
 
 from providers.adapters.base import malformed
 from providers.adapters.errors import NotFoundError, RejectedError
+from providers.adapters.parsing import SkipItem, text
 from providers.adapters.types import BookingRequest, ItemRef, Quote
 from providers.models import ResourceKind
 from providers.vendors.thia.booking import ONE_START_DAY_MESSAGE
 from providers.vendors.thia.client import ThiaClient
-from providers.vendors.thia.parsing import (
-    DEFAULT_CURRENCY,
-    DURATION_UNITS,
-    SkipItem,
-    parse_price,
-    text,
-)
+from providers.vendors.thia.parsing import DEFAULT_CURRENCY, DURATION_UNITS, parse_price
 
 
 class PricesMixin(ThiaClient):
