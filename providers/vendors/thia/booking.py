@@ -8,14 +8,13 @@ from typing import Any
 
 from providers.adapters.errors import RejectedError, UnsupportedError
 from providers.adapters.types import BookingRequest, ItemRef, SubmitResult
+from providers.messages import Message
 from providers.models import ResourceKind
 from providers.vendors.thia.client import ThiaClient
 from providers.vendors.thia.parsing import BUCHAREST, PASS_KINDS
 
-ONE_START_DAY_MESSAGE = (
-    "Thia sells this pass for one start day at a time (the product sets how long it is "
-    "valid): book each day separately."
-)
+# Thia sells a pass for one start day; the product sets how long it is valid.
+ONE_START_DAY = Message("thia.one_start_day")
 # doc: customer.phone "10-15 digits, optional + prefix"
 PHONE = re.compile(r"^\+?\d{10,15}$")
 
@@ -54,7 +53,7 @@ class BookingMixin(ThiaClient):
             }
         elif item.kind in PASS_KINDS and request.kind == "pass":
             if request.days > 1:
-                raise RejectedError(ONE_START_DAY_MESSAGE, provider=self.kind)
+                raise RejectedError(ONE_START_DAY, provider=self.kind)
             path = "/access-codes/product"
             body = {
                 "product_id": product_id,

@@ -13,6 +13,7 @@ from typing import Any
 from providers.adapters.base import malformed
 from providers.adapters.parsing import jsonable, text
 from providers.adapters.types import BookingRequest, ItemRef, SubmitResult
+from providers.messages import Message
 from providers.vendors.thia.client import ThiaClient
 from providers.vendors.thia.parsing import BUCHAREST, HALF_DAY, parse_timestamp
 
@@ -138,7 +139,7 @@ class CodesMixin(ThiaClient):
             qr_url=text(code.get("qr_code_download_url")),
             valid_from=valid_from,
             valid_to=valid_to,
-            next_step="Show the QR code (or the access code) at the entrance of the space.",
+            next_step=Message("thia.show_code"),
             identity=identity,
             reply=jsonable(reply),
         )

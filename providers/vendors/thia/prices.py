@@ -8,10 +8,19 @@ from providers.adapters.base import malformed
 from providers.adapters.errors import NotFoundError, RejectedError
 from providers.adapters.parsing import SkipItem, text
 from providers.adapters.types import BookingRequest, ItemRef, Quote
+from providers.messages import Message
 from providers.models import ResourceKind
-from providers.vendors.thia.booking import ONE_START_DAY_MESSAGE
+from providers.vendors.thia.booking import ONE_START_DAY
 from providers.vendors.thia.client import ThiaClient
-from providers.vendors.thia.parsing import DEFAULT_CURRENCY, DURATION_UNITS, parse_price
+from providers.vendors.thia.parsing import DEFAULT_CURRENCY, parse_price
+
+# doc: Duration Units (duration_unit) 1 Hours, 2 Days, 3 Months, 4 Years.
+PRICED_PER = {
+    1: Message("thia.priced_per_hour"),
+    2: Message("thia.priced_per_day"),
+    3: Message("thia.priced_per_month"),
+    4: Message("thia.priced_per_year"),
+}
 
 
 class PricesMixin(ThiaClient):
@@ -27,7 +36,7 @@ class PricesMixin(ThiaClient):
         except SkipItem as exc:
             raise malformed(self.kind, f"GET /space/products: {exc}") from None
         name = text(product.get("name")) or f"product {self.item_product_id(item)}"
-        note = "The space's listed price (Thia does not say whether it includes VAT)."
+        note = Message("thia.listed_price")
         raw = {"product_id": product.get("id"), "price": product.get("price")}
         if item.kind == ResourceKind.MEETING_ROOM:
             try:
@@ -41,8 +50,7 @@ class PricesMixin(ThiaClient):
                 return Quote(
                     None,
                     DEFAULT_CURRENCY,
-                    note="Thia prices this room per "
-                    f"{DURATION_UNITS.get(unit, 'period')}; the space confirms the price.",
+                    note=PRICED_PER.get(unit, Message("thia.priced_per_period")),
                     raw=raw,
                 )
             total = (price * len(labels) / duration).quantize(Decimal("0.01"))
@@ -58,7 +66,7 @@ class PricesMixin(ThiaClient):
             return Quote(
                 None,
                 DEFAULT_CURRENCY,
-                note=ONE_START_DAY_MESSAGE,
+                note=ONE_START_DAY,
                 raw=raw,
             )
         return Quote(price, DEFAULT_CURRENCY, [(name, price)], note=note, raw=raw)
@@ -68,6 +76,4 @@ class PricesMixin(ThiaClient):
         for product in self.get_data("/space/products", list):
             if isinstance(product, dict) and product.get("id") == product_id:
                 return product
-        raise NotFoundError(
-            "This product is no longer sold by the space.", provider=self.kind, status=404
-        )
+        raise NotFoundError(Message("thia.product_gone"), provider=self.kind, status=404)

@@ -10,6 +10,7 @@ from typing import Any
 from providers.adapters.base import malformed
 from providers.adapters.errors import RejectedError
 from providers.adapters.types import BookingRequest
+from providers.messages import Message
 from providers.vendors.thia.client import ThiaClient
 from providers.vendors.thia.parsing import BUCHAREST, minutes
 
@@ -78,20 +79,15 @@ class SlotsMixin(ThiaClient):
             (t.minute, t.second, t.microsecond) == (0, 0, 0) for t in (start.time(), end.time())
         )
         if not on_the_hour:
-            raise RejectedError(
-                "Thia books meeting rooms by the whole hour (for example 09:00 - 10:00).",
-                provider=self.kind,
-            )
+            raise RejectedError(Message("thia.whole_hours"), provider=self.kind)
         if end.date() == day:
             last = end.hour
         elif end.date() == day + dt.timedelta(days=1) and end.hour == 0:
             last = 24
         else:
-            raise RejectedError(
-                "A Thia meeting-room booking stays within one day.", provider=self.kind
-            )
+            raise RejectedError(Message("thia.one_day"), provider=self.kind)
         if last <= start.hour:
-            raise RejectedError("Book at least one hour.", provider=self.kind)
+            raise RejectedError(Message("thia.one_hour"), provider=self.kind)
         return day, [slot_label(hour) for hour in range(start.hour, last)]
 
     def free_slot_labels(self, product_id: int, day: dt.date) -> set[str]:
