@@ -22,9 +22,10 @@ KINDS = ["thia", "workways", "zentry", "fourspaces"]
 
 
 def _adapter_ready(kind: str) -> bool:
+    # the adapter its SPEC names, wherever it lives (adapters/ or vendors/<kind>/)
     try:
         registry.spec(kind).adapter_class()
-    except ModuleNotFoundError:
+    except (KeyError, ModuleNotFoundError):
         return False
     return True
 

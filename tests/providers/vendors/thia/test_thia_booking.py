@@ -26,11 +26,12 @@ from providers.adapters.errors import (
     TransientError,
     UnsupportedError,
 )
-from providers.adapters.thia import ThiaAdapter
 from providers.adapters.types import AccountConfig, BookingRequest, Customer, ItemRef
+from providers.messages import Message
 from providers.ratelimit import LocalRateLimiter
+from providers.vendors.thia.adapter import ThiaAdapter
 from sandbox import thia_seed
-from tests.providers.adapters.conftest import portal_on_sandbox
+from tests.providers.conftest import portal_on_sandbox
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 BASE = "https://thia.work/api/v1/partner"
@@ -264,6 +265,9 @@ def test_a_room_booking_sends_the_documents_body_in_bucharest_time():
     assert result.identity == {"customer_id": 125}
     assert result.reply == {"data": ROOM_CODE}
     json.dumps(result.reply)
+    # our words for the member: a message code, rendered where it is shown
+    assert result.next_step == Message("thia.show_code")
+    assert str(result.next_step).startswith("Show the QR code")
 
 
 def test_the_last_hour_of_the_day_ends_at_midnight_and_summer_time_is_local():
@@ -275,17 +279,22 @@ def test_the_last_hour_of_the_day_ends_at_midnight_and_summer_time_is_local():
 
 
 @pytest.mark.parametrize(
-    "start, end",
+    "start, end, code",
     [
-        (at("2030-07-01", 10) + dt.timedelta(minutes=30), at("2030-07-01", 12)),
-        (at("2030-07-01", 22), at("2030-07-02", 1)),
-        (at("2030-07-01", 10), at("2030-07-01", 10)),
+        (
+            at("2030-07-01", 10) + dt.timedelta(minutes=30),
+            at("2030-07-01", 12),
+            "thia.whole_hours",
+        ),
+        (at("2030-07-01", 22), at("2030-07-02", 1), "thia.one_day"),
+        (at("2030-07-01", 10), at("2030-07-01", 10), "thia.one_hour"),
     ],
 )
-def test_times_thia_cannot_book_are_refused_before_sending(start, end):
+def test_times_thia_cannot_book_are_refused_before_sending(start, end, code):
     fake = Fake()
-    with pytest.raises(RejectedError):
+    with pytest.raises(RejectedError) as caught:
         thia(fake).submit(ROOM_ITEM, room_request(start, end))
+    assert caught.value.message == Message(code)
     assert fake.calls == []
 
 
@@ -320,8 +329,9 @@ def test_a_phone_thia_would_refuse_is_left_out():
 
 def test_a_pass_of_several_days_is_refused_thia_sells_one_start_day():
     fake = Fake()
-    with pytest.raises(RejectedError, match="one start day"):
+    with pytest.raises(RejectedError, match="one start day") as caught:
         thia(fake).submit(DAY_PASS, pass_request("2024-03-20", days=3))
+    assert caught.value.message == Message("thia.one_start_day")
     assert fake.calls == []
 
 
@@ -462,13 +472,43 @@ def test_quotes_are_thias_product_prices_per_slot_or_per_pass():
     assert (room.total, room.currency) == (Decimal("360.00"), "RON")  # 3 slots x 120.00
     day = adapter.quote(DAY_PASS, pass_request("2030-07-01"))
     assert (day.total, day.currency) == (Decimal("35.00"), "RON")
+    assert room.note == day.note == Message("thia.listed_price")
     assert [c.url.path for c in fake.calls] == ["/api/v1/partner/space/products"] * 2
+
+
+def test_quotes_thia_cannot_compute_say_why_in_the_members_words():
+    per_day = copy.deepcopy(PRODUCTS)
+    per_day["data"][2]["settings"]["duration_unit"] = 2
+    fake = Fake(space__products=[(200, per_day), (200, PRODUCTS), (200, PRODUCTS)])
+    adapter = thia(fake)
+    room = adapter.quote(ROOM_ITEM, room_request(at("2030-07-01", 10), at("2030-07-01", 13)))
+    assert (room.total, room.note) == (None, Message("thia.priced_per_day"))
+    assert str(room.note) == "Thia prices this room per day; the space confirms the price."
+    half_hour = room_request(at("2030-07-01", 10), at("2030-07-01", 10) + dt.timedelta(minutes=30))
+    assert adapter.quote(ROOM_ITEM, half_hour).note == Message("thia.whole_hours")
+    days = adapter.quote(DAY_PASS, pass_request("2030-07-01", days=3))
+    assert (days.total, days.note) == (None, Message("thia.one_start_day"))
+
+
+def test_every_message_the_package_writes_has_words_in_its_spec():
+    import pathlib
+    import re
+
+    import providers.vendors.thia as package
+    from providers.vendors.thia import SPEC
+
+    sources = pathlib.Path(package.__file__).parent.glob("*.py")
+    codes = {c for f in sources for c in re.findall(r'Message\("thia\.(\w+)"', f.read_text())}
+    assert codes and codes <= set(SPEC.messages)
+    for code in SPEC.messages:
+        assert str(Message(f"thia.{code}")) == str(SPEC.messages[code])
 
 
 def test_a_quote_for_a_product_no_longer_listed_is_not_found():
     fake = Fake(space__products=[(200, {"data": []})])
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError) as caught:
         thia(fake).quote(DAY_PASS, pass_request("2030-07-01"))
+    assert caught.value.message == Message("thia.product_gone")
 
 
 def shifted(code: dict, days: int) -> dict:
@@ -757,6 +797,7 @@ def test_lifecycle_confirms_a_room_and_a_pass_with_thias_codes(synced, member, s
     assert room.provider_reference == room.access_code == held["access_code_id"]
     assert room.qr_url.endswith(held["access_code_id"])
     assert room.valid_from == dt.datetime.combine(day, dt.time(0), BUCHAREST)
+    assert room.next_step_text.startswith("Show the QR code")
 
     day_pass = book_pass(member, synced, day)
     assert services.submit(day_pass.pk) == Status.CONFIRMED

@@ -25,10 +25,10 @@ from providers.adapters.errors import (
     TransientError,
     UnsupportedError,
 )
-from providers.adapters.thia import ThiaAdapter
 from providers.adapters.types import AccountConfig, ItemRef, ResourceData
 from providers.models import Offer, ProviderAccount, Resource
 from providers.ratelimit import LocalRateLimiter
+from providers.vendors.thia.adapter import ThiaAdapter
 from sandbox import thia_seed
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")

@@ -17,9 +17,10 @@ from providers.adapters.errors import (
     RejectedError,
     TransientError,
 )
-from providers.adapters.thia import ThiaAdapter, parse_timestamp
 from providers.adapters.types import AccountConfig
 from providers.ratelimit import LocalRateLimiter
+from providers.vendors.thia.adapter import ThiaAdapter
+from providers.vendors.thia.parsing import parse_timestamp
 
 API_KEY = "pk_live_doc_example_7f3a"
 API_SECRET = "sk_live_doc_example_91be"
