@@ -33,7 +33,7 @@ from providers.adapters.errors import (
 )
 from providers.adapters.types import AccountConfig, BookingRequest, Customer, ItemRef
 from sandbox import zentry_seed as seed
-from tests.providers.adapters.conftest import portal_on_sandbox
+from tests.providers.conftest import portal_on_sandbox
 
 WS = "https://api.zentry.test/workspaces"
 CI = "https://api.zentry.test/checkins"
