@@ -720,7 +720,7 @@ def refresh_from_provider(booking: Booking) -> bool:
         return transition(
             booking,
             Status.REJECTED,
-            reason=exc.message,
+            reason=messages.render(exc.message),
             reply=exc.payload,
             actor_label="worker",
             provider_message=messages.stored(exc.message)[:2000],

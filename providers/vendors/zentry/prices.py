@@ -7,6 +7,7 @@ from decimal import Decimal
 from providers.adapters.base import malformed
 from providers.adapters.parsing import text
 from providers.adapters.types import BookingRequest, ItemRef, Quote
+from providers.messages import Message
 from providers.vendors.zentry.parsing import CURRENCY
 from providers.vendors.zentry.reservations import ReservationsMixin
 
@@ -53,6 +54,6 @@ class PricesMixin(ReservationsMixin):
             total,
             CURRENCY,
             lines,
-            note="Zentry's price for this booking, fees and taxes included.",
+            note=Message("zentry.price_note"),
             raw=data,
         )

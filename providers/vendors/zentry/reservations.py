@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from providers.adapters.base import NotFoundError, RejectedError, UnsupportedError, malformed
 from providers.adapters.parsing import text
 from providers.adapters.types import BookingRequest, Customer, ItemRef, SubmitResult
+from providers.messages import Message
 from providers.models import OfferKind, ResourceKind
 from providers.vendors.zentry.client import ZentryClient
 from providers.vendors.zentry.parsing import day_bounds, instant, pass_day_of, utc_text
@@ -68,10 +69,7 @@ class ReservationsMixin(ZentryClient):
             }
         if item.kind == OfferKind.DAY_PASS.value and request.kind == "pass":
             if request.days != 1:
-                raise RejectedError(
-                    "Zentry sells day passes one day at a time: please book each day separately.",
-                    provider=self.kind,
-                )
+                raise RejectedError(Message("zentry.one_day_at_a_time"), provider=self.kind)
             day, zone = self.pass_day(item, request)
             # doc: reservationDate "The date of the reservation" (a date-time). The
             # location's local midnight, as a UTC instant, names that day whether the
@@ -97,7 +95,7 @@ class ReservationsMixin(ZentryClient):
         status = reservation.get("status")
         if status == "Cancelled":
             raise RejectedError(
-                "The space did not accept this reservation: Zentry shows it as cancelled.",
+                Message("zentry.not_accepted"),
                 provider=self.kind,
                 code="Cancelled",
                 payload=reservation,
@@ -106,10 +104,7 @@ class ReservationsMixin(ZentryClient):
             outcome, next_step = "confirmed", ""
         elif status == "Pending":
             outcome = "awaiting_approval"
-            next_step = (
-                "The space approves each reservation itself. We will email you as soon as "
-                "Zentry confirms it."
-            )
+            next_step = Message("zentry.awaiting_approval")
         else:
             raise malformed(self.kind, f"reservation status {status!r} is not documented")
         if item.kind == ResourceKind.MEETING_ROOM.value:
@@ -208,5 +203,7 @@ class ReservationsMixin(ZentryClient):
             if isinstance(reservation, dict) and reservation.get("id") == reference:
                 return reservation
         raise NotFoundError(
-            f"Zentry no longer has reservation {reference}.", provider=self.kind, status=404
+            Message("zentry.reservation_gone", {"reference": reference}),
+            provider=self.kind,
+            status=404,
         )
