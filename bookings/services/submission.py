@@ -103,7 +103,7 @@ def submit(booking_id: int) -> str:
         transition(
             booking,
             Status.REJECTED,
-            reason=f"provider refused: {exc.message}",
+            reason=f"provider refused: {messages.render(exc.message)}",
             reply=exc.payload,
             actor_label="worker",
             provider_message=messages.stored(exc.message)[:2000],
@@ -213,7 +213,7 @@ def refresh_from_provider(booking: Booking) -> bool:
         return transition(
             booking,
             Status.REJECTED,
-            reason=exc.message,
+            reason=messages.render(exc.message),
             reply=exc.payload,
             actor_label="worker",
             provider_message=messages.stored(exc.message)[:2000],

@@ -1,6 +1,8 @@
 """Zentry Workspaces and CheckIns APIs.
 
 Seeds ``002_b74326c229a2377d.txt`` (workspaces) and ``003_c7b0553c6c4180e6.txt`` (check-ins).
+The adapter is ``adapter.ZentryAdapter``, composed from one mixin per job; this module
+only declares the provider (the registry imports it for ``SPEC`` alone).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from providers.spec import Capabilities, ConfigField, ProviderSpec, SecretField
 SPEC = ProviderSpec(
     kind="zentry",
     label="Zentry",
-    adapter="providers.adapters.zentry.ZentryAdapter",
+    adapter="providers.vendors.zentry.adapter.ZentryAdapter",
     documents=("002_b74326c229a2377d.txt", "003_c7b0553c6c4180e6.txt"),
     config_fields=(
         ConfigField("workspaces_url", _("Workspaces API base URL"), type="url"),
@@ -33,4 +35,23 @@ SPEC = ProviderSpec(
         reads_back=True,
     ),
     rate_limit=None,  # the documents name no rate limit
+    messages={
+        # SubmitResult.next_step of a Pending reservation
+        "awaiting_approval": _(
+            "The space approves each reservation itself. We will email you as soon as "
+            "Zentry confirms it."
+        ),
+        # a day-pass booking of more than one day
+        "one_day_at_a_time": _(
+            "Zentry sells day passes one day at a time: please book each day separately."
+        ),
+        # a reservation answered (or read back) as Cancelled
+        "not_accepted": _(
+            "The space did not accept this reservation: Zentry shows it as cancelled."
+        ),
+        # a reservation the searches no longer find
+        "reservation_gone": _("Zentry no longer has reservation %(reference)s."),
+        # Quote.note of the user-cost previews
+        "price_note": _("Zentry's price for this booking, fees and taxes included."),
+    },
 )

@@ -32,8 +32,10 @@ from providers.adapters.errors import (
     UnsupportedError,
 )
 from providers.adapters.types import AccountConfig, BookingRequest, Customer, ItemRef
+from providers.messages import Message
+from providers.vendors.zentry import SPEC
 from sandbox import zentry_seed as seed
-from tests.providers.adapters.conftest import portal_on_sandbox
+from tests.providers.conftest import portal_on_sandbox
 
 WS = "https://api.zentry.test/workspaces"
 CI = "https://api.zentry.test/checkins"
@@ -228,7 +230,8 @@ def test_a_pending_day_pass_awaits_the_spaces_approval(zentry):
     }
     assert result.status == "awaiting_approval"
     assert result.reference == DOC_DAY_PASS["id"]
-    assert "approves" in result.next_step
+    assert result.next_step == Message("zentry.awaiting_approval")
+    assert "approves" in str(result.next_step)
     assert result.valid_from == dt.datetime(2030, 1, 8, tzinfo=NEW_YORK)
     assert result.valid_to == dt.datetime(2030, 1, 9, tzinfo=NEW_YORK)
 
@@ -259,8 +262,9 @@ def test_a_member_linked_to_their_own_zentry_user_books_as_that_user(zentry):
 
 def test_a_pass_of_several_days_is_refused_before_sending(zentry):
     route = zentry.post(f"{CI}/Reservation/create/daypass").respond(json=DOC_DAY_PASS)
-    with pytest.raises(RejectedError, match="one day at a time"):
+    with pytest.raises(RejectedError, match="one day at a time") as caught:
         adapter().submit(PASS, pass_request(days=2))
+    assert caught.value.message == Message("zentry.one_day_at_a_time")
     with pytest.raises(RejectedError, match="one day at a time"):
         adapter().quote(PASS, pass_request(days=3))
     assert not route.called
@@ -371,8 +375,9 @@ def test_a_reservation_answered_cancelled_is_a_refusal(zentry):
     zentry.post(f"{CI}/Reservation/create/room").respond(
         json=DOC_ROOM_RESERVATION | {"status": "Cancelled"}
     )
-    with pytest.raises(RejectedError, match="cancelled"):
+    with pytest.raises(RejectedError, match="cancelled") as caught:
         adapter().submit(ROOM, room_request())
+    assert caught.value.message == Message("zentry.not_accepted")
 
 
 def test_a_room_quote_is_zentrys_user_cost_preview(zentry):
@@ -395,6 +400,8 @@ def test_a_room_quote_is_zentrys_user_cost_preview(zentry):
     ]
     assert sum(amount for _, amount in quote.lines) == quote.total
     assert quote.raw == ROOM_COST
+    assert quote.note == Message("zentry.price_note")
+    assert str(quote.note) == "Zentry's price for this booking, fees and taxes included."
 
 
 def test_a_full_day_room_quote_and_a_day_pass_quote(zentry):
@@ -563,8 +570,9 @@ def test_refresh_looks_wider_then_says_not_found(zentry):
         "locationIds": [LOCATION_ID],
         "userIds": [USER_ID],
     }
-    with pytest.raises(NotFoundError, match="no longer has"):
+    with pytest.raises(NotFoundError, match="no longer has reservation unknown") as caught:
         adapter().refresh(PASS, pass_request(), "unknown")
+    assert caught.value.message == Message("zentry.reservation_gone", {"reference": "unknown"})
 
 
 def test_cancel_sends_the_documents_delete_body(zentry):
@@ -913,7 +921,7 @@ def test_lifecycle_awaits_approval_and_the_reconcile_follows_it(synced, member, 
     booking = book_room(member, synced, seed.LA_BOARDROOM_ID, day, 10, zone=LOS_ANGELES)
     assert services.submit(booking.pk) == Status.AWAITING_APPROVAL
     booking.refresh_from_db()
-    assert "approves" in booking.next_step
+    assert "approves" in booking.next_step_text
     assert services.refresh_from_provider(booking) is False  # still pending
     held(state, booking.provider_reference)["status"] = "Approved"  # the space approves
     assert services.refresh_from_provider(booking) is True
@@ -927,7 +935,7 @@ def test_lifecycle_awaits_approval_and_the_reconcile_follows_it(synced, member, 
     assert services.refresh_from_provider(declined) is True
     declined.refresh_from_db()
     assert declined.status == Status.REJECTED
-    assert "did not accept" in declined.provider_message
+    assert "did not accept" in declined.provider_message_text
 
 
 @pytest.mark.django_db
@@ -1017,3 +1025,19 @@ def test_a_slot_taken_at_zentry_meanwhile_is_rejected_with_zentrys_words(
     assert services.submit(booking.pk) == Status.REJECTED
     booking.refresh_from_db()
     assert booking.provider_message == "The room is fully booked for the requested time."
+
+
+@pytest.mark.parametrize(
+    ("code", "params"),
+    [
+        ("zentry.awaiting_approval", {}),
+        ("zentry.one_day_at_a_time", {}),
+        ("zentry.not_accepted", {}),
+        ("zentry.reservation_gone", {"reference": "abc"}),
+        ("zentry.price_note", {}),
+    ],
+)
+def test_every_message_the_adapter_writes_is_declared_in_the_spec(code, params):
+    assert code.partition(".")[2] in SPEC.messages
+    words = Message(code, params).text()
+    assert words and words != code and "%(" not in words

@@ -27,7 +27,7 @@ from providers.adapters.errors import (
     TransientError,
 )
 from providers.adapters.types import AccountConfig, OpeningHours
-from providers.adapters.zentry import ZentryAdapter
+from providers.vendors.zentry.adapter import ZentryAdapter
 
 WS = "https://api.zentry.test/workspaces"
 API_KEY = "zk_live_secret_key_0123456789"
