@@ -47,10 +47,12 @@ check check-%: export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 check-ruff: install
 	@echo "== ruff: lint and format"
-	@$(VENV)/bin/ruff check . || { echo "FAILED ruff check: fix the lines above \
-	(many with \`make format\`)"; exit 1; }
-	@$(VENV)/bin/ruff format --check . || { echo "FAILED ruff format: files above are not \
-	formatted; run \`make format\`"; exit 1; }
+	@status=0; \
+	$(VENV)/bin/ruff check . || { status=1; echo "FAILED ruff check: fix the lines above \
+	(many with \`make format\`)"; }; \
+	$(VENV)/bin/ruff format --check . || { status=1; echo "FAILED ruff format: files above \
+	are not formatted; run \`make format\`"; }; \
+	exit $$status
 
 check-imports: install
 	@echo "== import contracts ([tool.importlinter] in pyproject.toml)"
