@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -39,19 +40,19 @@ class MemberManager(UserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email, password=None, **extra_fields):
+    def create_user(self, email, password=None, **extra_fields):  # type: ignore[override]
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email, password=None, **extra_fields):
+    def create_superuser(self, email, password=None, **extra_fields):  # type: ignore[override]
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
 
 
 class User(AbstractUser):
-    username = None
+    username = None  # type: ignore[assignment]  # the email address is the login
     email = models.EmailField(_("email address"), unique=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[phone_validator])
     company = models.CharField(_("company"), max_length=200, blank=True)
@@ -66,9 +67,9 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = MemberManager()
+    objects: ClassVar[MemberManager] = MemberManager()
 
     class Meta:
         verbose_name = _("member")

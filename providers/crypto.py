@@ -41,6 +41,10 @@ def decrypt(token: str) -> dict[str, Any]:
 class EncryptedJSONField(models.TextField):
     """A dict stored as a Fernet token; the database never holds the plain secret."""
 
+    # for the type checker (django-stubs): the field holds a dict, not the text it stores
+    _pyi_private_set_type: dict[str, Any]  # type: ignore[assignment]
+    _pyi_private_get_type: dict[str, Any]  # type: ignore[assignment]
+
     def from_db_value(self, value, expression, connection):
         return decrypt(value) if value else {}
 

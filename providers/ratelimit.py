@@ -109,7 +109,7 @@ def acquire(
         waited += wait
 
 
-_default = None
+_default: RedisRateLimiter | LocalRateLimiter | None = None
 _default_lock = threading.Lock()
 
 

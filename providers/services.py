@@ -176,8 +176,10 @@ def apply_catalogue(account: ProviderAccount, catalogue: Catalogue) -> Counts:
         _deactivate(space.resources.all(), {r.external_id for r in data.resources}, counts)
 
         offers = {o.external_id: o for o in space.offers.all()}
-        for item in data.offers:
-            _upsert(Offer, offers, item.external_id, _offer_fields(item), {"space": space}, counts)
+        for offer in data.offers:
+            _upsert(
+                Offer, offers, offer.external_id, _offer_fields(offer), {"space": space}, counts
+            )
         _deactivate(space.offers.all(), {o.external_id for o in data.offers}, counts)
 
     gone_spaces = account.spaces.filter(active=True).exclude(external_id__in=seen_spaces)

@@ -13,6 +13,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from providers.adapters.base import ProviderAdapter
     from providers.ratelimit import Limit
 
@@ -22,8 +24,8 @@ class ConfigField:
     """One non-secret setting of an account (a base URL, an id)."""
 
     name: str
-    label: str
-    help_text: str = ""
+    label: StrOrPromise
+    help_text: StrOrPromise = ""
     type: Literal["url", "text", "email", "int"] = "text"
     required: bool = True
 
@@ -33,8 +35,8 @@ class SecretField:
     """One credential, encrypted at rest and write-only in the admin."""
 
     name: str
-    label: str
-    help_text: str = ""
+    label: StrOrPromise
+    help_text: StrOrPromise = ""
     required: bool = True
 
 

@@ -75,6 +75,10 @@ class ProviderAdapter(ABC):
 
     kind: ClassVar[str] = ""
 
+    def __init__(self, account: AccountConfig, **options: Any) -> None:
+        """Every adapter is made from one account's settings (see ``adapter_for``)."""
+        self.account = account
+
     @abstractmethod
     def fetch_catalogue(self) -> Catalogue:
         """Every space with its rooms and passes, in the project's own types."""

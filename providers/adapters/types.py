@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from providers.messages import Message
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,7 @@ class Quote:
     total: Decimal | None
     currency: str
     lines: list[tuple[str, Decimal]] = field(default_factory=list)  # label, amount
-    note: str = ""  # e.g. "prices include VAT"
+    note: str | Message = ""  # e.g. "prices include VAT"; stored via messages.stored()
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -201,7 +204,7 @@ class SubmitResult:
     qr_url: str = ""
     valid_from: dt.datetime | None = None
     valid_to: dt.datetime | None = None
-    next_step: str = ""  # what the member must do now, in plain words
+    next_step: str | Message = ""  # what the member must do now (messages.stored())
     identity: dict[str, Any] = field(default_factory=dict)  # to remember for this member
     reply: Any = None  # the provider's answer, kept in the booking's history
     staff_action: str = ""  # set when people must act (a request to confirm): staff are told

@@ -1,0 +1,1 @@
+"""Small check scripts that `make check` runs (and the tests exercise)."""
