@@ -9,7 +9,7 @@ from providers.spec import Capabilities, ConfigField, ProviderSpec, SecretField
 SPEC = ProviderSpec(
     kind="workways",
     label="Workways",
-    adapter="providers.adapters.workways.WorkwaysAdapter",
+    adapter="providers.vendors.workways.adapter.WorkwaysAdapter",
     documents=("001_880c9b30cd55c5d4.txt",),
     config_fields=(ConfigField("base_url", _("API base URL"), type="url"),),
     secret_fields=(SecretField("token", _("Bearer token"), _("Sent as Authorization: Bearer.")),),

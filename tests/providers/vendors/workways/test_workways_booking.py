@@ -23,7 +23,7 @@ from providers.adapters.errors import (
     UnsupportedError,
 )
 from providers.adapters.types import AccountConfig, BookingRequest, Customer, ItemRef
-from providers.adapters.workways import WorkwaysAdapter
+from providers.vendors.workways.adapter import WorkwaysAdapter
 from sandbox.workways import meeting_price
 
 TOKEN = "ww_dev_" + "3f" * 32  # doc: "Format: ww_dev_<64-character-hex-string>"
