@@ -6,14 +6,13 @@ The sandbox runs on a real socket (``live_sandbox``); the demo accounts come fro
 
 from __future__ import annotations
 
-import importlib
 import threading
 
 import pytest
 from werkzeug.serving import make_server
 
 from devtools.demo import accounts_from_sandbox_config
-from providers import services
+from providers import registry, services
 from providers.models import Health, ProviderAccount, Resource, Space, SyncRun
 from sandbox import build_sandbox
 
@@ -24,8 +23,8 @@ KINDS = ["thia", "workways", "zentry", "fourspaces"]
 
 def _adapter_ready(kind: str) -> bool:
     try:
-        importlib.import_module(f"providers.adapters.{kind}")
-    except ModuleNotFoundError:
+        registry.spec(kind).adapter_class()
+    except (ModuleNotFoundError, AttributeError):
         return False
     return True
 
