@@ -14,9 +14,10 @@ import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from providers.adapters.errors import ProviderConfigurationError, UnsupportedError
+from providers.adapters.parsing import SkipItem, text
 from providers.adapters.types import ItemRef, ProviderDay
 from providers.vendors.workways.feed import FeedMixin, busy_on
-from providers.vendors.workways.parsing import TIMED_KINDS, SkipItem, text, windows
+from providers.vendors.workways.parsing import TIMED_KINDS, windows
 
 # rules["windows"] keys (the catalogue's) and the room fields they come from.
 SLOT_FIELDS = {"weekdays": "slotWeek", "saturday": "slotSaturday", "sunday": "slotSunday"}

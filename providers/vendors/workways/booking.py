@@ -14,6 +14,7 @@ import icalendar
 
 from providers.adapters.base import malformed
 from providers.adapters.errors import RejectedError, UnsupportedError
+from providers.adapters.parsing import text
 from providers.adapters.types import BookingRequest, ItemRef, SubmitResult
 from providers.vendors.workways.feed import FeedMixin, aware
 from providers.vendors.workways.organizations import OrganizationsMixin
@@ -26,7 +27,6 @@ from providers.vendors.workways.parsing import (
     TIMED_KINDS,
     member_language,
     say,
-    text,
     utc_iso,
     whole_minutes,
 )

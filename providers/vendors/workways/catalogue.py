@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from providers.adapters.errors import AuthenticationError
+from providers.adapters.parsing import SkipItem, text
 from providers.adapters.types import Catalogue, OfferData, ResourceData, SkippedItem, SpaceData
 from providers.models import OfferKind, ResourceKind
 from providers.vendors.workways.client import WorkwaysClient
@@ -36,13 +37,11 @@ from providers.vendors.workways.parsing import (
     OFFICE,
     PUBLIC_TYPES,
     TIME_ZONES,
-    SkipItem,
     city_from,
     contact_from,
     coordinates,
     euros,
     minutes,
-    text,
     windows,
 )
 

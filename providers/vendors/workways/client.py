@@ -15,17 +15,18 @@ import httpx
 
 from providers.adapters.base import BaseAdapter, malformed
 from providers.adapters.errors import AuthenticationError, RejectedError, TransientError
+from providers.adapters.parsing import text
 from providers.adapters.types import ItemRef
 from providers.ratelimit import Limit
-from providers.vendors.workways.parsing import AUTH_MESSAGES, LANGUAGE, SUCCESS_RETCODES, text
+from providers.vendors.workways import SPEC
+from providers.vendors.workways.parsing import AUTH_MESSAGES, LANGUAGE, SUCCESS_RETCODES
 
 
 class WorkwaysClient(BaseAdapter):
     """The HTTP side: base URL, Bearer token, the retcode envelope and its errors."""
 
     kind = "workways"
-    # doc: "Currently, there are no enforced rate limits on these public endpoints."
-    rate_limit: ClassVar[Limit | None] = None
+    rate_limit: ClassVar[Limit | None] = SPEC.rate_limit
 
     # --- configuration ------------------------------------------------------------
     @property

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from providers.adapters.errors import NotFoundError, RejectedError
+from providers.adapters.parsing import text
 from providers.adapters.types import BookingRequest, ItemRef, SubmitResult
-from providers.vendors.workways.parsing import ARCHIVED, USER_EXISTS, member_language, say, text
+from providers.vendors.workways.parsing import ARCHIVED, USER_EXISTS, member_language, say
 from providers.vendors.workways.registration import RegistrationMixin
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from providers.adapters.errors import RejectedError
+from providers.adapters.parsing import SkipItem
 from providers.adapters.types import Customer
 from providers.models import ResourceKind
 
@@ -42,14 +43,6 @@ COORDINATES = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)
 POSTCODE_PREFIX = re.compile(r"^[A-Z]{0,2}-?\d{4,5}\s+")
 DISTRICT_SUFFIX = re.compile(r"\s+\d{1,2}$")
 EIRCODE = re.compile(r"^[A-Z]\d{2}\s?[A-Z0-9]{4}$", re.IGNORECASE)
-
-
-class SkipItem(Exception):
-    """One catalogue item cannot be read; the reason goes into a ``SkippedItem``."""
-
-
-def text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
 
 
 def number(value: Any, what: str) -> int | float:

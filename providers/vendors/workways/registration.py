@@ -7,15 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from providers.adapters.base import malformed
+from providers.adapters.parsing import text
 from providers.adapters.types import Customer
 from providers.vendors.workways.client import WorkwaysClient
-from providers.vendors.workways.parsing import (
-    REGISTER_STATUSES,
-    USER_EXISTS,
-    member_language,
-    say,
-    text,
-)
+from providers.vendors.workways.parsing import REGISTER_STATUSES, USER_EXISTS, member_language, say
 
 
 class RegistrationMixin(WorkwaysClient):
