@@ -16,6 +16,7 @@ from providers.adapters.base import malformed
 from providers.adapters.errors import RejectedError, UnsupportedError
 from providers.adapters.parsing import text
 from providers.adapters.types import BookingRequest, ItemRef, SubmitResult
+from providers.messages import Message
 from providers.vendors.workways.feed import FeedMixin, aware
 from providers.vendors.workways.organizations import OrganizationsMixin
 from providers.vendors.workways.parsing import (
@@ -26,7 +27,6 @@ from providers.vendors.workways.parsing import (
     ROOM_OVERLAP,
     TIMED_KINDS,
     member_language,
-    say,
     utc_iso,
     whole_minutes,
 )
@@ -47,13 +47,12 @@ class BookingMixin(OrganizationsMixin, FeedMixin):
                 f"workways books meeting rooms and takes office inquiries, not {request.kind}",
                 provider=self.kind,
             )
-        language = member_language(request.customer)
         try:
             answer = self.post_envelope("meeting-request", self.meeting_body(item, request))
         except RejectedError as exc:
             if exc.code == ROOM_OVERLAP or exc.status == 409:
                 raise RejectedError(
-                    say("slot_taken", language),
+                    Message("workways.slot_taken"),
                     provider=self.kind,
                     status=exc.status,
                     code=ROOM_OVERLAP,
@@ -83,11 +82,10 @@ class BookingMixin(OrganizationsMixin, FeedMixin):
 
     def meeting_result(self, request: BookingRequest, answer: dict) -> SubmitResult:
         status, data = answer.get("status"), answer.get("data")
-        language = member_language(request.customer)
         if status == ARCHIVED:
             # doc: "Scenario C: Archived Account ... Contact administrator to restore account"
             raise RejectedError(
-                say("archived", language), provider=self.kind, code=ARCHIVED, payload=answer
+                Message("workways.archived"), provider=self.kind, code=ARCHIVED, payload=answer
             )
         if status == ACCEPTED and isinstance(data, dict) and text(data.get("meetingId")):
             # doc: "Booking State: Confirmed immediately ... Immediately visible in ICS feed"
@@ -112,7 +110,7 @@ class BookingMixin(OrganizationsMixin, FeedMixin):
                     reference=request_id,
                     valid_from=request.start,
                     valid_to=request.end,
-                    next_step=say("register", language),
+                    next_step=Message("workways.register"),
                     identity=identity,
                     reply=answer,
                 )
@@ -195,12 +193,11 @@ class BookingMixin(OrganizationsMixin, FeedMixin):
         found = self.find_meeting(item, request, reference)
         if found is not None:
             return self.confirmed_from_feed(request, *found, zone)
-        language = member_language(request.customer)
         user = self.lookup_user(request.customer.email)
         if user and (user.get("isUserArchived") or user.get("isOrganizationArchived")):
-            raise RejectedError(say("archived", language), provider=self.kind, code=ARCHIVED)
+            raise RejectedError(Message("workways.archived"), provider=self.kind, code=ARCHIVED)
         if request.end <= dt.datetime.now(dt.UTC):
-            raise RejectedError(say("expired", language), provider=self.kind, code="EXPIRED")
+            raise RejectedError(Message("workways.expired"), provider=self.kind, code="EXPIRED")
         identity = {"meeting_request_id": reference, "known_user": False}
         reply = {"found_in": "", "user": self.user_summary(user) if user else None}
         if user and text(user.get("_id")):
@@ -218,7 +215,7 @@ class BookingMixin(OrganizationsMixin, FeedMixin):
             return SubmitResult(
                 "awaiting_approval",
                 reference=reference,
-                next_step=say("unconfirmed", language),
+                next_step=Message("workways.unconfirmed"),
                 identity={**identity, "known_user": True},
                 reply=reply,
                 staff_action=(
@@ -231,7 +228,7 @@ class BookingMixin(OrganizationsMixin, FeedMixin):
         return SubmitResult(
             "awaiting_registration",
             reference=reference,
-            next_step=say("validate" if registered else "register", language),
+            next_step=Message("workways.validate" if registered else "workways.register"),
             identity=identity,
             reply=reply,
         )

@@ -17,6 +17,7 @@ from providers.adapters.base import BaseAdapter, malformed
 from providers.adapters.errors import AuthenticationError, RejectedError, TransientError
 from providers.adapters.parsing import text
 from providers.adapters.types import ItemRef
+from providers.messages import Message
 from providers.ratelimit import Limit
 from providers.vendors.workways import SPEC
 from providers.vendors.workways.parsing import AUTH_MESSAGES, LANGUAGE, SUCCESS_RETCODES
@@ -80,7 +81,11 @@ class WorkwaysClient(BaseAdapter):
             raise AuthenticationError(message, **common)
         if message.strip().lower() == "internal server error":
             raise TransientError(message, **common)
-        raise RejectedError(message or f"{endpoint} refused (retcode {retcode})", **common)
+        if message:
+            raise RejectedError(message, **common)  # Workways' own words
+        raise RejectedError(
+            Message("workways.refused", {"endpoint": endpoint, "retcode": retcode}), **common
+        )
 
     def get_data(self, path: str, params: dict[str, str] | None = None) -> list:
         """``GET /api/<path>`` and the ``data`` list of its envelope."""

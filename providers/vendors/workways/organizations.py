@@ -12,7 +12,8 @@ from typing import Any
 from providers.adapters.errors import NotFoundError, RejectedError
 from providers.adapters.parsing import text
 from providers.adapters.types import BookingRequest, ItemRef, SubmitResult
-from providers.vendors.workways.parsing import ARCHIVED, USER_EXISTS, member_language, say
+from providers.messages import Message
+from providers.vendors.workways.parsing import ARCHIVED, USER_EXISTS
 from providers.vendors.workways.registration import RegistrationMixin
 
 
@@ -63,14 +64,13 @@ class OrganizationsMixin(RegistrationMixin):
         known: bool,
         reply: Any,
     ) -> SubmitResult:
-        language = member_language(request.customer)
         if not known:
             # "Registration request creates a pending organization / User receives email
             # validation link / ... Workways team prepares rental contract"
             return SubmitResult(
                 "awaiting_registration",
                 reference=organization_id,
-                next_step=say("office_validate", language),
+                next_step=Message("workways.office_validate"),
                 identity=identity,
                 reply=reply,
             )
@@ -79,7 +79,7 @@ class OrganizationsMixin(RegistrationMixin):
         return SubmitResult(
             "awaiting_approval",
             reference=organization_id,
-            next_step=say("office_contract", language),
+            next_step=Message("workways.office_contract"),
             identity=identity,
             reply=reply,
             staff_action=(
@@ -125,10 +125,9 @@ class OrganizationsMixin(RegistrationMixin):
     def refresh_inquiry(
         self, item: ItemRef, request: BookingRequest, reference: str
     ) -> SubmitResult:
-        language = member_language(request.customer)
         organization = self.get_object("organization-info", {"id": reference})
         if organization.get("isArchived"):
-            raise RejectedError(say("archived", language), provider=self.kind, code=ARCHIVED)
+            raise RejectedError(Message("workways.archived"), provider=self.kind, code=ARCHIVED)
         identity = {"organization_id": reference}
         rooms = organization.get("allocatedRooms")
         allocated = {text(room.get("_id")) for room in rooms or [] if isinstance(room, dict)}
@@ -149,7 +148,7 @@ class OrganizationsMixin(RegistrationMixin):
             return SubmitResult(
                 "awaiting_registration",
                 reference=reference,
-                next_step=say("office_validate", language),
+                next_step=Message("workways.office_validate"),
                 identity=identity,
                 reply=reply,
             )
@@ -158,7 +157,7 @@ class OrganizationsMixin(RegistrationMixin):
         return SubmitResult(
             "awaiting_approval",
             reference=reference,
-            next_step=say("office_contract", language),
+            next_step=Message("workways.office_contract"),
             identity=identity,
             reply=reply,
             staff_action=(

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 from providers.adapters.errors import RejectedError
 from providers.adapters.parsing import SkipItem
 from providers.adapters.types import Customer
+from providers.messages import Message
 from providers.models import ResourceKind
 
 CURRENCY = "EUR"  # doc: "pricePerHour number Price per hour (€)"
@@ -167,84 +168,10 @@ REGISTER_STATUSES = (CREATED, UPDATED, USER_EXISTS)
 # someone else's at the same time. The feed is public: only the random uid goes there.
 MARKER = "Portal booking {uid}"
 
-# What the member reads, in their language (doc: "Only "fr" and "en" are supported").
-TEXTS: dict[str, tuple[str, str]] = {
-    "slot_taken": (
-        "This slot was just taken, please pick another.",
-        "Ce créneau vient d'être pris, veuillez en choisir un autre.",
-    ),
-    "archived": (
-        "Your Workways account is archived, so Workways refuses this booking. Please "
-        "contact Workways to restore your account.",
-        "Votre compte Workways est archivé : Workways refuse cette réservation. Veuillez "
-        "contacter Workways pour rétablir votre compte.",
-    ),
-    "register": (
-        "Workways does not know your email address yet, so this meeting is only requested. "
-        "To confirm it, register your company with Workways (the portal sends your profile "
-        "details), then click the validation link Workways emails you to verify your "
-        "address and set your password. The meeting is confirmed once your account is "
-        "validated.",
-        "Workways ne connaît pas encore votre adresse e-mail : cette réunion est seulement "
-        "demandée. Pour la confirmer, inscrivez votre société chez Workways (le portail "
-        "envoie les informations de votre profil), puis cliquez sur le lien de validation "
-        "que Workways vous envoie par e-mail pour vérifier votre adresse et choisir votre "
-        "mot de passe. La réunion est confirmée dès que votre compte est validé.",
-    ),
-    "validate": (
-        "Workways has emailed you a validation link: click it to verify your address and "
-        "set your password. The meeting is confirmed once your account is validated.",
-        "Workways vous a envoyé un lien de validation par e-mail : cliquez dessus pour "
-        "vérifier votre adresse et choisir votre mot de passe. La réunion est confirmée dès "
-        "que votre compte est validé.",
-    ),
-    "registered": (
-        "You are already registered with Workways. If you have not validated your email "
-        "address yet, click the link Workways sent you; the meeting is confirmed once your "
-        "account is validated.",
-        "Vous êtes déjà inscrit chez Workways. Si vous n'avez pas encore validé votre "
-        "adresse e-mail, cliquez sur le lien envoyé par Workways ; la réunion est confirmée "
-        "dès que votre compte est validé.",
-    ),
-    "office_validate": (
-        "Workways has registered your company and emailed you a validation link: click it "
-        "to verify your address and set your password. Workways then checks your company "
-        "details and prepares the rental contract; your access cards are activated once it "
-        "is validated.",
-        "Workways a enregistré votre société et vous a envoyé un lien de validation par "
-        "e-mail : cliquez dessus pour vérifier votre adresse et choisir votre mot de passe. "
-        "Workways vérifie ensuite les informations de votre société et prépare le contrat "
-        "de location ; vos badges d'accès sont activés une fois celui-ci validé.",
-    ),
-    "office_contract": (
-        "Workways knows your company. The Workways team prepares the rental contract for "
-        "this office and will contact you; your access cards are activated once it is "
-        "validated.",
-        "Workways connaît votre société. L'équipe Workways prépare le contrat de location de "
-        "ce bureau et vous contactera ; vos badges d'accès sont activés une fois celui-ci "
-        "validé.",
-    ),
-    "unconfirmed": (
-        "Your Workways account is validated but Workways has not confirmed this meeting yet "
-        "(the slot may have been taken in the meantime). We will let you know.",
-        "Votre compte Workways est validé mais Workways n'a pas encore confirmé cette "
-        "réunion (le créneau a pu être pris entre-temps). Nous vous tiendrons informé.",
-    ),
-    "expired": (
-        "Workways did not confirm this meeting before its time: the registration was not "
-        "completed in time.",
-        "Workways n'a pas confirmé cette réunion à temps : l'inscription n'a pas été "
-        "terminée avant l'heure de la réunion.",
-    ),
-}
-
-
-def say(key: str, language: str) -> str:
-    english, french = TEXTS[key]
-    return french if language == "fr" else english
-
 
 def member_language(customer: Customer) -> str:
+    """The language Workways writes to the member in (its e-mails: the body's
+    ``language``). The portal's own words are message codes, rendered where shown."""
     # doc: "Only "fr" and "en" are supported. Any other value defaults to English."
     return "fr" if (customer.language or "").strip().lower().startswith("fr") else "en"
 
@@ -257,7 +184,7 @@ def utc_iso(moment: dt.datetime) -> str:
 def whole_minutes(start: dt.datetime, end: dt.datetime) -> int:
     seconds = (end - start).total_seconds()
     if seconds <= 0 or seconds % 60:
-        raise RejectedError("the booking must last a whole number of minutes", provider="workways")
+        raise RejectedError(Message("workways.whole_minutes"), provider="workways")
     return int(seconds // 60)
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from providers.adapters.base import malformed
 from providers.adapters.errors import RejectedError, UnsupportedError
 from providers.adapters.types import BookingRequest, ItemRef, Quote
+from providers.messages import Message
 from providers.vendors.workways.client import WorkwaysClient
 from providers.vendors.workways.parsing import (
     CURRENCY,
@@ -69,8 +70,8 @@ class PricesMixin(WorkwaysClient):
         total = Decimal(str(price)).quantize(Decimal("0.01"))
         if monthly:
             lines = [("1 month", total)]
-            note = "Monthly rent computed by Workways; the contract is prepared by Workways."
+            note = Message("workways.monthly_price")
         else:
             lines = [(length_label(params["duration"]), total)]
-            note = "Price computed by Workways."
+            note = Message("workways.price")
         return Quote(total, CURRENCY, lines, note=note, raw=data)

@@ -9,8 +9,9 @@ from typing import Any
 from providers.adapters.base import malformed
 from providers.adapters.parsing import text
 from providers.adapters.types import Customer
+from providers.messages import Message
 from providers.vendors.workways.client import WorkwaysClient
-from providers.vendors.workways.parsing import REGISTER_STATUSES, USER_EXISTS, member_language, say
+from providers.vendors.workways.parsing import REGISTER_STATUSES, USER_EXISTS, member_language
 
 
 class RegistrationMixin(WorkwaysClient):
@@ -71,7 +72,9 @@ class RegistrationMixin(WorkwaysClient):
             "organization_id": organization_id,
             "user_id": identity.get("user_id", ""),
             "identity": identity,
-            "next_step": say("registered" if status == USER_EXISTS else "validate", language),
+            "next_step": Message(
+                "workways.registered" if status == USER_EXISTS else "workways.validate"
+            ),
             "message": text(answer.get("message")),
             "reply": answer,
         }
