@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import icalendar
 
 from bench import harness  # noqa: F401  (sets up Django first)
-from providers.adapters.workways import busy_on, parse_feed
+from providers.vendors.workways.feed import busy_on, parse_feed
 
 EVENTS = 10_000
 RECURRING_SHARE = 0.1  # one event in ten is a series

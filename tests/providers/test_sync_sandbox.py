@@ -18,16 +18,7 @@ from sandbox import build_sandbox
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-KINDS = ["thia", "workways", "zentry", "fourspaces"]
-
-
-def _adapter_ready(kind: str) -> bool:
-    # the adapter its SPEC names, wherever it lives (adapters/ or vendors/<kind>/)
-    try:
-        registry.spec(kind).adapter_class()
-    except (KeyError, ModuleNotFoundError):
-        return False
-    return True
+KINDS = registry.kinds()  # every provider syncs from the sandbox
 
 
 @pytest.fixture
@@ -64,8 +55,6 @@ def _fast_retries(monkeypatch):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_sync_then_resync_changes_nothing(live_sandbox, kind):
-    if not _adapter_ready(kind):
-        pytest.skip(f"{kind} adapter not written yet")
     accounts = _accounts(live_sandbox, kind)
     assert accounts
     for account in accounts:
@@ -92,8 +81,6 @@ def test_sync_then_resync_changes_nothing(live_sandbox, kind):
 def test_a_faulty_provider_keeps_the_catalogue_and_marks_the_account(
     live_sandbox, kind, fault, monkeypatch
 ):
-    if not _adapter_ready(kind):
-        pytest.skip(f"{kind} adapter not written yet")
     import httpx
 
     from providers.adapters import base

@@ -9,7 +9,7 @@ from providers.spec import Capabilities, ConfigField, ProviderSpec, SecretField
 SPEC = ProviderSpec(
     kind="workways",
     label="Workways",
-    adapter="providers.adapters.workways.WorkwaysAdapter",
+    adapter="providers.vendors.workways.adapter.WorkwaysAdapter",
     documents=("001_880c9b30cd55c5d4.txt",),
     config_fields=(ConfigField("base_url", _("API base URL"), type="url"),),
     secret_fields=(SecretField("token", _("Bearer token"), _("Sent as Authorization: Bearer.")),),
@@ -25,4 +25,67 @@ SPEC = ProviderSpec(
     ),
     # doc: "Currently, there are no enforced rate limits on these public endpoints."
     rate_limit=None,
+    # What the member reads about Workways' answers (message codes "workways.<name>").
+    messages={
+        # doc: "you will receive a ROOM_OVERLAP error (HTTP 409)"
+        "slot_taken": _("This slot was just taken, please pick another."),
+        # doc: "Scenario C: Archived Account ... Contact administrator to restore account"
+        "archived": _(
+            "Your Workways account is archived, so Workways refuses this booking. Please "
+            "contact Workways to restore your account."
+        ),
+        # doc: "New users: Must complete registration first (status: REQUEST_ACCEPTED)";
+        # "Registration: Includes email validation and password setup"
+        "register": _(
+            "Workways does not know your email address yet, so this meeting is only "
+            "requested. To confirm it, register your company with Workways (the portal "
+            "sends your profile details), then click the validation link Workways emails "
+            "you to verify your address and set your password. The meeting is confirmed "
+            "once your account is validated."
+        ),
+        # doc: "You receive a confirmation email with a validation link / Click the link
+        # to verify your email and set your password"
+        "validate": _(
+            "Workways has emailed you a validation link: click it to verify your address "
+            "and set your password. The meeting is confirmed once your account is "
+            "validated."
+        ),
+        # doc: "Scenario 3: User Already Exists with Organization (USER_EXISTS)"
+        "registered": _(
+            "You are already registered with Workways. If you have not validated your "
+            "email address yet, click the link Workways sent you; the meeting is confirmed "
+            "once your account is validated."
+        ),
+        # doc, Workflow 2: "User receives email validation link / ... Workways team
+        # prepares rental contract"
+        "office_validate": _(
+            "Workways has registered your company and emailed you a validation link: click "
+            "it to verify your address and set your password. Workways then checks your "
+            "company details and prepares the rental contract; your access cards are "
+            "activated once it is validated."
+        ),
+        "office_contract": _(
+            "Workways knows your company. The Workways team prepares the rental contract "
+            "for this office and will contact you; your access cards are activated once it "
+            "is validated."
+        ),
+        "unconfirmed": _(
+            "Your Workways account is validated but Workways has not confirmed this "
+            "meeting yet (the slot may have been taken in the meantime). We will let you "
+            "know."
+        ),
+        # doc: "Final Confirmation: Booking confirmed after account validation"
+        "expired": _(
+            "Workways did not confirm this meeting before its time: the registration was "
+            "not completed in time."
+        ),
+        # doc (meeting-request): "duration number Required Duration in minutes"
+        "whole_minutes": _("the booking must last a whole number of minutes"),
+        # an error envelope (retcode -1) without a message of Workways' own
+        "refused": _("%(endpoint)s refused (retcode %(retcode)s)"),
+        "price": _("Price computed by Workways."),
+        "monthly_price": _(
+            "Monthly rent computed by Workways; the contract is prepared by Workways."
+        ),
+    },
 )

@@ -23,7 +23,8 @@ from providers.adapters.errors import (
     UnsupportedError,
 )
 from providers.adapters.types import AccountConfig, BookingRequest, Customer, ItemRef
-from providers.adapters.workways import WorkwaysAdapter
+from providers.messages import Message
+from providers.vendors.workways.adapter import WorkwaysAdapter
 from sandbox.workways import meeting_price
 
 TOKEN = "ww_dev_" + "3f" * 32  # doc: "Format: ww_dev_<64-character-hex-string>"
@@ -316,26 +317,30 @@ def test_request_accepted_awaits_registration_and_remembers_the_request():
         "user_id": "507f191e810c19729de860eb",
         "known_user": False,
     }
-    assert "register your company" in result.next_step
-    assert "validation link" in result.next_step
+    assert "register your company" in str(result.next_step)
+    assert "validation link" in str(result.next_step)
 
 
-def test_a_french_member_gets_french_messages():
+def test_a_french_member_gets_french_mails_and_message_codes():
+    """Workways writes its own e-mails in the member's language; what the portal tells the
+    member is a message code, rendered in the reader's language where it is shown."""
     member = Customer("marie@exemple.fr", "Marie", "Curie", phone="+33 1", language="fr")
     adapter, fake = workways({"/api/meeting-request": REQUEST_ACCEPTED})
     result = adapter.submit(ROOM, meeting(member))
     assert body_of(fake.calls[0])["language"] == "fr"
-    assert "inscrivez votre société" in result.next_step
+    assert result.next_step == Message("workways.register")
     adapter, _ = workways({"/api/meeting-request": httpx.Response(409, json=OVERLAP)})
-    with pytest.raises(RejectedError, match="Ce créneau vient d'être pris"):
+    with pytest.raises(RejectedError) as caught:
         adapter.submit(ROOM, meeting(member))
+    assert caught.value.message == Message("workways.slot_taken")
 
 
 def test_archived_is_a_rejection_telling_to_contact_workways():
     adapter, _ = workways({"/api/meeting-request": ARCHIVED})
     with pytest.raises(RejectedError) as caught:
         adapter.submit(ROOM, meeting())
-    assert "archived" in caught.value.message and "contact Workways" in caught.value.message
+    assert "archived" in str(caught.value.message)
+    assert "contact Workways" in str(caught.value.message)
     assert caught.value.code == "ARCHIVED" and caught.value.payload == ARCHIVED
 
 
@@ -343,7 +348,8 @@ def test_room_overlap_409_is_slot_taken():
     adapter, fake = workways({"/api/meeting-request": httpx.Response(409, json=OVERLAP)})
     with pytest.raises(RejectedError) as caught:
         adapter.submit(ROOM, meeting())
-    assert caught.value.message == "This slot was just taken, please pick another."
+    assert caught.value.message == Message("workways.slot_taken")
+    assert str(caught.value.message) == "This slot was just taken, please pick another."
     assert caught.value.code == "ROOM_OVERLAP" and caught.value.status == 409
     assert len(fake.calls) == 1
 
@@ -428,7 +434,7 @@ def test_register_sends_the_company_details_and_the_meeting_id():
         "organization_id": "507f191e810c19729de860ea",
         "user_id": "507f1f77bcf86cd799439011",
     }
-    assert "validation link" in answer["next_step"]
+    assert "validation link" in str(answer["next_step"])
     assert answer["reply"] == CREATED
 
 
@@ -439,7 +445,7 @@ def test_register_without_a_company_uses_the_members_name():
     assert body_of(fake.calls[0])["name"] == "Ana Lopez"
     assert answer["status"] == "USER_EXISTS"
     assert answer["organization_id"] == "507f191e810c19729de860ea"
-    assert "already registered" in answer["next_step"]
+    assert "already registered" in str(answer["next_step"])
 
 
 def test_register_needs_a_meeting_a_room_or_a_site():
@@ -465,7 +471,7 @@ def test_an_office_inquiry_registers_with_the_room_of_interest():
     assert result.status == "awaiting_registration"
     assert result.reference == "507f191e810c19729de860ea"  # the organization
     assert result.identity["organization_id"] == "507f191e810c19729de860ea"
-    assert "rental contract" in result.next_step and "validation link" in result.next_step
+    assert "rental contract" in str(result.next_step) and "validation link" in str(result.next_step)
     assert result.staff_action == ""
 
 
@@ -493,6 +499,7 @@ def test_the_quote_is_workways_room_price():
     }
     assert quote.total == Decimal("100.00") and quote.currency == "EUR"
     assert quote.lines == [("2 h", Decimal("100.00"))]
+    assert str(quote.note) == "Price computed by Workways."
 
 
 def test_an_office_is_priced_by_the_month():
@@ -500,6 +507,7 @@ def test_an_office_is_priced_by_the_month():
     quote = adapter.quote(OFFICE, inquiry())
     assert fake.calls[0].url.params["period"] == "month"
     assert quote.total == Decimal("100.00") and quote.lines == [("1 month", Decimal("100.00"))]
+    assert quote.note == Message("workways.monthly_price")
 
 
 @pytest.mark.parametrize(
@@ -581,10 +589,10 @@ def test_refresh_keeps_waiting_while_the_member_has_not_registered(monkeypatch):
     )
     result = adapter.refresh(ROOM, request, "req42")
     assert result.status == "awaiting_registration"
-    assert "register your company" in result.next_step
+    assert "register your company" in str(result.next_step)
     adapter, _ = workways({"/api/icsfeed": feed(), "/api/user-info": user(mailValid=False)})
     result = adapter.refresh(ROOM, request, "req42")
-    assert result.status == "awaiting_registration" and "validation link" in result.next_step
+    assert result.status == "awaiting_registration" and "validation link" in str(result.next_step)
     assert result.identity["organization_id"] == "507f191e810c19729de860ea"
 
 
@@ -769,7 +777,7 @@ def test_sandbox_a_new_member_registers_validates_and_is_confirmed(
     org = next(o for o in state["organizations"] if o["_id"] == registered["organization_id"])
     assert org["name"] == "NewCo Ltd" and DOCKLANDS in org["memberOf"]
     still = adapter.refresh(liffey(), request, result.reference)
-    assert still.status == "awaiting_registration" and "validation link" in still.next_step
+    assert still.status == "awaiting_registration" and "validation link" in str(still.next_step)
     validate_email(sandbox_transport, newcomer.email)
     done = adapter.refresh(liffey(), request, result.reference)
     assert done.status == "confirmed" and done.reference == result.reference
@@ -780,7 +788,7 @@ def test_sandbox_archived_and_too_soon(sandbox, adapter, extras):
     archived = Customer(extras["archived_member_email"], "Marc", "Dubois", phone="+32")
     with pytest.raises(RejectedError) as caught:
         adapter.submit(liffey(), room_request("uid-arch", archived, start))
-    assert caught.value.code == "ARCHIVED" and "contact Workways" in caught.value.message
+    assert caught.value.code == "ARCHIVED" and "contact Workways" in str(caught.value.message)
     tomorrow = at(sandbox.store.today + dt.timedelta(days=1), 16)
     newcomer = Customer("late@example.com", "Late", "Comer", phone="+353")
     with pytest.raises(RejectedError, match="at least 2 days in advance"):
@@ -912,7 +920,7 @@ def test_lifecycle_a_known_member_is_confirmed_and_a_new_one_registers(
     booking.refresh_from_db()
     [pending] = meetings_at(state, LIFFEY, at(day, 16))
     assert booking.provider_reference == pending["_id"] and pending["status"] == "pending"
-    assert "register your company" in booking.next_step
+    assert "register your company" in booking.next_step_text
     identity = ProviderIdentity.objects.get(member=newcomer, account=synced)
     assert identity.data["meeting_request_id"] == pending["_id"]
 

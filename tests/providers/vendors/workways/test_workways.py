@@ -16,12 +16,8 @@ from providers.adapters.errors import (
     TransientError,
 )
 from providers.adapters.types import AccountConfig
-from providers.adapters.workways import (
-    WorkwaysAdapter,
-    city_from,
-    coordinates,
-    windows,
-)
+from providers.vendors.workways.adapter import WorkwaysAdapter
+from providers.vendors.workways.parsing import city_from, coordinates, windows
 
 TOKEN = "ww_dev_" + "3f" * 32  # doc: "Format: ww_dev_<64-character-hex-string>"
 BASE = "https://api.workways.com"

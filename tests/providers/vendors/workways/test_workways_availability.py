@@ -29,8 +29,9 @@ from providers.adapters.errors import (
     UnsupportedError,
 )
 from providers.adapters.types import AccountConfig, ItemRef, ProviderDay
-from providers.adapters.workways import WorkwaysAdapter, busy_on, parse_feed
 from providers.models import ProviderAccount, Resource
+from providers.vendors.workways.adapter import WorkwaysAdapter
+from providers.vendors.workways.feed import busy_on, parse_feed
 from sandbox.workways import occurrences, slot_text
 
 TOKEN = "ww_dev_" + "3f" * 32
