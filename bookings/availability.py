@@ -13,6 +13,7 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from typing import cast
 
 from django.db.models import Q
 from django.utils import timezone
@@ -46,7 +47,7 @@ class DayAnswer:
     timezone: str
     slots: list[Slot]
     source: str  # live | cached | stale
-    fetched_at: dt.datetime | None
+    fetched_at: dt.datetime
     message: str = ""
 
 
@@ -56,7 +57,7 @@ class PassAnswer:
     days: list[PassDay]
     timezone: str
     source: str
-    fetched_at: dt.datetime | None
+    fetched_at: dt.datetime
     message: str = ""
 
 
@@ -141,7 +142,10 @@ def _answer(
         return DayAnswer(False, day, tz, [], source, entry.fetched_at, reason)
     start, end = local_day_bounds(day, tz)
     holds = portal_holds(resource, start, end, entry.fetched_at)
-    slots = compute_slots(entry.value, rules=resource.rules, tz=tz, holds=holds, now=now)
+    # a resource entry holds a ProviderDay (providers.availability.fetch_resource_day)
+    slots = compute_slots(
+        cast(ProviderDay, entry.value), rules=resource.rules, tz=tz, holds=holds, now=now
+    )
     return DayAnswer(True, day, tz, slots, source, entry.fetched_at)
 
 
@@ -178,7 +182,8 @@ def pass_days(offer: Offer, start: dt.date, end: dt.date) -> PassAnswer:
     recent = Q(status__in=[Status.PENDING, Status.SUBMITTING]) | Q(
         status__in=HOLDING, updated_at__gte=entry.fetched_at
     )
-    for item in entry.value:
+    # an offer entry holds list[PassDay] (providers.availability.fetch_pass_days)
+    for item in cast(list[PassDay], entry.value):
         remaining = item.remaining
         if remaining is not None:
             day_start, day_end = local_day_bounds(item.day, tz)

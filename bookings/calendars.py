@@ -23,7 +23,8 @@ from bookings.models import Booking, Kind, Status
 
 PRODID = "-//Coworking Portal//Bookings//EN"
 
-_ICAL_STATUS = {
+# keyed by str: a Status is one, and booking.status (a CharField) is typed str
+_ICAL_STATUS: dict[str, str] = {
     Status.CONFIRMED: "CONFIRMED",
     Status.PENDING: "TENTATIVE",
     Status.SUBMITTING: "TENTATIVE",

@@ -47,12 +47,14 @@ def send_staff_alert(booking_id: int, reason: str) -> None:
 
 def _subject(booking: Booking) -> str:
     what = booking.title or (booking.item.name if booking.item else "")
-    return {
+    # keyed by str: a Status is one, and booking.status (a CharField) is typed str
+    subjects: dict[str, str] = {
         Status.CONFIRMED: _("Confirmed: %(what)s at %(space)s"),
         Status.AWAITING_REGISTRATION: _("One more step for %(what)s at %(space)s"),
         Status.AWAITING_APPROVAL: _("Requested: %(what)s at %(space)s"),
         Status.CANCELLED: _("Cancelled: %(what)s at %(space)s"),
-    }.get(booking.status, _("Your booking at %(space)s")) % {
+    }
+    return subjects.get(booking.status, _("Your booking at %(space)s")) % {
         "what": what,
         "space": booking.space.name,
     }

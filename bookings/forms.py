@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import cast
 
 from django import forms
 from django.core.validators import MaxValueValidator
@@ -33,6 +34,8 @@ class LocalDateTimeField(forms.DateTimeField):
 
 
 class TermsMixin:
+    fields: dict[str, forms.Field]  # the form's, which this mixin is mixed into
+
     def add_terms(self, space) -> None:
         if space.legal:
             self.fields["accept_terms"] = forms.BooleanField(
@@ -64,18 +67,17 @@ class RoomBookingForm(TermsMixin, forms.Form):
         lowest = room_grid.shortest
         highest = room_grid.longest or max(lowest, 8 * 60)
         lengths = range(lowest, highest + 1, step) if step else [lowest]
-        self.fields["minutes"].choices = [(m, _format_minutes(m)) for m in lengths][:48]
+        minutes = cast(forms.TypedChoiceField, self.fields["minutes"])
+        minutes.choices = [(m, _format_minutes(m)) for m in lengths][:48]
         if resource.capacity:
             self.fields["attendees"].widget.attrs["max"] = resource.capacity
             self.fields["attendees"].validators.append(MaxValueValidator(resource.capacity))
         self.add_terms(resource.space)
 
-    @property
-    def end(self) -> dt.datetime | None:
-        data = getattr(self, "cleaned_data", {})
-        if data.get("start") and data.get("minutes"):
-            return data["start"] + dt.timedelta(minutes=data["minutes"])
-        return None
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """The booking's start and end, once the form is valid (both fields are required)."""
+        start = self.cleaned_data["start"]
+        return start, start + dt.timedelta(minutes=self.cleaned_data["minutes"])
 
 
 class PassBookingForm(TermsMixin, forms.Form):

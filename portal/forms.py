@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import cast
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
@@ -94,11 +95,12 @@ class SpaceFilterForm(forms.Form):
         self.fields["country"].widget.choices = anything + [
             (code, name or code) for code, name in choices["countries"]
         ]
-        self.fields["kind"].choices = (
-            anything + list(ResourceKind.choices) + list(OfferKind.choices)
-        )
-        self.fields["amenities"].choices = choices["amenities"]
-        self.fields["provider"].choices = anything + registry.choices()
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = anything + list(ResourceKind.choices) + list(OfferKind.choices)
+        amenities = cast(forms.MultipleChoiceField, self.fields["amenities"])
+        amenities.choices = choices["amenities"]
+        provider = cast(forms.ChoiceField, self.fields["provider"])
+        provider.choices = [*anything, *registry.choices()]
 
 
 class MemberPasswordResetForm(PasswordResetForm):

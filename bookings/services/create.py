@@ -73,7 +73,10 @@ def _saved(booking: Booking, member, reason: str) -> Booking:
     return booking
 
 
-def pass_bounds(offer: Offer, day: dt.date, days: int) -> tuple[dt.datetime, dt.datetime]:
+def pass_bounds(
+    offer: Offer | Resource, day: dt.date, days: int
+) -> tuple[dt.datetime, dt.datetime]:
+    """Local midnight of ``day`` to local midnight ``days`` later, in the item's space."""
     tz = zoneinfo.ZoneInfo(offer.space.timezone)
     return (
         dt.datetime.combine(day, dt.time(0), tz),
@@ -144,12 +147,14 @@ def booking_create_inquiry(
 ) -> Booking:
     check_member(member)
     item = offer or resource
+    if item is None:
+        raise TypeError("booking_create_inquiry() needs an offer or a resource")
     tz = item.space.timezone
     if day < availability.local_today_for(tz):
         raise BookingError(_("This day is in the past."), field="date")
     if not message.strip():
         raise BookingError(_("Tell the space what you need."), field="message")
-    start, end = pass_bounds(offer or resource, day, 1)
+    start, end = pass_bounds(item, day, 1)
     booking = Booking.objects.create(
         member=member,
         kind=Kind.INQUIRY,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from bookings import availability
+from bookings.http import HtmxHttpRequest
 from bookings.rules import MAX_DAYS_AHEAD
 from providers import selectors
 from providers.models import Offer, Resource
@@ -134,7 +135,7 @@ def _week_start(request: HttpRequest, tz: str) -> dt.date:
     return chosen - dt.timedelta(days=chosen.weekday())
 
 
-def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A room with a week of slots in the space's local time; pages by week."""
     resource = _resource(pk)
     tz = resource.space.timezone

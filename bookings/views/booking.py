@@ -7,7 +7,7 @@ import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,19 +16,20 @@ from django.views.decorators.http import require_POST
 
 from bookings import rules, services
 from bookings.forms import InquiryForm, PassBookingForm, RoomBookingForm
+from bookings.http import AuthenticatedHttpRequest
 from bookings.models import FINAL, Booking, Kind
 from providers import selectors
 from providers.models import Offer
 
 
-def _mine(request: HttpRequest):
+def _mine(request: AuthenticatedHttpRequest):
     return Booking.objects.filter(member=request.user).select_related(
         "space__account", "resource", "offer"
     )
 
 
 @login_required
-def my_bookings(request: HttpRequest) -> HttpResponse:
+def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     bookings = _mine(request)
     context = {
@@ -40,7 +41,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def booking_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # another member's booking answers 404: its id tells nothing
     booking = get_object_or_404(_mine(request), pk=pk)
     context = {"booking": booking}
@@ -51,7 +52,7 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel_booking(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel_booking(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = get_object_or_404(_mine(request), pk=pk)
     try:
         services.cancel(
@@ -64,7 +65,7 @@ def cancel_booking(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("booking_detail", pk=booking.pk)
 
 
-def _profile_gate(request: HttpRequest):
+def _profile_gate(request: AuthenticatedHttpRequest):
     if rules.profile_missing(request.user):
         messages.warning(request, rules.profile_message())
         return redirect(f"{reverse('profile')}?next={request.get_full_path()}")
@@ -72,7 +73,7 @@ def _profile_gate(request: HttpRequest):
 
 
 @login_required
-def book_resource(request: HttpRequest, pk: int) -> HttpResponse:
+def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     resource = get_object_or_404(selectors.visible_resources(), pk=pk)
     if gate := _profile_gate(request):
         return gate
@@ -89,7 +90,7 @@ def book_resource(request: HttpRequest, pk: int) -> HttpResponse:
     _terms_only_to_confirm(form, confirming)
     quote, status = None, 200
     if form.is_bound and form.is_valid():
-        start, end = form.cleaned_data["start"], form.end
+        start, end = form.bounds()
         try:
             services.validate_room(resource, start, end, form.cleaned_data["attendees"])
             quote = services.quote_for(
@@ -164,7 +165,7 @@ def booking_mode(offer: Offer) -> str:
 
 
 @login_required
-def book_offer(request: HttpRequest, pk: int) -> HttpResponse:
+def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     offer = get_object_or_404(selectors.visible_offers(), pk=pk)
     mode = booking_mode(offer)
     if mode == "external":
@@ -237,7 +238,7 @@ def book_offer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def register_organization(request: HttpRequest, pk: int) -> HttpResponse:
+def register_organization(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = get_object_or_404(_mine(request), pk=pk)
     try:
         residents = int(request.POST.get("residents") or 1)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bookings import availability, calendars
+from bookings.http import AuthenticatedHttpRequest
 from bookings.models import Booking, FeedToken
 from providers import selectors
 
@@ -74,7 +75,7 @@ def member_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def booking_event(request: HttpRequest, pk: int) -> HttpResponse:
+def booking_event(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # another member's booking is "not found", not "forbidden": ids reveal nothing
     booking = get_object_or_404(
         Booking.objects.select_related("space", "resource", "offer"), pk=pk, member=request.user
@@ -87,7 +88,7 @@ def booking_event(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def renew_feed(request: HttpRequest) -> HttpResponse:
+def renew_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
     FeedToken.renew(request.user)
     messages.success(
         request,
@@ -101,7 +102,7 @@ def renew_feed(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_feed(request: HttpRequest) -> HttpResponse:
+def revoke_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
     FeedToken.objects.filter(member=request.user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )

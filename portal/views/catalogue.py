@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from bookings.http import HtmxHttpRequest
 from portal.forms import SpaceFilterForm
 from providers import registry, selectors
 from providers.models import Offer, Resource, Space
@@ -18,7 +19,7 @@ from providers.models import Offer, Resource, Space
 PAGE_SIZE = 12
 
 
-def space_list(request: HttpRequest) -> HttpResponse:
+def space_list(request: HtmxHttpRequest) -> HttpResponse:
     form = SpaceFilterForm(request.GET or None, choices=selectors.filter_choices())
     status = 200
     if form.is_bound and not form.is_valid():
@@ -104,7 +105,7 @@ def space_json(space: Space, request: HttpRequest) -> dict:
 
 
 def _bad_request(message: str, errors: dict | None = None) -> JsonResponse:
-    body = {"error": message}
+    body: dict[str, object] = {"error": message}
     if errors:
         body["fields"] = errors
     return JsonResponse(body, status=400)
