@@ -59,7 +59,9 @@ class AvailabilityMixin(ThingsMixin):
             )
         org = self.organization(reuse=True)
         service, product = self.find_product(org, item)
-        option = service.get("timeOption") if isinstance(service.get("timeOption"), dict) else {}
+        option = service.get("timeOption")
+        if not isinstance(option, dict):
+            option = {}
         if service.get("serviceType") != RESERVATION or option.get("type") != TIMESPAN:
             raise UnsupportedError(
                 "this product is no longer booked by the hour", provider=self.kind
@@ -88,7 +90,9 @@ class AvailabilityMixin(ThingsMixin):
             return []
         org = self.organization(reuse=True)
         service, product = self.find_product(org, item)
-        option = service.get("timeOption") if isinstance(service.get("timeOption"), dict) else {}
+        option = service.get("timeOption")
+        if not isinstance(option, dict):
+            option = {}
         if service.get("serviceType") != RESERVATION or option.get("type") != DAILY:
             raise UnsupportedError(
                 "this product is no longer booked by the day", provider=self.kind

@@ -11,15 +11,15 @@ from providers.adapters.errors import RejectedError, UnsupportedError
 from providers.adapters.parsing import SkipItem
 from providers.adapters.types import ItemRef, PassDay, ProviderDay
 from providers.models import ResourceKind
-from providers.vendors.thia.client import ThiaClient
 from providers.vendors.thia.parsing import PASS_KINDS, iso_weekdays
-from providers.vendors.thia.slots import local_slot, room_slot_hours
+from providers.vendors.thia.slots import SlotsMixin, local_slot, room_slot_hours
 
 # One desk-availability call per day against "60 requests per minute per API key".
 MAX_PASS_DAYS = 62
 
 
-class AvailabilityMixin(ThiaClient):
+class AvailabilityMixin(SlotsMixin):
+    # Availability reads Thia's slot labels (SlotsMixin).
     def day_facts(self, item: ItemRef, day: dt.date) -> ProviderDay:
         """A room product's hourly slots on one Bucharest day, free or taken.
 
@@ -121,7 +121,9 @@ class AvailabilityMixin(ThiaClient):
         """
         windows = item.rules.get("windows") if isinstance(item.rules, dict) else None
         windows = windows if isinstance(windows, dict) else {}
-        daily = windows.get("daily") if isinstance(windows.get("daily"), dict) else {}
+        daily = windows.get("daily")
+        if not isinstance(daily, dict):
+            daily = {}
 
         def as_time(value: Any) -> dt.time | None:
             try:

@@ -10,8 +10,9 @@ from providers.adapters.errors import RejectedError, UnsupportedError
 from providers.adapters.types import BookingRequest, ItemRef, SubmitResult
 from providers.messages import Message
 from providers.models import ResourceKind
-from providers.vendors.thia.client import ThiaClient
+from providers.vendors.thia.codes import CodesMixin
 from providers.vendors.thia.parsing import BUCHAREST, PASS_KINDS
+from providers.vendors.thia.slots import SlotsMixin
 
 # Thia sells a pass for one start day; the product sets how long it is valid.
 ONE_START_DAY = Message("thia.one_start_day")
@@ -31,7 +32,8 @@ def bucharest_today() -> dt.date:
     return dt.datetime.now(BUCHAREST).date()
 
 
-class BookingMixin(ThiaClient):
+class BookingMixin(CodesMixin, SlotsMixin):
+    # Booking reads the access codes (CodesMixin) and the room slot labels (SlotsMixin).
     # doc: POST /meeting-room-booking (room products, hourly "selected_slots") and POST
     # /access-codes/product (day pass, hot desk, dedicated desk, private office) both
     # answer 201 {"data": <access code>}: the booking is made at once, there is nothing to

@@ -64,6 +64,12 @@ CONTACT_FIELDS = (
 )
 
 
+def photo_order(photo: dict) -> int:
+    """A photo's ``order``; a photo without a whole number sorts as 0."""
+    order = photo.get("order")
+    return order if isinstance(order, int) else 0
+
+
 class CatalogueMixin(ThiaClient):
     def fetch_catalogue(self) -> Catalogue:
         space = self.get_data("/space", dict)
@@ -119,8 +125,12 @@ class CatalogueMixin(ThiaClient):
         name = text(space.get("name"))
         if isinstance(space_id, bool) or not isinstance(space_id, int) or not name:
             raise malformed(self.kind, "GET /space: the space has no id or name")
-        city = space.get("city") if isinstance(space.get("city"), dict) else {}
-        country = space.get("country") if isinstance(space.get("country"), dict) else {}
+        city = space.get("city")
+        if not isinstance(city, dict):
+            city = {}
+        country = space.get("country")
+        if not isinstance(country, dict):
+            country = {}
         if not country and isinstance(city.get("country"), dict):
             country = city["country"]
         country_name = text(country.get("name"))
@@ -197,7 +207,7 @@ class CatalogueMixin(ThiaClient):
         # doc: "Photos are returned ordered by the order field (ascending)"; "original for
         # full-size viewing"
         rows = [p for p in photos if isinstance(p, dict)]
-        rows.sort(key=lambda p: p.get("order") if isinstance(p.get("order"), int) else 0)
+        rows.sort(key=photo_order)
         urls += [self.absolute(p.get("original_path") or p.get("medium_path")) for p in rows]
         return list(dict.fromkeys(u for u in urls if u))
 
@@ -250,7 +260,9 @@ class CatalogueMixin(ThiaClient):
         if window < SLOT_MINUTES:
             raise SkipItem(f"meeting room {room_id} has no one-hour slot")
         capacity = room.get("capacity")
-        features = room.get("features") if isinstance(room.get("features"), dict) else {}
+        features = room.get("features")
+        if not isinstance(features, dict):
+            features = {}
         weekdays = iso_weekdays(settings.get("weekdays"))
         prices = self.slot_prices(price, settings)
         return ResourceData(

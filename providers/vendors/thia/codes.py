@@ -74,7 +74,9 @@ class CodesMixin(ThiaClient):
 
     @staticmethod
     def is_customers(code: dict, request: BookingRequest) -> bool:
-        customer = code.get("customer") if isinstance(code.get("customer"), dict) else {}
+        customer = code.get("customer")
+        if not isinstance(customer, dict):
+            customer = {}
         email = text(customer.get("email")).lower()
         if email:
             return email == request.customer.email.strip().lower()

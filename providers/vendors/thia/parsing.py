@@ -31,7 +31,8 @@ OFFER_KINDS = {
     5: OfferKind.PRIVATE_OFFICE,
 }
 # doc: Duration Units (duration_unit) 1 Hours, 2 Days, 3 Months, 4 Years.
-DURATION_UNITS = {1: "hour", 2: "day", 3: "month", 4: "year"}
+# Keyed by whatever the decoded JSON holds (a missing unit is looked up as None).
+DURATION_UNITS: dict[Any, str] = {1: "hour", 2: "day", 3: "month", 4: "year"}
 HALF_DAY = 1  # doc: Day Pass duration_type "1 | Half a day (uses time_start and time_end)"
 # doc (meeting-room booking): each slot "must start at the beginning of the hour" and
 # "be exactly 1 hour long".

@@ -11,8 +11,8 @@ from providers.adapters.types import BookingRequest, ItemRef, Quote
 from providers.messages import Message
 from providers.models import ResourceKind
 from providers.vendors.thia.booking import ONE_START_DAY
-from providers.vendors.thia.client import ThiaClient
 from providers.vendors.thia.parsing import DEFAULT_CURRENCY, parse_price
+from providers.vendors.thia.slots import SlotsMixin
 
 # doc: Duration Units (duration_unit) 1 Hours, 2 Days, 3 Months, 4 Years.
 PRICED_PER = {
@@ -23,7 +23,8 @@ PRICED_PER = {
 }
 
 
-class PricesMixin(ThiaClient):
+class PricesMixin(SlotsMixin):
+    # A room's price is per slot label (SlotsMixin).
     def quote(self, item: ItemRef, request: BookingRequest) -> Quote:
         """Thia has no price endpoint: the product's price from ``GET /space/products``.
 
@@ -43,7 +44,9 @@ class PricesMixin(ThiaClient):
                 _day, labels = self.room_slots(request)
             except RejectedError as exc:  # not whole hours of one day: nothing to price
                 return Quote(None, DEFAULT_CURRENCY, note=exc.message, raw=raw)
-            settings = product.get("settings") if isinstance(product.get("settings"), dict) else {}
+            settings = product.get("settings")
+            if not isinstance(settings, dict):
+                settings = {}
             duration, unit = settings.get("duration", 1), settings.get("duration_unit", 1)
             if unit != 1 or not isinstance(duration, int) or duration < 1:
                 # priced per day/month: not a per-slot price the document defines

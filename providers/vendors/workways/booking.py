@@ -127,6 +127,8 @@ class BookingMixin(OrganizationsMixin, FeedMixin):
         calendar = self.fetch_feed(self.room_id_of(item))
         marker = MARKER.format(uid=request.uid)
         for event in calendar.walk("VEVENT"):
+            if not isinstance(event, icalendar.Event):
+                continue  # walk() is typed as Components; a parsed VEVENT is an Event
             if str(event.get("STATUS", "")).upper() == "CANCELLED":
                 continue
             meeting_id = str(event.get("UID", "")).split("@", 1)[0].strip()

@@ -75,14 +75,14 @@ class CatalogueMixin(WorkwaysClient):
                     # doc: "Public rooms only: Only rooms with type "publicOffice" or
                     # "publicMeeting" can be booked" — private rooms are not for members.
                     continue
-                space = spaces.get(text(room.get("siteId")))
-                if space is None:
+                owner = spaces.get(text(room.get("siteId")))
+                if owner is None:
                     raise SkipItem(f"its site {room.get('siteId')!r} is not in /api/sites")
                 item = self.room(room)
                 if isinstance(item, OfferData):
-                    space.offers.append(item)
+                    owner.offers.append(item)
                 else:
-                    space.resources.append(item)
+                    owner.resources.append(item)
             except SkipItem as exc:
                 skipped.append(SkippedItem(where, str(exc)))
         return Catalogue(spaces=list(spaces.values()), skipped=skipped)

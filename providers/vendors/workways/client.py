@@ -71,7 +71,7 @@ class WorkwaysClient(BaseAdapter):
         if retcode in SUCCESS_RETCODES:
             return
         message, code = self.error_message(body, response)
-        common = {
+        common: dict[str, Any] = {
             "provider": self.kind,
             "status": response.status_code,
             "code": code,

@@ -29,7 +29,7 @@ class OrganizationsMixin(RegistrationMixin):
         except RejectedError as exc:
             # doc: "// User not found {"retcode": -1, "message": "User not found"}" (the
             # document gives no HTTP status, so a 200 envelope is read the same way)
-            if exc.message.strip().lower() == "user not found":
+            if isinstance(exc.message, str) and exc.message.strip().lower() == "user not found":
                 return None
             raise
 
@@ -92,8 +92,8 @@ class OrganizationsMixin(RegistrationMixin):
 
     def find_inquiry(self, item: ItemRef, request: BookingRequest) -> SubmitResult | None:
         user = self.lookup_user(request.customer.email)
-        organization_id = text((user or {}).get("organizationId"))
-        if not organization_id:
+        organization_id = text(user.get("organizationId")) if user is not None else ""
+        if user is None or not organization_id:
             return None  # not registered yet (a temp user has no organization)
         identity = {"organization_id": organization_id}
         if text(user.get("_id")):

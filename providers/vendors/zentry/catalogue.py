@@ -85,15 +85,15 @@ class CatalogueMixin(ZentryClient):
                 location_id = text(room.get("locationId"))
                 if location_id in excluded:
                     continue  # its location is inactive (or was skipped and recorded)
-                space = spaces.get(location_id)
-                if space is None:
+                owner = spaces.get(location_id)
+                if owner is None:
                     raise SkipItem(f"location {location_id!r} is not in the catalogue")
-                resource = self.room(room, space.raw["member"])
+                resource = self.room(room, owner.raw["member"])
             except SkipItem as exc:
                 skipped.append(SkippedItem(where, str(exc)))
                 continue
             if resource is not None:
-                space.resources.append(resource)
+                owner.resources.append(resource)
         return Catalogue(spaces=list(spaces.values()), skipped=skipped)
 
     @staticmethod
@@ -106,7 +106,9 @@ class CatalogueMixin(ZentryClient):
         if not location_id or not name:
             raise SkipItem("no id or name")
         hours, max_visitors = self.schedule(location.get("schedule"))
-        address = location.get("address") if isinstance(location.get("address"), dict) else {}
+        address = location.get("address")
+        if not isinstance(address, dict):
+            address = {}
         city, state, zip_code = (
             text(address.get("city")),
             text(address.get("state")),
@@ -114,7 +116,9 @@ class CatalogueMixin(ZentryClient):
         )
         locality = ", ".join(p for p in (city, f"{state} {zip_code}".strip()) if p)
         street = [text(address.get("line1")), text(address.get("line2")), locality]
-        geo = location.get("geo") if isinstance(location.get("geo"), dict) else {}
+        geo = location.get("geo")
+        if not isinstance(geo, dict):
+            geo = {}
         description = text(location.get("description"))
         if instructions := text(location.get("checkInInstructions")):
             description = f"{description}\n\nCheck-in: {instructions}".strip()

@@ -100,6 +100,7 @@ class ReservationsMixin(ZentryClient):
                 code="Cancelled",
                 payload=reservation,
             )
+        next_step: str | Message
         if status in ("Approved", "Completed"):
             outcome, next_step = "confirmed", ""
         elif status == "Pending":
