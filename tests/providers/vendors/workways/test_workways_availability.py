@@ -32,7 +32,7 @@ from providers.adapters.types import AccountConfig, ItemRef, ProviderDay
 from providers.models import ProviderAccount, Resource
 from providers.vendors.workways.adapter import WorkwaysAdapter
 from providers.vendors.workways.feed import busy_on, parse_feed
-from sandbox.workways import occurrences, slot_text
+from sandbox.workways.timetable import occurrences, slot_text
 
 TOKEN = "ww_dev_" + "3f" * 32
 BASE = "https://api.workways.com"

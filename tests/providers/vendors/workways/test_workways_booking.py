@@ -25,7 +25,7 @@ from providers.adapters.errors import (
 from providers.adapters.types import AccountConfig, BookingRequest, Customer, ItemRef
 from providers.messages import Message
 from providers.vendors.workways.adapter import WorkwaysAdapter
-from sandbox.workways import meeting_price
+from sandbox.workways.meetings import meeting_price
 
 TOKEN = "ww_dev_" + "3f" * 32  # doc: "Format: ww_dev_<64-character-hex-string>"
 BASE = "https://api.workways.com"

@@ -1,17 +1,19 @@
 """Sandbox of the Zentry APIs (documents 002 Workspaces and 003 CheckIns).
 
 Served under ``/zentry/workspaces/...`` and ``/zentry/checkins/...``; see
-``docs/providers/zentry.md``. The handlers live in ``zentry_workspaces`` and
-``zentry_checkins``, the shared rules in ``zentry_common``, the seed in ``zentry_seed``.
+``docs/providers/zentry.md``. The Workspaces handlers live in ``lookups``, ``locations``,
+``rooms`` and ``members`` (routes in ``workspaces``), the CheckIns ones in ``reservations``
+and ``checkins``; the shared rules in ``sandbox.zentry_common``, the seed in
+``sandbox.zentry_seed`` (both outside this package: the seed uses the shared rules).
 """
 
 from __future__ import annotations
 
 from sandbox.core import ProviderSpec
-from sandbox.zentry_checkins import ROUTES as CHECKIN_ROUTES
+from sandbox.zentry.checkins import ROUTES as CHECKIN_ROUTES
+from sandbox.zentry.workspaces import ROUTES as WORKSPACE_ROUTES
 from sandbox.zentry_common import CHECKINS, WORKSPACES
 from sandbox.zentry_seed import API_KEY, TENANT_ID, USER_ID, WORKSPACE_ID, seed
-from sandbox.zentry_workspaces import ROUTES as WORKSPACE_ROUTES
 
 
 def config(base_url: str, state: dict) -> dict:
