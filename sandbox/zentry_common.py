@@ -462,10 +462,14 @@ def closure_occurrences(
     if recurrence in ("Daily", "Weekly"):
         step = 1 if recurrence == "Daily" else 7
         first = max(0, math.floor((start - first_to).days / step) - 1)
+    # An occurrence keeps the first one's wall-clock length: a whole day closed on the
+    # 30th closes 28 February too (moving "to" on its own would land on "from" there).
+    length = local_to - local_from
     found = []
     for k in range(first, first + 20000):
-        occ_from = _shift(local_from, recurrence, k).replace(tzinfo=tz).astimezone(dt.UTC)
-        occ_to = _shift(local_to, recurrence, k).replace(tzinfo=tz).astimezone(dt.UTC)
+        occ_local = _shift(local_from, recurrence, k)
+        occ_from = occ_local.replace(tzinfo=tz).astimezone(dt.UTC)
+        occ_to = (occ_local + length).replace(tzinfo=tz).astimezone(dt.UTC)
         if occ_from >= end or (until is not None and occ_from > until):
             break
         if occ_to > start:

@@ -174,11 +174,6 @@ def test_a_whole_day_on_the_30th_closes_the_last_day_of_february():
     assert closure_occurrences(record, zone, z(start), z(end)) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the sandbox moves from and to separately: both land on 28 February 00:00, "
-    "a zero-length occurrence, so February stays open there",
-)
 def test_the_sandbox_closes_the_last_day_of_february_too():
     record, zone, start, end, expected = MONTH_END_DAY
     assert zentry_common.closure_occurrences(record, zone, z(start), z(end)) == expected
