@@ -29,6 +29,11 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("Refused by the provider")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
+    # the member cancelled; the provider has no cancel call, so staff cancel it there by
+    # hand, and the booking is cancelled when they say it is done
+    CANCELLATION_REQUESTED = "cancellation_requested", _("Cancellation requested")
+    # the space cancelled it (found by the periodic re-check, or reported by the provider)
+    CANCELLED_BY_PROVIDER = "cancelled_by_provider", _("Cancelled by the space")
 
 
 # Bookings that hold their slot: a second member cannot take it while one of these lives.
@@ -38,9 +43,17 @@ HOLDING = (
     Status.CONFIRMED,
     Status.AWAITING_REGISTRATION,
     Status.AWAITING_APPROVAL,
+    Status.CANCELLATION_REQUESTED,  # the provider still holds it until staff cancel it
 )
-LIVE = HOLDING  # what a member may cancel
-FINAL = (Status.REJECTED, Status.FAILED, Status.CANCELLED)
+# what a member may cancel
+LIVE = (
+    Status.PENDING,
+    Status.SUBMITTING,
+    Status.CONFIRMED,
+    Status.AWAITING_REGISTRATION,
+    Status.AWAITING_APPROVAL,
+)
+FINAL = (Status.REJECTED, Status.FAILED, Status.CANCELLED, Status.CANCELLED_BY_PROVIDER)
 
 
 class Kind(models.TextChoices):
@@ -87,6 +100,11 @@ class Booking(models.Model):
     next_step = models.TextField(blank=True)
     provider_message = models.TextField(blank=True)  # a refusal's reason, in plain words
     submit_attempts = models.PositiveIntegerField(default=0)
+    # One per booking form the member opened: the same form sent twice (a double click,
+    # back and confirm again, a retried request) finds this booking instead of a second.
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
+    # When the periodic re-check last read it back from the provider.
+    checked_at = models.DateTimeField(null=True, blank=True)
     sequence = models.PositiveIntegerField(default=0)  # raised on every change (RFC 5545)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -101,6 +119,9 @@ class Booking(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="booking_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["member", "idempotency_key"], name="booking_one_per_form"
             ),
         ]
 

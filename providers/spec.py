@@ -53,6 +53,9 @@ class Capabilities:
     multi_day_passes: bool = False  # one pass booking may cover several days
     office_inquiries: bool = False  # private offices are asked for, not booked
     reads_back: bool = False  # a booking can be read back from the provider
+    # The provider's availability shows the bookings made there (False: only the portal
+    # knows a slot is taken, so its live bookings must keep holding it).
+    reflects_bookings: bool = True
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,27 @@ TRANSITIONS: dict[str, set[str]] = {
         Status.AWAITING_APPROVAL,
         Status.REJECTED,
         Status.CANCELLED,
+        Status.CANCELLATION_REQUESTED,
+        Status.CANCELLED_BY_PROVIDER,
     },
-    Status.AWAITING_APPROVAL: {Status.CONFIRMED, Status.REJECTED, Status.CANCELLED},
-    Status.CONFIRMED: {Status.CANCELLED},
+    Status.AWAITING_APPROVAL: {
+        Status.CONFIRMED,
+        Status.REJECTED,
+        Status.CANCELLED,
+        Status.CANCELLATION_REQUESTED,
+        Status.CANCELLED_BY_PROVIDER,
+    },
+    Status.CONFIRMED: {
+        Status.CANCELLED,
+        Status.CANCELLATION_REQUESTED,
+        Status.CANCELLED_BY_PROVIDER,
+    },
+    # staff cancelled it at the provider (or the space did it first)
+    Status.CANCELLATION_REQUESTED: {Status.CANCELLED, Status.CANCELLED_BY_PROVIDER},
     Status.FAILED: {Status.PENDING},  # staff retry
     Status.REJECTED: set(),
     Status.CANCELLED: set(),
+    Status.CANCELLED_BY_PROVIDER: set(),
 }
 
 

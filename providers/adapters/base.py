@@ -112,6 +112,10 @@ class ProviderAdapter(ABC):
         """Cancel the booking at the provider; returns the provider's answer."""
 
     @abstractmethod
+    def approve(self, item: ItemRef, request: BookingRequest, reference: str) -> SubmitResult:
+        """Staff approve a booking waiting for approval, at the provider."""
+
+    @abstractmethod
     def register(
         self,
         customer: Customer,
@@ -237,6 +241,9 @@ class BaseAdapter(ProviderAdapter):
     def cancel(self, item: ItemRef, request: BookingRequest, reference: str) -> Any:
         """Cancel at the provider; returns the provider's reply."""
         raise UnsupportedError(f"{self.kind} has no way to cancel online", provider=self.kind)
+
+    def approve(self, item: ItemRef, request: BookingRequest, reference: str) -> SubmitResult:
+        raise UnsupportedError(f"{self.kind} has no approval call", provider=self.kind)
 
     def register(
         self,

@@ -23,7 +23,13 @@ SPEC = ProviderSpec(
     secret_fields=(SecretField("api_key", _("API key"), required=False),),
     # The document has only GET /organization/details: bookings are requests that staff
     # confirm or decline by hand; a daily service may be booked for several days.
-    capabilities=Capabilities(approval=True, quotes=True, passes=True, multi_day_passes=True),
+    capabilities=Capabilities(
+        approval=True,
+        quotes=True,
+        passes=True,
+        multi_day_passes=True,
+        reflects_bookings=False,  # no booking endpoint: 4Spaces never hears of them
+    ),
     rate_limit=None,  # the document states no rate limit
     # member-facing words (a quote with no unit price says the shared "price_on_request")
     messages={
