@@ -16,6 +16,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from providers import registry
+
 SHARED: dict[str, Any] = {
     "provider_says": "%(text)s",
     "price_on_request": _("Price on request: the space confirms it."),
@@ -74,8 +76,6 @@ def _template(code: str) -> Any:
     kind, dot, name = code.partition(".")
     if not dot:
         return None
-    from providers import registry  # the registry imports vendor packages lazily
-
     try:
         return registry.spec(kind).messages.get(name)
     except KeyError:
