@@ -33,6 +33,7 @@ _ICAL_STATUS: dict[str, str] = {
     Status.CANCELLED: "CANCELLED",
     Status.REJECTED: "CANCELLED",
     Status.FAILED: "CANCELLED",
+    Status.CANCELLED_BY_PROVIDER: "CANCELLED",
 }
 
 

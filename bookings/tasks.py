@@ -35,6 +35,12 @@ def reconcile_awaiting() -> int:
     return changed
 
 
+@shared_task(name="bookings.recheck_upcoming")
+def recheck_upcoming() -> dict[str, int]:
+    """Beat: read upcoming bookings back from their providers (cancelled or moved there)."""
+    return services.recheck_upcoming()
+
+
 @shared_task(name="bookings.sweep")
 def sweep() -> int:
     """Beat: re-send bookings whose task was lost (broker down, worker killed)."""

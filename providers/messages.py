@@ -27,6 +27,8 @@ SHARED: dict[str, Any] = {
         "The provider is not answering right now, so availability is unknown."
     ),
     "availability_slow": _("The provider is slow to answer; availability is unknown."),
+    # the periodic re-check found a booking gone at the provider
+    "space_cancelled": _("The space cancelled this booking."),
 }
 
 _PREFIX = "msg:"
