@@ -47,8 +47,16 @@ def sweep() -> int:
     return services.sweep()
 
 
-@shared_task(name="bookings.send_email", acks_late=True)
-def send_email(kind: str, booking_id: int, reason: str = "") -> None:
+@shared_task(
+    name="bookings.send_email",
+    acks_late=True,
+    # a mail server that does not answer (smtplib's errors are OSErrors): try again later;
+    # a re-delivery sends nothing twice (deliver claims the event before sending)
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    max_retries=5,
+)
+def send_email(kind: str, booking_id: int, reason: str = "", event_id: int | None = None) -> None:
     from bookings import emails
 
-    emails.deliver(kind, booking_id, reason)
+    emails.deliver(kind, booking_id, reason, event_id)
