@@ -167,6 +167,9 @@ else:
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # how often a worker looks in the folder (kombu's default is every second): a
+        # refresh the web process asks for is picked up within a quarter of a second
+        "polling_interval": 0.25,
     }
     CELERY_RESULT_BACKEND = f"file://{_broker_dir / 'results'}"
 
