@@ -1,9 +1,10 @@
 """Settings of the portal, read from the environment (see the table in README.md).
 
-With nothing set, the portal runs on a laptop with no servers: SQLite, the local-memory
-cache and a Celery broker kept in files under ``var/``. With ``REDIS_URL`` set, Redis is
-the cache and the broker. ``DEBUG=false`` is the production profile: it demands a real
-``SECRET_KEY`` and ``ALLOWED_HOSTS`` and turns on every ``check --deploy`` protection.
+With nothing set, the portal runs on a laptop with no servers: SQLite, a cache shared by
+every process (diskcache) and a Celery broker, all kept in files under ``var/``. With
+``REDIS_URL`` set, Redis is the cache and the broker. ``DEBUG=false`` is the production
+profile: it demands a real ``SECRET_KEY`` and ``ALLOWED_HOSTS`` and turns on every
+``check --deploy`` protection.
 """
 
 from __future__ import annotations
@@ -141,7 +142,21 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One cache for every process on this machine (web, worker, beat): diskcache's Django
+    # cache, SQLite files under var/cache with an atomic ``add``. A per-process cache would
+    # keep the worker's availability refreshes, the single-flight locks and the rate
+    # limits (providers/ratelimit.py keeps its windows beside it) from the other processes.
+    CACHES = {
+        "default": {
+            "BACKEND": "diskcache.DjangoCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "KEY_PREFIX": "portal",
+            "TIMEOUT": 300,
+            "SHARDS": 4,  # writers to different shards do not wait for each other
+            "DATABASE_TIMEOUT": 0.1,  # seconds a read waits for a lock before it is a miss
+            "OPTIONS": {"size_limit": 256 * 1024 * 1024},  # oldest entries culled beyond
+        }
+    }
     # A broker that needs no server: kombu's filesystem transport, shared by every
     # process on this machine through a folder.
     _broker_dir = Path(env_str("CELERY_FILESYSTEM_DIR", str(VAR_DIR / "celery")))
@@ -152,6 +167,9 @@ else:
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # how often a worker looks in the folder (kombu's default is every second): a
+        # refresh the web process asks for is picked up within a quarter of a second
+        "polling_interval": 0.25,
     }
     CELERY_RESULT_BACKEND = f"file://{_broker_dir / 'results'}"
 

@@ -1,4 +1,9 @@
-"""The cache, used so that a cache that is down is a miss, never a crash."""
+"""The cache, used so that a cache that is down is a miss, never a crash.
+
+It is one cache for every process: Redis with ``REDIS_URL``, else diskcache's Django cache
+(SQLite files under ``var/cache``) shared by web, worker and beat on the machine. Both give
+an atomic ``add``, which the single-flight locks of ``providers.availability`` rely on.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ logger = logging.getLogger(__name__)
 
 
 class _SafeCache:
-    """Django's cache, but a cache that is down (Redis restarting) is a miss, not a crash:
+    """Django's cache, but a cache that is down (Redis restarting, a full disk under the
+    embedded cache) is a miss, not a crash:
     callers go to the provider directly and the member still gets an answer."""
 
     def _try(self, method: str, *args, default=None):

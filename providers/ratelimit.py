@@ -3,12 +3,16 @@
 A sliding-window log in Redis (one sorted set per key, updated atomically by a Lua
 script), so four workers together never send more than the provider's documented limit
 (Thia: 60 requests per minute per key) and the portal never earns a 429 in normal
-operation. Without Redis (the embedded laptop set-up) the window is kept per process.
+operation. Without Redis (the embedded laptop set-up) the same log is kept in a diskcache
+folder beside the shared cache (SQLite, one transaction per request), so web, worker and
+beat on one machine share it too. Either store failing falls back to a window kept in
+this process: requests slow down rather than stop.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 import uuid
@@ -89,6 +93,44 @@ class LocalRateLimiter:
             return max(0.001, window[0] + limit.seconds - now)
 
 
+class DiskRateLimiter:
+    """The same sliding window, in a ``diskcache.Cache`` folder every process on this
+    machine opens: each key holds the times of the requests of the last window, read and
+    written in one SQLite ``BEGIN IMMEDIATE`` transaction, so two processes never both
+    take the last place. Wall-clock time, which every process on one machine shares."""
+
+    def __init__(self, directory: str | os.PathLike[str], clock: Callable[[], float] = time.time):
+        import diskcache
+
+        # diskcache opens one SQLite connection per thread and reopens it after a fork
+        self.store = diskcache.Cache(str(directory), timeout=30)
+        self.clock = clock
+        self.fallback = LocalRateLimiter()
+
+    def try_acquire(self, key: str, limit: Limit) -> float:
+        """0 if allowed now, else seconds to wait before asking again."""
+        try:
+            with self.store.transact(retry=True):
+                now = self.clock()
+                stamps = [
+                    t
+                    for t in self.store.get(key, default=(), retry=True)
+                    if t > now - limit.seconds
+                ]
+                if len(stamps) < limit.requests:
+                    stamps.append(now)
+                    self.store.set(key, stamps, expire=limit.seconds, retry=True)
+                    return 0.0
+            return max(0.001, min(stamps) + limit.seconds - now)
+        except Exception as exc:  # a full disk, a broken file: keep this process in limits
+            logger.warning(
+                "rate limiter: %s unavailable (%s), using a local window",
+                self.store.directory,
+                type(exc).__name__,
+            )
+            return self.fallback.try_acquire(key, limit)
+
+
 def acquire(
     limiter,
     key: str,
@@ -109,21 +151,27 @@ def acquire(
         waited += wait
 
 
-_default: RedisRateLimiter | LocalRateLimiter | None = None
+_default: RedisRateLimiter | DiskRateLimiter | LocalRateLimiter | None = None
 _default_lock = threading.Lock()
+
+DISK_CACHE_BACKEND = "diskcache.DjangoCache"
 
 
 def default_limiter():
-    """Redis when ``REDIS_URL`` is set, else a per-process window."""
+    """Redis when ``REDIS_URL`` is set; else a folder beside the embedded shared cache
+    (``<cache LOCATION>/ratelimit``); a per-process window only when the cache is neither."""
     global _default
     with _default_lock:
         if _default is None:
             from django.conf import settings
 
+            cache = settings.CACHES["default"]
             if settings.REDIS_URL:
                 import redis
 
                 _default = RedisRateLimiter(redis.Redis.from_url(settings.REDIS_URL))
+            elif cache["BACKEND"] == DISK_CACHE_BACKEND:
+                _default = DiskRateLimiter(os.path.join(str(cache["LOCATION"]), "ratelimit"))
             else:
                 _default = LocalRateLimiter()
         return _default

@@ -6,9 +6,10 @@ Redis server on free loopback ports and exports ``DATABASE_URL`` and ``REDIS_URL
 the portal is configured under test exactly as in production.
 
 ``PORTAL_TEST_SERVICES=embedded`` runs the same suite on the embedded defaults instead
-(SQLite, the local-memory cache, the filesystem broker); tests marked ``postgres`` or
-``redis`` are skipped there. pytest-postgresql is not used because PostgreSQL refuses to
-run as root, which is how CI runs: as root, the cluster is run as the ``postgres`` user.
+(SQLite, diskcache's cache shared by every process under the run's PORTAL_VAR_DIR, the
+filesystem broker); tests marked ``postgres`` or ``redis`` are skipped there.
+pytest-postgresql is not used because PostgreSQL refuses to run as root, which is how CI
+runs: as root, the cluster is run as the ``postgres`` user.
 """
 
 from __future__ import annotations
@@ -195,7 +196,7 @@ def configure(args: list[str] | None = None) -> None:
 
 def pytest_report_header(config):
     if MODE == "embedded":
-        return "services: embedded defaults (SQLite, local-memory cache, filesystem broker)"
+        return "services: embedded defaults (SQLite, shared disk cache, filesystem broker)"
     return (
         f"services: real PostgreSQL at {os.environ.get('DATABASE_URL')}, "
         f"real Redis at {os.environ.get('REDIS_URL')}"

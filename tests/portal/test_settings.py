@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -147,3 +148,32 @@ def test_production_profile_passes_check_deploy():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def _cache_settings(**env: str) -> dict:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    clean.update(env)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, portal.settings as s; print(json.dumps(s.CACHES['default']))",
+        ],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.slow
+def test_without_redis_every_process_shares_one_cache_under_the_var_folder(tmp_path):
+    embedded = _cache_settings(PORTAL_VAR_DIR=str(tmp_path))
+    assert embedded["BACKEND"] == "diskcache.DjangoCache"  # files, not one process's memory
+    assert embedded["LOCATION"] == str(tmp_path / "cache")
+    redis = _cache_settings(PORTAL_VAR_DIR=str(tmp_path), REDIS_URL="redis://cache:6379/0")
+    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["LOCATION"] == "redis://cache:6379/0"

@@ -74,8 +74,8 @@ class Command(BaseCommand):
         else:
             env.pop("REDIS_URL", None)
             broker = (
-                "the embedded filesystem broker under var/celery "
-                "(install redis-server to use Redis)"
+                "the embedded filesystem broker under var/celery and the cache under "
+                "var/cache, shared by every process (install redis-server to use Redis)"
             )
             from portal.celery import ensure_broker_folders
 
