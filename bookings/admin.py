@@ -251,11 +251,7 @@ class BookingAdmin(admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda b: (
-                emails.send_cancellation_email(b.pk)
-                if b.status == Status.CANCELLED
-                else emails.send_status_email(b.pk)
-            ),
+            lambda b: emails.resend(b.pk),
             "%(n)s email(s) queued",
         )
 

@@ -33,6 +33,8 @@ _ICAL_STATUS: dict[str, str] = {
     Status.CANCELLED: "CANCELLED",
     Status.REJECTED: "CANCELLED",
     Status.FAILED: "CANCELLED",
+    Status.CANCELLATION_REQUESTED: "TENTATIVE",  # held until staff cancel it there
+    Status.CANCELLED_BY_PROVIDER: "CANCELLED",
 }
 
 

@@ -1,5 +1,14 @@
 """Emails about bookings, in the member's language, with the booking as an .ics file.
 
+One place decides what the member is emailed about: ``states.transition`` calls
+``on_transition`` after every transition it made, and the member gets one email for
+entering each state of ``MEMBER_EMAILS``. The email belongs to the ``BookingEvent`` of
+that transition: ``deliver`` claims the event (``emailed_at``, a conditional update)
+before sending, so a re-delivered task, a broker-down fallback that raced the worker, or
+a leftover explicit call for the same change sends nothing more. ``send_status_email``
+emails about a booking's latest event (the periodic re-check calls it after a booking was
+moved at the provider); ``resend`` (staff) sends the current state again on purpose.
+
 The public functions queue a Celery task once the transaction commits (sending is slow
 and can fail); ``deliver`` does the work. If the broker is down the email is sent right
 away instead of being lost (``providers.jobs.enqueue``'s ``fallback``).
@@ -7,62 +16,109 @@ away instead of being lost (``providers.jobs.enqueue``'s ``fallback``).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from bookings import calendars
-from bookings.models import Booking, FeedToken, Status
+from bookings.models import Booking, BookingEvent, FeedToken, Kind, Status
 from providers import jobs
 
 logger = logging.getLogger(__name__)
 
+# Entering one of these states emails the member (keyed by str: booking.status is a str).
+MEMBER_EMAILS: frozenset[str] = frozenset(
+    {
+        Status.CONFIRMED,
+        Status.AWAITING_APPROVAL,
+        Status.AWAITING_REGISTRATION,
+        Status.REJECTED,
+        Status.FAILED,
+        Status.CANCELLED,
+        Status.CANCELLATION_REQUESTED,
+        Status.CANCELLED_BY_PROVIDER,
+    }
+)
+# The .ics of these removes the event from the member's calendar (METHOD:CANCEL).
+CANCELLING: frozenset[str] = frozenset(
+    {Status.CANCELLED, Status.CANCELLED_BY_PROVIDER, Status.REJECTED, Status.FAILED}
+)
+# The reason of the BookingEvent the re-check records when the provider moved a booking
+# (same status before and after, new times, sequence raised).
+MOVED_REASON = "changed at the provider"
 
-def _queue(kind: str, booking_id: int, reason: str = "") -> None:
+
+# --- queueing ------------------------------------------------------------------------
+
+
+def _queue(kind: str, booking_id: int, reason: str = "", event_id: int | None = None) -> None:
     """Send once the transaction commits; if the broker is down, send it right away."""
     from bookings.tasks import send_email  # a real cycle: tasks -> services -> emails
 
     jobs.enqueue(
-        send_email, kind, booking_id, reason, fallback=lambda: deliver(kind, booking_id, reason)
+        send_email,
+        kind,
+        booking_id,
+        reason,
+        event_id,
+        fallback=lambda: deliver(kind, booking_id, reason, event_id),
     )
 
 
+def on_transition(booking_id: int, event_id: int, to: str) -> None:
+    """The state machine's hook: email the member about entering ``to``, once."""
+    if to in MEMBER_EMAILS:
+        _queue("status", booking_id, event_id=event_id)
+
+
 def send_status_email(booking_id: int) -> None:
+    """Email the member about the booking's latest event (a move found by the re-check),
+    once: an event already emailed (by the transition hook) is not emailed again."""
+
+    def queue_latest() -> None:
+        latest = (
+            BookingEvent.objects.filter(booking_id=booking_id)
+            .order_by("-at", "-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if latest is not None:
+            _queue("status", booking_id, event_id=latest)
+
+    # after commit: the caller's event is saved by then, whatever order it wrote things in
+    transaction.on_commit(queue_latest)
+
+
+# The same thing: the cancellation is an event like any other.
+send_cancellation_email = send_status_email
+
+
+def resend(booking_id: int) -> None:
+    """Staff: send the email of the booking's current state again, on purpose."""
     _queue("status", booking_id)
-
-
-def send_cancellation_email(booking_id: int) -> None:
-    _queue("cancelled", booking_id)
 
 
 def send_staff_alert(booking_id: int, reason: str) -> None:
     _queue("staff", booking_id, reason)
 
 
-def _subject(booking: Booking) -> str:
-    what = booking.title or (booking.item.name if booking.item else "")
-    # keyed by str: a Status is one, and booking.status (a CharField) is typed str
-    subjects: dict[str, str] = {
-        Status.CONFIRMED: _("Confirmed: %(what)s at %(space)s"),
-        Status.AWAITING_REGISTRATION: _("One more step for %(what)s at %(space)s"),
-        Status.AWAITING_APPROVAL: _("Requested: %(what)s at %(space)s"),
-        Status.CANCELLED: _("Cancelled: %(what)s at %(space)s"),
-    }
-    return subjects.get(booking.status, _("Your booking at %(space)s")) % {
-        "what": what,
-        "space": booking.space.name,
-    }
+# --- delivery --------------------------------------------------------------------------
 
 
-def deliver(kind: str, booking_id: int, reason: str = "") -> None:
+def deliver(kind: str, booking_id: int, reason: str = "", event_id: int | None = None) -> None:
     booking = (
-        Booking.objects.select_related("member", "space", "resource", "offer")
+        Booking.objects.select_related("member", "space__account", "resource", "offer")
         .filter(pk=booking_id)
         .first()
     )
@@ -71,20 +127,115 @@ def deliver(kind: str, booking_id: int, reason: str = "") -> None:
     if kind == "staff":
         _deliver_staff_alert(booking, reason)
         return
+    if event_id is None:  # a resend: the current state, with the latest event's context
+        event = booking.events.order_by("-at", "-pk").first()
+        _send_member_email(booking, event)
+        return
+    event = BookingEvent.objects.filter(pk=event_id, booking_id=booking_id).first()
+    if event is None or not _still_news(booking, event):
+        return
+    claimed = BookingEvent.objects.filter(pk=event.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        logger.info("booking %s: event %s was emailed already", booking.pk, event.pk)
+        return
+    try:
+        _send_member_email(booking, event)
+    except Exception:
+        # not sent: free the claim so the task's retry (or a resend) can send it
+        BookingEvent.objects.filter(pk=event.pk).update(emailed_at=None)
+        raise
+
+
+def is_move(event: BookingEvent | None) -> bool:
+    return bool(
+        event and event.from_status == event.to_status and event.reason.startswith(MOVED_REASON)
+    )
+
+
+def _still_news(booking: Booking, event: BookingEvent) -> bool:
+    """Whether ``event`` deserves an email now: it is one of the member's emails and the
+    booking has not moved on since (the later change sends its own email)."""
+    if not (
+        is_move(event)
+        or (event.to_status in MEMBER_EMAILS and event.from_status != event.to_status)
+    ):
+        return False
+    if booking.status != event.to_status:
+        return False
+    later = booking.events.filter(pk__gt=event.pk, to_status__in=MEMBER_EMAILS).exclude(
+        from_status=F("to_status")
+    )
+    return not later.exists()
+
+
+def template_key(booking: Booking, event: BookingEvent | None) -> str:
+    """Which email: the state entered, a staff decline, or a move by the space."""
+    if is_move(event) and booking.status not in CANCELLING:
+        return "moved"
+    if booking.status == Status.REJECTED and event is not None and event.actor_label == "staff":
+        return "declined"
+    if booking.status in MEMBER_EMAILS:
+        return str(booking.status)
+    return "other"
+
+
+def _subject(key: str, booking: Booking) -> str:
+    what = booking.title or (booking.item.name if booking.item else "")
+    subjects: dict[str, str] = {
+        Status.CONFIRMED: _("Confirmed: %(what)s at %(space)s"),
+        Status.AWAITING_REGISTRATION: _("One more step for %(what)s at %(space)s"),
+        Status.AWAITING_APPROVAL: _("Requested: %(what)s at %(space)s"),
+        Status.REJECTED: _("Refused: %(what)s at %(space)s"),
+        "declined": _("Declined: %(what)s at %(space)s"),
+        Status.FAILED: _("Not booked: %(what)s at %(space)s"),
+        Status.CANCELLED: _("Cancelled: %(what)s at %(space)s"),
+        Status.CANCELLATION_REQUESTED: _("Cancellation requested: %(what)s at %(space)s"),
+        Status.CANCELLED_BY_PROVIDER: _("Cancelled by the space: %(what)s at %(space)s"),
+        "moved": _("Moved by the space: %(what)s at %(space)s"),
+    }
+    return subjects.get(key, _("Your booking at %(space)s")) % {
+        "what": what,
+        "space": booking.space.name,
+    }
+
+
+def when_text(booking: Booking) -> str:
+    """The booking's time in the space's zone and the active language (the zone is
+    named next to it by the templates)."""
+    zone = zoneinfo.ZoneInfo(booking.space.timezone)
+    start, end = booking.start.astimezone(zone), booking.end.astimezone(zone)
+    if booking.kind == Kind.PASS:
+        first, last = start.date(), (end - dt.timedelta(days=1)).date()
+        if last <= first:
+            return date_format(first, "l j F Y")
+        return f"{date_format(first, 'l j F Y')} \u2013 {date_format(last, 'l j F Y')}"
+    if start.date() == end.date():
+        return f"{date_format(start, 'l j F Y, H:i')}\u2013{time_format(end, 'H:i')}"
+    return f"{date_format(start, 'l j F Y, H:i')} \u2013 {date_format(end, 'l j F Y, H:i')}"
+
+
+def _send_member_email(booking: Booking, event: BookingEvent | None) -> None:
     member = booking.member
+    key = template_key(booking, event)
     with translation.override(member.language or "en"):
         feed = FeedToken.current(member)
         context = {
             "booking": booking,
             "member": member,
+            "event": event,
+            "when": when_text(booking),
+            "zone": booking.space.timezone,
+            # 4Spaces never hears of a booking: portal staff confirm it with the space
+            "staff_confirm": not booking.space.account.spec.capabilities.reflects_bookings,
             "booking_url": settings.SITE_URL + reverse("booking_detail", args=[booking.pk]),
             "feed_url": settings.SITE_URL + reverse("member_feed", args=[feed.token]),
         }
-        cancel = kind == "cancelled"
-        template = "emails/booking_cancelled.txt" if cancel else "emails/booking_status.txt"
+        cancel = booking.status in CANCELLING
         message = EmailMessage(
-            subject=_subject(booking),
-            body=render_to_string(template, context),
+            subject=_subject(key, booking),
+            body=render_to_string(f"emails/booking/{key}.txt", context),
             to=[member.email],
         )
         message.attach(

@@ -175,6 +175,9 @@ class BookingEvent(models.Model):
     to_status = models.CharField(max_length=24)
     reason = models.TextField(blank=True)
     provider_reply = models.JSONField(null=True, blank=True)
+    # When the member was emailed about this event: claimed with a conditional update
+    # before sending, so a re-delivered email task never sends the same email twice.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("at", "pk")

@@ -35,14 +35,28 @@ def reconcile_awaiting() -> int:
     return changed
 
 
+@shared_task(name="bookings.recheck_upcoming")
+def recheck_upcoming() -> dict[str, int]:
+    """Beat: read upcoming bookings back from their providers (cancelled or moved there)."""
+    return services.recheck_upcoming()
+
+
 @shared_task(name="bookings.sweep")
 def sweep() -> int:
     """Beat: re-send bookings whose task was lost (broker down, worker killed)."""
     return services.sweep()
 
 
-@shared_task(name="bookings.send_email", acks_late=True)
-def send_email(kind: str, booking_id: int, reason: str = "") -> None:
+@shared_task(
+    name="bookings.send_email",
+    acks_late=True,
+    # a mail server that does not answer (smtplib's errors are OSErrors): try again later;
+    # a re-delivery sends nothing twice (deliver claims the event before sending)
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    max_retries=5,
+)
+def send_email(kind: str, booking_id: int, reason: str = "", event_id: int | None = None) -> None:
     from bookings import emails
 
-    emails.deliver(kind, booking_id, reason)
+    emails.deliver(kind, booking_id, reason, event_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import zoneinfo
 from collections.abc import Mapping
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -134,8 +134,6 @@ def env_email(
     (implicit TLS), ``console://``, ``file:///absolute/folder``, ``locmem://``, ``dummy://``.
     Written here because dj-email-url knows neither ``locmem`` nor absolute file paths.
     """
-    from urllib.parse import parse_qs, unquote
-
     url = env_str(name, default, environ=environ)
     try:
         parts = urlsplit(url)

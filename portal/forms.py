@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from typing import cast
 
@@ -9,6 +10,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import User
+from providers import registry
+from providers.models import OfferKind, ResourceKind
 
 TIMEZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())]
 
@@ -78,17 +81,12 @@ class SpaceFilterForm(forms.Form):
     )
 
     def clean_date(self):
-        import datetime as dt
-
         day = self.cleaned_data.get("date")
         if day and day < dt.date.today() - dt.timedelta(days=1):
             raise forms.ValidationError(_("Pick today or a later day."))
         return day
 
     def __init__(self, *args, choices: dict, **kwargs):
-        from providers import registry
-        from providers.models import OfferKind, ResourceKind
-
         super().__init__(*args, **kwargs)
         anything = [("", _("Any"))]
         self.fields["city"].widget.choices = anything + [(c, c) for c in choices["cities"]]

@@ -172,6 +172,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sweep-bookings": {"task": "bookings.sweep", "schedule": 60.0},
     # Zentry approvals and other answers that come later
     "reconcile-awaiting-bookings": {"task": "bookings.reconcile_awaiting", "schedule": 120.0},
+    # upcoming bookings read back from their providers (cancelled or moved there); each
+    # booking at most once per BOOKING_RECHECK_SECONDS, within the provider's rate limit
+    "recheck-upcoming-bookings": {"task": "bookings.recheck_upcoming", "schedule": 60.0},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
@@ -184,6 +187,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_ALERT_EMAILS = env_list("STAFF_ALERT_EMAILS", [])
 PROVIDER_HTTP_TIMEOUT_SECONDS = env_int("PROVIDER_HTTP_TIMEOUT_SECONDS", 10, minimum=1)
 BOOKING_STALE_SUBMISSION_SECONDS = env_int("BOOKING_STALE_SUBMISSION_SECONDS", 300, minimum=10)
+# how often each upcoming booking is read back from its provider (bookings.recheck_upcoming)
+BOOKING_RECHECK_SECONDS = env_int("BOOKING_RECHECK_SECONDS", 600, minimum=1)
 CREDENTIALS_KEY = env_str("CREDENTIALS_KEY", "")  # encrypts provider secrets; default SECRET_KEY
 
 # --- Members --------------------------------------------------------------------------

@@ -30,7 +30,11 @@ from django.utils import timezone
 
 from providers import jobs
 from providers.adapters import adapter_for
-from providers.adapters.errors import ProviderConfigurationError, ProviderError
+from providers.adapters.errors import (
+    ProviderConfigurationError,
+    ProviderError,
+    UnsupportedError,
+)
 from providers.adapters.types import ItemRef, PassDay, ProviderDay
 from providers.cache import cache
 from providers.messages import Message
@@ -103,8 +107,6 @@ def _fetch_into_cache(key: str, fetch: Callable[[], object]) -> _Cached:
 
 
 def _unknown_message(exc: BaseException) -> Message:
-    from providers.adapters.errors import UnsupportedError
-
     if isinstance(exc, UnsupportedError):
         return Message("availability_unpublished")
     return Message("availability_unanswered")

@@ -16,6 +16,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from providers import registry
+
 SHARED: dict[str, Any] = {
     "provider_says": "%(text)s",
     "price_on_request": _("Price on request: the space confirms it."),
@@ -25,6 +27,8 @@ SHARED: dict[str, Any] = {
         "The provider is not answering right now, so availability is unknown."
     ),
     "availability_slow": _("The provider is slow to answer; availability is unknown."),
+    # the periodic re-check found a booking gone at the provider
+    "space_cancelled": _("The space cancelled this booking."),
 }
 
 _PREFIX = "msg:"
@@ -74,8 +78,6 @@ def _template(code: str) -> Any:
     kind, dot, name = code.partition(".")
     if not dot:
         return None
-    from providers import registry  # the registry imports vendor packages lazily
-
     try:
         return registry.spec(kind).messages.get(name)
     except KeyError:

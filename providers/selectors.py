@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from providers.models import Offer, OfferKind, Resource, ResourceKind, Space
+from providers.models import Amenity, Offer, OfferKind, Resource, ResourceKind, Space
 
 RESOURCE_KINDS = set(ResourceKind.values)
 OFFER_KINDS = set(OfferKind.values)
@@ -92,8 +92,6 @@ def filter_choices() -> dict[str, list]:
         {(code, name) for code, name in active.values_list("country_code", "country") if code},
         key=lambda pair: pair[1] or pair[0],
     )
-    from providers.models import Amenity
-
     amenities = list(
         Amenity.objects.filter(spaces__in=active)
         .distinct()

@@ -8,8 +8,8 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from providers import services
-from providers.models import ProviderAccount, SyncRun
+from providers import availability, services
+from providers.models import Offer, ProviderAccount, Resource, SyncRun
 
 
 @shared_task(name="providers.sync_provider", acks_late=True)
@@ -60,9 +60,6 @@ def sync_due_accounts() -> int:
 @shared_task(name="providers.refresh_availability", ignore_result=True)
 def refresh_availability(kind: str, item_id: int, start: str, end: str | None = None) -> None:
     """Refresh one cached availability answer that went stale (the caller holds its lock)."""
-    from providers import availability
-    from providers.models import Offer, Resource
-
     first = dt.date.fromisoformat(start)
     if kind == "resource":
         resource = Resource.objects.select_related("space__account").filter(pk=item_id).first()

@@ -341,7 +341,11 @@ class Sandbox:
         if provider == "_control":
             return self.control(handler, request)
 
-        fault_cfg, fault = self.faults.decide(provider)
+        if request.path.startswith("/_sandbox/"):
+            # a provider's control endpoint (not in its document): no injected faults
+            fault_cfg, fault = FaultConfig(), None
+        else:
+            fault_cfg, fault = self.faults.decide(provider)
         if fault_cfg.latency_ms:
             time.sleep(fault_cfg.latency_ms / 1000)
         if fault == "hang":

@@ -23,7 +23,7 @@
 
 Callers use ``from bookings import services`` and the names re-exported here; each job
 has its own module: errors, states, requests, validation, create, quotes, submission,
-cancellation, registration, staff, sweeper.
+cancellation, registration, staff, sweeper, recheck (reading bookings back).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from bookings.services.create import (
 )
 from bookings.services.errors import BookingError, Retry, SlotTaken
 from bookings.services.quotes import catalogue_quote, quote_for
+from bookings.services.recheck import recheck_upcoming
 from bookings.services.registration import complete_registration
 from bookings.services.requests import (
     customer_for,
@@ -95,6 +96,7 @@ __all__ = [
     "pass_bounds",
     "preview_request",
     "quote_for",
+    "recheck_upcoming",
     "refresh_from_provider",
     "remember_identity",
     "request_for",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,7 +50,10 @@ def complete_registration(booking: Booking, *, company: str, residents: int, act
         raise BookingError(messages.render(exc.message)) from exc
     remember_identity(booking, result.get("identity") or {})
     next_step = messages.stored(result.get("next_step"))
-    Booking.objects.filter(pk=booking.pk).update(next_step=next_step, updated_at=timezone.now())
+    if next_step != booking.next_step:  # the .ics shows the next step: a higher SEQUENCE
+        Booking.objects.filter(pk=booking.pk).update(
+            next_step=next_step, sequence=F("sequence") + 1, updated_at=timezone.now()
+        )
     BookingEvent.objects.create(
         booking=booking,
         actor=actor,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import F
 from django.utils import timezone
 
+from bookings import emails
 from bookings.models import Booking, BookingEvent, Status
 from providers.adapters.parsing import jsonable
 
@@ -60,7 +61,10 @@ def transition(
 ) -> bool:
     """Move ``booking`` to ``to`` if it is still where we think it is; record the event.
 
-    Returns False (and changes nothing) when another process moved it first.
+    Returns False (and changes nothing) when another process moved it first. Every
+    transition raises ``sequence`` (the .ics SEQUENCE), and entering a state the member
+    is told about queues its email here, once, after commit (``emails.on_transition``):
+    the one place that decides which transitions email the member.
     """
     current = booking.status
     if to not in TRANSITIONS.get(current, set()):
@@ -71,7 +75,7 @@ def transition(
     )
     if not updated:
         return False
-    BookingEvent.objects.create(
+    event = BookingEvent.objects.create(
         booking=booking,
         at=now,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -82,4 +86,5 @@ def transition(
         provider_reply=jsonable(reply),
     )
     booking.refresh_from_db()
+    emails.on_transition(booking.pk, event.pk, to)
     return True

@@ -169,7 +169,11 @@ def apply_result(booking: Booking, result: SubmitResult, *, actor_label: str, ac
         or ("" if to == Status.CONFIRMED else booking.next_step),
     }
     if to == booking.status:
-        Booking.objects.filter(pk=booking.pk).update(**fields)
+        if any(getattr(booking, name) != value for name, value in fields.items()):
+            # what the .ics says changed (a code, a next step): a higher SEQUENCE
+            Booking.objects.filter(pk=booking.pk).update(
+                sequence=F("sequence") + 1, updated_at=timezone.now(), **fields
+            )
         return False
     changed = transition(
         booking,
@@ -180,10 +184,8 @@ def apply_result(booking: Booking, result: SubmitResult, *, actor_label: str, ac
         actor=actor,
         **fields,
     )
-    if changed:
+    if changed:  # the member's email is queued by transition()
         remember_identity(booking, result.identity)
-        if to in (Status.CONFIRMED, Status.AWAITING_REGISTRATION, Status.AWAITING_APPROVAL):
-            emails.send_status_email(booking.pk)
         if result.staff_action:
             emails.send_staff_alert(booking.pk, result.staff_action)
     return changed

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from bookings.http import AuthenticatedHttpRequest
+from bookings.models import FeedToken
 from portal.forms import ProfileForm, SignUpForm
 
 
@@ -40,8 +41,6 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
             return redirect(target)  # back to the booking that asked for the profile
         return redirect("profile")
-    from bookings.models import FeedToken
-
     feed = FeedToken.objects.filter(member=request.user, revoked_at__isnull=True).first()
     feed_url = (
         request.build_absolute_uri(reverse("member_feed", args=[feed.token])) if feed else None

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import httpx
+from django.conf import settings
 
 from providers.adapters.errors import (
     AuthenticationError,
@@ -42,6 +43,7 @@ from providers.adapters.types import (
     Quote,
     SubmitResult,
 )
+from providers.cache import cache
 from providers.ratelimit import Limit, RateLimitTimeout, acquire, default_limiter
 
 logger = logging.getLogger("providers.http")
@@ -175,8 +177,6 @@ class BaseAdapter(ProviderAdapter):
         )
 
     def configured_timeout(self) -> httpx.Timeout:
-        from django.conf import settings
-
         seconds = getattr(settings, "PROVIDER_HTTP_TIMEOUT_SECONDS", None)
         if seconds and self.default_timeout is DEFAULT_TIMEOUT:
             return httpx.Timeout(float(seconds), connect=min(5.0, float(seconds)))
@@ -399,8 +399,6 @@ class BaseAdapter(ProviderAdapter):
         many slot look-ups). The key is a hash of account, URL and parameters, so no
         secret is stored in it; only good answers are cached.
         """
-        from providers.cache import cache
-
         material = json.dumps(
             [self.kind, self.account.name, url, kwargs.get("params")], sort_keys=True, default=str
         )

@@ -178,6 +178,9 @@ class BookingRequest:
     # provider references the portal already holds for OTHER bookings of this account
     # around this time: reconcile must not take one of those for this booking
     claimed: frozenset[str] = frozenset()
+    # The portal holds it as made at the provider (confirmed; a cancellation staff have not
+    # carried out yet): a read-back that no longer finds it means the provider dropped it.
+    held: bool = False
 
 
 @dataclass
@@ -208,3 +211,7 @@ class SubmitResult:
     identity: dict[str, Any] = field(default_factory=dict)  # to remember for this member
     reply: Any = None  # the provider's answer, kept in the booking's history
     staff_action: str = ""  # set when people must act (a request to confirm): staff are told
+    # When the provider holds it now, where its read-back says (``refresh``): the re-check
+    # compares them with the booking's times (None: the provider does not say).
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None

@@ -30,6 +30,7 @@ from sandbox.thia.catalogue import (
     get_space,
 )
 from sandbox.thia.common import PREFIX
+from sandbox.thia.control import ROUTES as CONTROL_ROUTES
 
 # --- Spec -----------------------------------------------------------------------------
 
@@ -76,6 +77,7 @@ SPEC = ProviderSpec(
         (f"{PREFIX}/access-codes/product", create_product_code, ["POST"]),
         (f"{PREFIX}/meeting-room-booking", create_meeting_room_booking, ["POST"]),
         ("/thia/qr-code/<code_id>", qr_code, ["GET"]),
+        *CONTROL_ROUTES,
     ],
     seed=thia_seed.seed,
     config=config,

@@ -16,6 +16,7 @@ from sandbox import workways_seed as seeds
 from sandbox.core import ProviderSpec
 from sandbox.workways.catalogue import get_countries, get_image, get_rooms, get_sites
 from sandbox.workways.common import PREFIX
+from sandbox.workways.control import ROUTES as CONTROL_ROUTES
 from sandbox.workways.meetings import get_contract_options, get_room_price, post_meeting_request
 from sandbox.workways.registration import post_check_email, post_register, post_validate_email
 from sandbox.workways.timetable import get_icsfeed
@@ -62,6 +63,7 @@ SPEC = ProviderSpec(
         (f"{API}/merge-contract", post_merge_contract, ["POST"]),
         (f"{PREFIX}/imageroom", get_image, ["GET"]),
         (f"{PREFIX}/_sandbox/validate-email", post_validate_email, ["POST"]),
+        *CONTROL_ROUTES,
     ],
     seed=seeds.seed,
     config=config,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sandbox.core import ProviderSpec
 from sandbox.zentry.checkins import ROUTES as CHECKIN_ROUTES
+from sandbox.zentry.control import ROUTES as CONTROL_ROUTES
 from sandbox.zentry.workspaces import ROUTES as WORKSPACE_ROUTES
 from sandbox.zentry_common import CHECKINS, WORKSPACES
 from sandbox.zentry_seed import API_KEY, TENANT_ID, USER_ID, WORKSPACE_ID, seed
@@ -30,7 +31,7 @@ def config(base_url: str, state: dict) -> dict:
 
 SPEC = ProviderSpec(
     name="zentry",
-    routes=WORKSPACE_ROUTES + CHECKIN_ROUTES,
+    routes=WORKSPACE_ROUTES + CHECKIN_ROUTES + CONTROL_ROUTES,
     seed=seed,
     config=config,
 )

@@ -103,7 +103,7 @@ def test_fourspaces_request_waits_for_staff_who_confirm_it_in_the_admin(
     ).first()
     booking = book_first_free_slot(page, live_server, room)
     wait_for_status(page, "Waiting for approval")
-    assert "confirms 4Spaces requests by hand" in page.content()
+    assert "our team will confirm yours with the space" in page.content()
 
     User.objects.create_superuser(email="boss@example.com", password="boss-pass-12345")
     staff = browser.new_context().new_page()

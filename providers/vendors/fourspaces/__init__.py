@@ -33,10 +33,11 @@ SPEC = ProviderSpec(
     rate_limit=None,  # the document states no rate limit
     # member-facing words (a quote with no unit price says the shared "price_on_request")
     messages={
-        # SubmitResult.next_step of every request: staff at the space answer it by hand
+        # SubmitResult.next_step of every request. The document has no booking endpoint,
+        # so nothing is sent to the space: portal staff are alerted and confirm it there.
         "request_sent": _(
-            "The space confirms 4Spaces requests by hand. We have sent yours and will "
-            "email you as soon as they answer."
+            "This space takes requests by hand: our team will confirm yours with the "
+            "space and email you as soon as it answers."
         ),
         # Quote.note of a price computed from the catalogue's products, persons and VAT
         "estimate": _("Estimate: the space confirms the request and its price."),

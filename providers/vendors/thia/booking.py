@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import Any
@@ -118,16 +119,55 @@ class BookingMixin(CodesMixin, SlotsMixin):
 
     def refresh(self, item: ItemRef, request: BookingRequest, reference: str) -> SubmitResult:
         """Thia bookings are confirmed at once; the code is looked up by its id among the
-        codes of its first day (or today). A code not listed there (canceled, expired)
-        cannot be told apart: ``UnsupportedError``."""
+        codes of its first day (or today, for a pass under way).
+
+        doc (desk availability): "Access codes are included if their validity period
+        intersects with the requested date" and "Only access codes with "active" or
+        "inactive" status are counted"; a code's status is one of "active, inactive,
+        expired, canceled". So a code the portal holds (``request.held``) that is not
+        listed for a day it covers, or is listed as canceled, is no longer held: Thia
+        (its admin panel) cancelled it, or moved it off that day -- Thia has no lookup by
+        id to tell the two apart, and either way the booking is not what the member has.
+        A pass code listed with another validity than its product gives from the
+        booking's day was changed there: ``start`` / ``end`` say when it now runs.
+        """
         day = max(self.local_day(request), bucharest_today())
         for code in self.codes_on(day):
             if code.get("id") == reference:
-                return self.code_result(code, reply={"data": code})
+                result = self.code_result(code, reply={"data": code})
+                return self.with_changed_validity(result, code, item, request)
+        if request.held:
+            return SubmitResult(
+                "cancelled",
+                reference=reference,
+                reply={"date": day.isoformat(), "listed": False, "access_code": reference},
+            )
         raise UnsupportedError(
             "thia lists only active and upcoming access codes; this one is not among them",
             provider=self.kind,
         )
+
+    def with_changed_validity(
+        self, result: SubmitResult, code: dict, item: ItemRef, request: BookingRequest
+    ) -> SubmitResult:
+        """A pass whose code no longer runs as its product does from the booking's first
+        day: the code's days (local midnight after its "23:59:59" end, as the portal holds
+        passes) become the booking's. A room's code spans its whole day (doc example:
+        2024-03-25T00:00:00 .. 23:59:59): it cannot say the hours, so it says nothing."""
+        if result.status != "confirmed" or item.kind not in PASS_KINDS:
+            return result
+        if self.pass_code_matches(code, item, self.local_day(request)):
+            return result
+        valid_from, valid_to = self.code_validity(code)
+        if valid_from is None or valid_to is None:
+            return result
+        first = dt.datetime.combine(valid_from.date(), dt.time(0), BUCHAREST)
+        last = valid_to.replace(tzinfo=BUCHAREST)
+        if last.time() != dt.time(0):
+            last = dt.datetime.combine(last.date() + dt.timedelta(days=1), dt.time(0), BUCHAREST)
+        if last <= first:
+            return result
+        return dataclasses.replace(result, start=first, end=last)
 
     def cancel(self, item: ItemRef, request: BookingRequest, reference: str) -> Any:
         # doc: the Partner API has no endpoint to cancel a booking or an access code.

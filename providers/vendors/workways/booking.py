@@ -6,6 +6,7 @@ the member's account; the document has no cancellation.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -194,7 +195,18 @@ class BookingMixin(OrganizationsMixin, FeedMixin):
         zone = ZoneInfo(item.timezone)
         found = self.find_meeting(item, request, reference)
         if found is not None:
-            return self.confirmed_from_feed(request, *found, zone)
+            result = self.confirmed_from_feed(request, *found, zone)
+            # the meeting's times in the feed now (Workways may move it)
+            return dataclasses.replace(result, start=result.valid_from, end=result.valid_to)
+        if request.held:
+            # doc: an accepted meeting is "Immediately visible in ICS feed", which lists
+            # "all meetings for the specified rooms": a meeting the portal holds that is
+            # no longer there was removed at Workways.
+            return SubmitResult(
+                "cancelled",
+                reference=reference,
+                reply={"found_in": "", "icsfeed_room": self.room_id_of(item)},
+            )
         user = self.lookup_user(request.customer.email)
         if user and (user.get("isUserArchived") or user.get("isOrganizationArchived")):
             raise RejectedError(Message("workways.archived"), provider=self.kind, code=ARCHIVED)

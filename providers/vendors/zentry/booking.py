@@ -7,14 +7,18 @@ see docs/providers/zentry.md "Booking (adapter)".
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from providers.adapters.base import AuthenticationError, RejectedError
+from providers.adapters.errors import ProviderError
 from providers.adapters.parsing import text
 from providers.adapters.types import BookingRequest, ItemRef, SubmitResult
 from providers.messages import Message
 from providers.models import ResourceKind
-from providers.vendors.zentry.parsing import HOLDING_STATUSES, instant
+from providers.vendors.zentry.parsing import HOLDING_STATUSES, day_bounds, instant, pass_day_of
 from providers.vendors.zentry.reservations import ReservationsMixin
 
 
@@ -67,8 +71,32 @@ class BookingMixin(ReservationsMixin):
 
     def refresh(self, item: ItemRef, request: BookingRequest, reference: str) -> SubmitResult:
         """The reservation read back: Approved -> confirmed, Pending -> still awaiting
-        approval, Cancelled (declined or cancelled by the space) -> RejectedError."""
-        return self.result_of(item, request, self.reservation(item, request, reference))
+        approval, Cancelled -> RejectedError (the space declined the request), or, for a
+        booking the portal holds (``request.held``), "cancelled": the space cancelled it.
+        ``start`` / ``end`` are the reservation's times now (the space may move it)."""
+        reservation = self.reservation(item, request, reference)
+        when = self.reserved_times(item, reservation)
+        if request.held and reservation.get("status") == "Cancelled":
+            # doc: ReservationStatus "Cancelled"; a reservation Zentry had approved that is
+            # now Cancelled was cancelled at Zentry (``DELETE /Reservation`` by the space)
+            return SubmitResult("cancelled", reference=reference, reply=reservation)
+        result = self.result_of(item, request, reservation)
+        return dataclasses.replace(result, start=when[0], end=when[1]) if when else result
+
+    def reserved_times(
+        self, item: ItemRef, reservation: dict
+    ) -> tuple[dt.datetime, dt.datetime] | None:
+        """doc: RoomReservation ``reservationDate`` .. ``reservationEndDate``; a day pass
+        holds the local day of its ``reservationDate`` (see ``pass_day_of``)."""
+        zone = ZoneInfo(item.timezone)
+        try:
+            if item.kind == ResourceKind.MEETING_ROOM.value:
+                begins = instant(reservation.get("reservationDate"), "reservationDate")
+                ends = instant(reservation.get("reservationEndDate"), "reservationEndDate")
+                return begins.astimezone(zone), ends.astimezone(zone)
+            return day_bounds(pass_day_of(reservation.get("reservationDate"), zone), zone)
+        except ProviderError:
+            return None  # no times to compare: the status alone is read
 
     def cancel(self, item: ItemRef, request: BookingRequest, reference: str) -> Any:
         """doc: ``DELETE /Reservation {"reservationId"}`` -> the Reservation, now

@@ -620,5 +620,5 @@ def test_member_facing_words_are_message_codes_of_the_spec():
     result = adapter.submit(item, request)
     assert result.status == "awaiting_approval"
     assert result.next_step == Message("fourspaces.request_sent")
-    assert "confirms 4Spaces requests by hand" in str(result.next_step)
+    assert "our team will confirm yours with the space" in str(result.next_step)
     assert "4Spaces request is waiting" in result.staff_action  # staff words stay English

@@ -91,8 +91,12 @@ def test_a_request_waits_for_staff_who_confirm_it(
         assert booking_services.submit(booking.pk) == Status.AWAITING_APPROVAL
     booking.refresh_from_db()
     assert Message.loads(booking.next_step) == Message("fourspaces.request_sent")
-    assert "confirms 4Spaces requests by hand" in booking.next_step_text
+    # nothing reaches 4Spaces: the member is not told "we have sent yours"
+    assert "our team will confirm yours with the space" in booking.next_step_text
     assert any(m.to == ["ops@example.com"] for m in mail.outbox)  # staff are told
+    (requested,) = [m for m in mail.outbox if m.to == ["anna@example.com"]]
+    assert "our team, who will confirm it with the space" in requested.body
+    assert "sent yours" not in requested.body
     staff = User.objects.create_superuser(email="ops@example.com", password="pw-ops-123456")
     with django_capture_on_commit_callbacks(execute=True):
         booking_services.staff_decide(booking, approve=True, actor=staff)
