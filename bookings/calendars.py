@@ -81,9 +81,10 @@ def booking_event(booking: Booking, *, method_cancel: bool = False) -> Event:
     if space.latitude is not None and space.longitude is not None:
         event.add("geo", (float(space.latitude), float(space.longitude)))
     lines = [f"Status: {booking.get_status_display()}"]
-    if booking.access_code:
+    # a cancelled, refused or failed booking's code no longer opens anything
+    if booking.access_code and booking.shows_access:
         lines.append(f"Access code: {booking.access_code}")
-    if booking.qr_url:
+    if booking.qr_url and booking.shows_access:
         lines.append(f"QR code: {booking.qr_url}")
     if booking.valid_from and booking.valid_to:
         lines.append(f"Valid {booking.valid_from.isoformat()} to {booking.valid_to.isoformat()}")

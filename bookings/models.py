@@ -149,6 +149,12 @@ class Booking(models.Model):
         return self.end <= timezone.now()
 
     @property
+    def shows_access(self) -> bool:
+        """Whether its access code and QR link are shown: they still work at the space while
+        a cancellation is with staff, and are gone once the booking has ended badly."""
+        return self.status not in FINAL
+
+    @property
     def member_can_cancel(self) -> bool:
         """Whether its member may cancel it now (the member's cancel button)."""
         from bookings import rules  # a real cycle: the rules read this module's statuses

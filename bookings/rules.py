@@ -88,3 +88,22 @@ def cancel_refusal(booking: Booking, member, now: dt.datetime) -> str | None:
 def can_cancel(booking: Booking, member, now: dt.datetime) -> bool:
     """Whether ``member`` may cancel ``booking`` at ``now`` (the cancel button shows)."""
     return cancel_refusal(booking, member, now) is None
+
+
+def free_cancellation_hours(booking: Booking) -> int | None:
+    """How many hours before the start the space lets a booking be cancelled for free,
+    where the catalogue says (``rules.free_cancellation_hours``, 4Spaces); None: unknown."""
+    item = booking.item
+    hours = (getattr(item, "rules", None) or {}).get("free_cancellation_hours")
+    try:
+        return int(hours) if hours is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def inside_free_cancellation(booking: Booking, at: dt.datetime) -> bool | None:
+    """Whether cancelling at ``at`` is inside the space's free window; None: unknown."""
+    hours = free_cancellation_hours(booking)
+    if hours is None:
+        return None
+    return at <= booking.start - dt.timedelta(hours=hours)

@@ -43,6 +43,7 @@ class ApiError(Exception):
 PROBLEM_TYPES = {
     400: ("https://tools.ietf.org/html/rfc9110#section-15.5.1", "Bad Request"),
     401: ("https://tools.ietf.org/html/rfc9110#section-15.5.2", "Unauthorized"),
+    403: ("https://tools.ietf.org/html/rfc9110#section-15.5.4", "Forbidden"),
     404: ("https://tools.ietf.org/html/rfc9110#section-15.5.5", "Not Found"),
 }
 

@@ -3,6 +3,8 @@
     pending ──▶ submitting ──▶ confirmed | awaiting_registration | awaiting_approval
        ▲            │                     | rejected | failed
        └── (retry) ─┘          any live booking ──▶ cancelled
+                               (no cancel call at the provider: ──▶ cancellation_requested
+                                ──▶ cancelled once staff mark it done there)
 
 * ``booking_create_*`` (``create``) validate (``validation``), then hold the slot inside
   a transaction that locks the resource's row (PostgreSQL row lock; SQLite serializes
@@ -26,7 +28,7 @@ cancellation, registration, staff, sweeper, recheck (reading bookings back).
 
 from __future__ import annotations
 
-from bookings.services.cancellation import cancel
+from bookings.services.cancellation import cancel, complete_cancellation
 from bookings.services.create import (
     booking_create_inquiry,
     booking_create_pass,
@@ -44,7 +46,14 @@ from bookings.services.requests import (
     remember_identity,
     request_for,
 )
-from bookings.services.staff import retry, staff_decide
+from bookings.services.staff import (
+    approval_is_local,
+    approval_note,
+    approve_request,
+    decline_request,
+    retry,
+    staff_decide,
+)
 from bookings.services.states import TRANSITIONS, transition
 from bookings.services.submission import (
     MAX_SUBMIT_ATTEMPTS,
@@ -69,15 +78,20 @@ __all__ = [
     "RoomChoice",
     "SlotTaken",
     "apply_result",
+    "approval_is_local",
+    "approval_note",
+    "approve_request",
     "booking_create_inquiry",
     "booking_create_pass",
     "booking_create_room",
     "cancel",
     "catalogue_quote",
     "claim",
+    "complete_cancellation",
     "complete_registration",
     "customer_for",
     "customer_of",
+    "decline_request",
     "enqueue_submit",
     "pass_bounds",
     "preview_request",

@@ -1,13 +1,32 @@
-"""Staff actions on a booking: send a failed one again, confirm or decline a request."""
+"""Staff actions on a booking: send a failed one again, approve or decline a request.
+
+Approval and decline go to the provider where its document has a call for them
+(``SPEC.capabilities.approve`` / ``cancel``), so the portal never says "confirmed" while
+the provider still says "pending"; where it has none (4Spaces) they are local, and staff
+settle it with the space themselves. Emails to the member follow the state (the hook in
+``states.transition``).
+"""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from bookings import emails
+from bookings import availability
 from bookings.models import Booking, Status
+from bookings.services.errors import BookingError
+from bookings.services.requests import request_for
 from bookings.services.states import transition
-from bookings.services.submission import enqueue_submit
+from bookings.services.submission import apply_result, enqueue_submit
+from providers import messages
+from providers.adapters import adapter_for
+from providers.adapters.errors import (
+    AuthenticationError,
+    RejectedError,
+    TransientError,
+    UnsupportedError,
+)
+
+REQUESTS = (Status.AWAITING_APPROVAL, Status.AWAITING_REGISTRATION)
 
 
 def retry(booking: Booking, *, actor) -> None:
@@ -23,24 +42,120 @@ def retry(booking: Booking, *, actor) -> None:
         enqueue_submit(booking.pk)
 
 
-def staff_decide(booking: Booking, *, approve: bool, actor, note: str = "") -> None:
-    """Staff confirm or decline a request (4Spaces requests, approvals done by hand)."""
-    if approve:
-        transition(
+def approval_is_local(booking: Booking) -> bool:
+    """Whether staff approval stays in the portal (the provider has no approval call)."""
+    return not booking.space.account.spec.capabilities.approve
+
+
+def approval_note(booking: Booking) -> str:
+    """What staff read next to the approve action for this booking."""
+    label = booking.space.account.label
+    if approval_is_local(booking):
+        return _("%(provider)s has no approval call: confirm with the space first.") % {
+            "provider": label
+        }
+    return _("The approval is sent to %(provider)s; the booking is confirmed when it agrees.") % {
+        "provider": label
+    }
+
+
+def _not_a_request(booking: Booking) -> BookingError:
+    return BookingError(
+        _("Booking #%(id)s is %(s)s, not a request waiting for an answer.")
+        % {"id": booking.pk, "s": booking.get_status_display()},
+        status=409,
+    )
+
+
+def approve_request(booking: Booking, *, actor, note: str = "") -> bool:
+    """Staff approve a request: at the provider first where it has the call, and the
+    booking is confirmed only once the provider says so; locally otherwise."""
+    if booking.status not in REQUESTS:
+        raise _not_a_request(booking)
+    label = booking.space.account.label
+    if approval_is_local(booking) or not booking.provider_reference:
+        return transition(
             booking,
             Status.CONFIRMED,
-            reason=note or "confirmed by staff",
+            reason=note or f"confirmed by staff ({label} has no approval call)",
             actor=actor,
             actor_label="staff",
             next_step="",
         )
-        emails.send_status_email(booking.pk)
-    else:
-        transition(
-            booking,
-            Status.REJECTED,
-            reason=note or "declined by staff",
-            actor=actor,
-            actor_label="staff",
-            provider_message=note or _("The space could not accept this request."),
+    try:
+        with adapter_for(booking.space.account) as adapter:
+            result = adapter.approve(
+                availability.item_ref(booking.item),
+                request_for(booking),
+                booking.provider_reference,
+            )
+    except TransientError as exc:
+        raise BookingError(
+            _("%(provider)s is not answering; the booking is unchanged. Try again later.")
+            % {"provider": label},
+            status=503,
+        ) from exc
+    except AuthenticationError as exc:
+        raise BookingError(
+            _("%(provider)s refused this account's credentials; the booking is unchanged.")
+            % {"provider": label},
+            status=502,
+        ) from exc
+    except (RejectedError, UnsupportedError) as exc:
+        raise BookingError(
+            _("%(provider)s did not approve it: %(m)s The booking is unchanged.")
+            % {"provider": label, "m": messages.render(exc.message)},
+            status=409,
+        ) from exc
+    if result.status != "confirmed":
+        raise BookingError(
+            _("%(provider)s still has it as %(s)s; the booking is unchanged.")
+            % {"provider": label, "s": result.status},
+            status=409,
         )
+    return apply_result(booking, result, actor_label="staff", actor=actor)
+
+
+def decline_request(booking: Booking, *, actor, reason: str) -> bool:
+    """Staff decline a request with a reason the member reads. Where the provider holds it
+    and can cancel it (Zentry) it is cancelled there first."""
+    reason = reason.strip()
+    if not reason:
+        raise BookingError(_("Give the member a reason for declining."), status=400)
+    if booking.status not in REQUESTS:
+        raise _not_a_request(booking)
+    reply = None
+    account = booking.space.account
+    if booking.provider_reference and account.spec.capabilities.cancel:
+        # Zentry: seed 003 documents "PUT /Reservation/{id}/approve" and "DELETE
+        # /Reservation" but no decline, so a declined reservation is cancelled there.
+        try:
+            with adapter_for(account) as adapter:
+                reply = adapter.cancel(
+                    availability.item_ref(booking.item),
+                    request_for(booking),
+                    booking.provider_reference,
+                )
+        except (TransientError, AuthenticationError, RejectedError, UnsupportedError) as exc:
+            raise BookingError(
+                _("%(provider)s could not cancel it: %(m)s The booking is unchanged.")
+                % {"provider": account.label, "m": messages.render(exc.message)},
+                status=409 if isinstance(exc, RejectedError) else 503,
+            ) from exc
+    return transition(
+        booking,
+        Status.REJECTED,
+        reason=f"declined by staff: {reason}",
+        actor=actor,
+        actor_label="staff",
+        reply=reply,
+        provider_message=reason[:2000],
+        next_step="",
+    )
+
+
+def staff_decide(booking: Booking, *, approve: bool, actor, note: str = "") -> bool:
+    """Staff confirm or decline a request (``approve_request`` / ``decline_request``)."""
+    if approve:
+        return approve_request(booking, actor=actor, note=note)
+    return decline_request(booking, actor=actor, reason=note or _("The space could not accept it."))

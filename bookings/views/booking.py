@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from bookings import rules, services
 from bookings.forms import InquiryForm, PassBookingForm, RoomBookingForm
 from bookings.http import AuthenticatedHttpRequest
-from bookings.models import FINAL, Booking, Kind
+from bookings.models import FINAL, Booking, Kind, Status
 from providers import selectors
 from providers.models import Offer
 
@@ -61,7 +61,10 @@ def cancel_booking(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except services.BookingError as exc:
         messages.error(request, exc.message)
         return render(request, "bookings/detail.html", {"booking": booking}, status=exc.status)
-    messages.success(request, _("Your booking is cancelled."))
+    if booking.status == Status.CANCELLATION_REQUESTED:
+        messages.info(request, _("Your cancellation is with our staff; we will email you."))
+    else:
+        messages.success(request, _("Your booking is cancelled."))
     return redirect("booking_detail", pk=booking.pk)
 
 

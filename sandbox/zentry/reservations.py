@@ -13,8 +13,10 @@ from sandbox.core import Context, json_response
 from sandbox.zentry_common import (
     ACTIVE_STATUSES,
     CI,
+    ApiError,
     When,
     any_of,
+    api_key_of,
     bad_request,
     body_of,
     closures_hitting,
@@ -29,6 +31,7 @@ from sandbox.zentry_common import (
     opt_instant,
     paged,
     parse_iso,
+    problem,
     req_str,
     req_when,
     require_all,
@@ -385,7 +388,14 @@ def find_reservation(ctx: Context, ident: str) -> dict:
 
 
 def approve_reservation(ctx: Context, request: Request, id: str) -> Response:
-    """PUT /Reservation/{id}/approve: Pending -> Approved (Approved stays Approved)."""
+    """PUT /Reservation/{id}/approve: Pending -> Approved (Approved stays Approved).
+
+    The document lists only the 200 answer. A key set up without approval rights
+    (``apiKeys[key]["canApprove"] = False``, as tests set it) gets the ASP.NET 403
+    ProblemDetails an authorization policy gives.
+    """
+    if ctx.state["apiKeys"].get(api_key_of(request) or "", {}).get("canApprove") is False:
+        raise ApiError(problem(403, "This Api-Key may not approve reservations.", request))
     record = find_reservation(ctx, id)
     if record["status"] not in ACTIVE_STATUSES:
         raise bad_request(f"Reservation '{id}' is {record['status']} and cannot be approved.")

@@ -163,23 +163,6 @@ def test_confirmation_email_has_the_ics_and_the_feed_link_in_the_members_languag
     assert "BEGIN:VEVENT" in str(content)
 
 
-def test_cancel_goes_to_the_provider_then_frees_the_slot_and_emails(
-    member, room, provider, django_capture_on_commit_callbacks, monkeypatch
-):
-    monkeypatch.setattr(tasks.send_email, "delay", lambda *a: tasks.send_email(*a))
-    booking = book(member, room)
-    services.submit(booking.pk)
-    booking.refresh_from_db()
-    sequence = booking.sequence
-    with django_capture_on_commit_callbacks(execute=True):
-        services.cancel(booking, actor=member, actor_label="member")
-    assert provider.cancelled == ["ref-1"]
-    booking.refresh_from_db()
-    assert booking.status == Status.CANCELLED and booking.sequence > sequence
-    assert "STATUS:CANCELLED" in str(mail.outbox[-1].attachments[0][1])
-    book(member, room)
-
-
 def test_awaiting_approval_is_followed_until_approved(member, room, provider):
     provider.submit_answers = [SubmitResult("awaiting_approval", reference="z-1")]
     booking = book(member, room)

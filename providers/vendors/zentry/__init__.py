@@ -51,6 +51,11 @@ SPEC = ProviderSpec(
         ),
         # a reservation the searches no longer find
         "reservation_gone": _("Zentry no longer has reservation %(reference)s."),
+        # PUT /Reservation/{id}/approve answered 403: the integration's key lacks the rights
+        "approve_forbidden": _(
+            "Zentry refused the approval: this account's API key may not approve "
+            "reservations. Approve it in Zentry, or ask Zentry for a key with approval rights."
+        ),
         # Quote.note of the user-cost previews
         "price_note": _("Zentry's price for this booking, fees and taxes included."),
     },

@@ -1,6 +1,7 @@
 """Zentry booking (CheckIns API, ``003_c7b0553c6c4180e6.txt``): ``POST
 /Reservation/create/room`` / ``/create/daypass`` as the integration user on the member's
-behalf, reservation searches to reconcile and refresh, ``DELETE /Reservation`` to cancel;
+behalf, reservation searches to reconcile and refresh, ``DELETE /Reservation`` to cancel,
+``PUT /Reservation/{id}/approve`` when staff approve;
 see docs/providers/zentry.md "Booking (adapter)".
 """
 
@@ -11,10 +12,11 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from providers.adapters.base import RejectedError
+from providers.adapters.base import AuthenticationError, RejectedError
 from providers.adapters.errors import ProviderError
 from providers.adapters.parsing import text
 from providers.adapters.types import BookingRequest, ItemRef, SubmitResult
+from providers.messages import Message
 from providers.models import ResourceKind
 from providers.vendors.zentry.parsing import HOLDING_STATUSES, day_bounds, instant, pass_day_of
 from providers.vendors.zentry.reservations import ReservationsMixin
@@ -117,3 +119,29 @@ class BookingMixin(ReservationsMixin):
                 return current
             raise
         return self.json(response, expect=dict)
+
+    def approve(self, item: ItemRef, request: BookingRequest, reference: str) -> SubmitResult:
+        """doc: ``PUT /Reservation/{id}/approve`` -> 200 Reservation (the only answer the
+        document lists; Approved stays Approved). A key that may not approve answers 403:
+        a refusal with words staff can act on, not a broken account (the key still books).
+        """
+        try:
+            response = self.request(
+                "PUT",
+                f"{self.checkins_url}/Reservation/{reference}/approve",
+                endpoint="PUT /Reservation/{id}/approve",
+                headers=self.headers(),
+                # approving twice is approving once ("Approved stays Approved")
+                retry=True,
+            )
+        except AuthenticationError as exc:
+            if exc.status != 403:
+                raise
+            raise RejectedError(
+                Message("zentry.approve_forbidden"),
+                provider=self.kind,
+                status=403,
+                code="Forbidden",
+                payload=exc.payload,
+            ) from exc
+        return self.result_of(item, request, self.json(response, expect=dict))
