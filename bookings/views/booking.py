@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bookings import rules, services
-from bookings.forms import InquiryForm, PassBookingForm, RoomBookingForm
+from bookings.forms import (
+    InquiryForm,
+    PassBookingForm,
+    RoomBookingForm,
+    new_form_key,
+    with_form_key,
+)
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import FINAL, Booking, Kind
 from providers import selectors
@@ -85,11 +91,14 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "start": _local_start(request.GET.get("start", ""), resource.space.timezone),
         "minutes": rules.grid(resource.rules).shortest,
         "attendees": 1,
+        **new_form_key(),
     }
-    form = RoomBookingForm(data, initial=initial, resource=resource)
+    form = RoomBookingForm(with_form_key(data), initial=initial, resource=resource)
     _terms_only_to_confirm(form, confirming)
     quote, status = None, 200
     if form.is_bound and form.is_valid():
+        if confirming and (sent := services.form_booking(request.user, form.key())):
+            return _booked(request, services.replay(sent))
         start, end = form.bounds()
         try:
             services.validate_room(resource, start, end, form.cleaned_data["attendees"])
@@ -114,8 +123,13 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     attendees=form.cleaned_data["attendees"],
                     title=form.cleaned_data["title"],
                     quote=quote,
+                    idempotency_key=form.key(),
+                    another=form.cleaned_data["again"],
                 )
-                return redirect("booking_detail", pk=booking.pk)
+                return _booked(request, booking)
+        except services.AlreadyHeld as exc:
+            form.ask_again(reverse("booking_detail", args=[exc.booking.pk]))
+            status = exc.status
         except services.BookingError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             status = exc.status
@@ -131,6 +145,13 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.htmx and not confirming:
         return render(request, "bookings/partials/quote.html", context, status=status)
     return render(request, "bookings/book.html", context, status=status)
+
+
+def _booked(request: AuthenticatedHttpRequest, booking: Booking) -> HttpResponse:
+    """To the booking; a form sent again (double click, back and confirm) is told so."""
+    if services.replayed(booking):
+        messages.info(request, _("You already sent this form: here is your booking."))
+    return redirect("booking_detail", pk=booking.pk)
 
 
 def _local_start(raw: str, tz: str) -> str:
@@ -179,8 +200,10 @@ def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     confirming = request.method == "POST" and "confirm" in request.POST
     # a day link carries only ?date=: it pre-fills the form; a full query previews a price
     full = {"date", "persons"} <= set(request.GET)
-    data = request.POST if request.method == "POST" else (request.GET if full else None)
-    initial = {"date": request.GET.get("date", ""), "days": 1, "persons": 1}
+    data = with_form_key(
+        request.POST if request.method == "POST" else (request.GET if full else None)
+    )
+    initial = {"date": request.GET.get("date", ""), "days": 1, "persons": 1, **new_form_key()}
     form = (
         PassBookingForm(data, initial=initial, offer=offer)
         if mode == "pass"
@@ -189,6 +212,8 @@ def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _terms_only_to_confirm(form, confirming)
     quote, status = None, 200
     if form.is_bound and form.is_valid():
+        if confirming and (sent := services.form_booking(request.user, form.key())):
+            return _booked(request, services.replay(sent))
         day = form.cleaned_data["date"]
         try:
             if mode == "pass":
@@ -214,8 +239,10 @@ def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                         days=days,
                         persons=form.cleaned_data["persons"],
                         quote=quote,
+                        idempotency_key=form.key(),
+                        another=form.cleaned_data["again"],
                     )
-                    return redirect("booking_detail", pk=booking.pk)
+                    return _booked(request, booking)
             elif confirming:
                 booking = services.booking_create_inquiry(
                     member=request.user,
@@ -223,8 +250,13 @@ def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     day=day,
                     message=form.cleaned_data["message"],
                     persons=form.cleaned_data["persons"],
+                    idempotency_key=form.key(),
+                    another=form.cleaned_data["again"],
                 )
-                return redirect("booking_detail", pk=booking.pk)
+                return _booked(request, booking)
+        except services.AlreadyHeld as exc:
+            form.ask_again(reverse("booking_detail", args=[exc.booking.pk]))
+            status = exc.status
         except services.BookingError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             status = exc.status

@@ -60,7 +60,7 @@ def portal_on_sandbox(monkeypatch, transport, cfg):
     """Point the whole portal (sync, availability, bookings) at the in-process sandbox
     through ``transport`` and sync ``cfg``'s account; returns the ProviderAccount."""
     from bookings import tasks
-    from bookings.services import cancellation, quotes, registration, submission
+    from bookings.services import cancellation, quotes, registration, submission, validation
     from providers import availability
     from providers import services as catalogue_services
     from providers.adapters import adapter_for
@@ -69,7 +69,7 @@ def portal_on_sandbox(monkeypatch, transport, cfg):
     def patched(account, **kwargs):
         return adapter_for(account, **{**kwargs, "transport": transport})
 
-    booking_services = (quotes, submission, cancellation, registration)
+    booking_services = (quotes, submission, cancellation, registration, validation)
     for module in (availability, *booking_services, catalogue_services):
         monkeypatch.setattr(module, "adapter_for", patched)
     monkeypatch.setattr(tasks.submit_booking, "delay", lambda pk: None)
