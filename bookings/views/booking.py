@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -142,9 +143,19 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "quote": quote,
         "kind": "room",
     }
-    if request.htmx and not confirming:
-        return render(request, "bookings/partials/quote.html", context, status=status)
-    return render(request, "bookings/book.html", context, status=status)
+    return _form_page(request, context, status, partial=bool(request.htmx) and not confirming)
+
+
+def _form_page(
+    request: AuthenticatedHttpRequest, context: dict, status: int, *, partial: bool
+) -> HttpResponse:
+    """The booking form page, or its price alone for htmx. The page's address carries the
+    form (hx-replace-url), so the two answers share a URL: ``Vary: HX-Request`` keeps a
+    browser from showing the cached price alone when the member comes back to the page."""
+    template = "bookings/partials/quote.html" if partial else "bookings/book.html"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _booked(request: AuthenticatedHttpRequest, booking: Booking) -> HttpResponse:
@@ -263,9 +274,7 @@ def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     elif form.is_bound and (confirming or request.method == "GET"):
         status = 400
     context = {"form": form, "item": offer, "space": offer.space, "quote": quote, "kind": mode}
-    if request.htmx and not confirming:
-        return render(request, "bookings/partials/quote.html", context, status=status)
-    return render(request, "bookings/book.html", context, status=status)
+    return _form_page(request, context, status, partial=bool(request.htmx) and not confirming)
 
 
 @login_required

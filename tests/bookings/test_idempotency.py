@@ -250,3 +250,19 @@ def test_a_new_pass_form_for_a_day_held_asks_first(logged_in, day_pass, provider
     assert "You already hold a booking for this time:" in asked.content.decode()
     assert logged_in.post(url, pass_form(key, again="on")).status_code == 302
     assert Booking.objects.count() == 2
+
+
+def test_the_form_page_keeps_its_key_in_its_address(logged_in, day_pass, provider, sent):
+    # htmx writes the form into the address (hx-replace-url): a browser that loads the
+    # page again (back, reload) gets the same form, key included
+    url = reverse("book_offer", args=[day_pass.pk])
+    first = logged_in.get(url)
+    assert 'hx-replace-url="true"' in first.content.decode()
+    assert "HX-Request" in first["Vary"]  # the price alone never stands in for the page
+    key = key_of(first)
+    logged_in.post(url, pass_form(key))
+    address = {k: v for k, v in pass_form(key).items() if k != "confirm"}
+    again = logged_in.get(url, address)
+    assert key_of(again) == key
+    confirmed = logged_in.post(url, pass_form(key))
+    assert confirmed["Location"] == reverse("booking_detail", args=[Booking.objects.get().pk])
