@@ -118,12 +118,25 @@ def compute_slots(
 def portal_holds(
     resource: Resource, start: dt.datetime, end: dt.datetime, since: dt.datetime | None
 ) -> list[tuple[dt.datetime, dt.datetime]]:
-    """The portal's own bookings the provider's answer may not include yet: those not
-    sent yet, and those that changed after the answer was fetched."""
-    not_sent = Q(status__in=[Status.PENDING, Status.SUBMITTING])
-    recent = Q(status__in=HOLDING, updated_at__gte=since) if since else Q(status__in=HOLDING)
-    rows = resource.bookings.filter(not_sent | recent, start__lt=end, end__gt=start)
+    """The portal's own bookings the provider's answer may not include: see ``_held``."""
+    rows = resource.bookings.filter(
+        _held(resource.space.account.spec.capabilities.reflects_bookings, since),
+        start__lt=end,
+        end__gt=start,
+    )
     return list(rows.values_list("start", "end"))
+
+
+def _held(reflected: bool, since: dt.datetime | None) -> Q:
+    """Which of the portal's bookings to lay over a provider's answer fetched at
+    ``since``: those not sent yet, and those that changed after the answer was fetched;
+    every live one where the provider's availability never shows bookings
+    (``reflects_bookings`` False, e.g. 4Spaces, which has no booking endpoint: a
+    staff-confirmed request is taken only in the portal)."""
+    if not reflected or since is None:
+        return Q(status__in=HOLDING)
+    not_sent = Q(status__in=[Status.PENDING, Status.SUBMITTING])
+    return not_sent | Q(status__in=HOLDING, updated_at__gte=since)
 
 
 # --- answers ------------------------------------------------------------------------
@@ -179,9 +192,7 @@ def pass_days(offer: Offer, start: dt.date, end: dt.date) -> PassAnswer:
         return PassAnswer(False, [], tz, source, entry.fetched_at, reason)
     today = timezone.now().astimezone(zoneinfo.ZoneInfo(tz)).date()
     days = []
-    recent = Q(status__in=[Status.PENDING, Status.SUBMITTING]) | Q(
-        status__in=HOLDING, updated_at__gte=entry.fetched_at
-    )
+    recent = _held(offer.space.account.spec.capabilities.reflects_bookings, entry.fetched_at)
     # an offer entry holds list[PassDay] (providers.availability.fetch_pass_days)
     for item in cast(list[PassDay], entry.value):
         remaining = item.remaining

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 import zoneinfo
 from typing import cast
 
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.http import QueryDict
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from bookings import rules
@@ -45,7 +48,56 @@ class TermsMixin:
             )
 
 
-class RoomBookingForm(TermsMixin, forms.Form):
+KEY_FIELD = "idempotency_key"
+
+
+class OnceMixin(forms.Form):
+    """One booking per form: a key made when the form is first shown and sent back with
+    every preview and confirmation, so the same form sent twice (a double click, back and
+    confirm again) finds the booking it made. ``again`` is the member's yes to a second
+    booking of a time they already hold, asked only then."""
+
+    idempotency_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={"invalid": _("This form is damaged: open the booking page again.")},
+    )
+    again = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def ask_again(self, held_url: str) -> None:
+        """Tell the member they already hold this time, and offer to book another."""
+        self.add_error(
+            None,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("You already hold a booking for this time:"),
+                held_url,
+                _("see it"),
+            ),
+        )
+        self.fields["again"].widget = forms.CheckboxInput()
+        self.fields["again"].label = _("Yes, book another one")
+
+    def key(self) -> uuid.UUID | None:
+        return self.cleaned_data.get(KEY_FIELD) if hasattr(self, "cleaned_data") else None
+
+
+def with_form_key(data: QueryDict | None) -> QueryDict | None:
+    """Bound data with a key: a form shown without one (a preview link, an older page)
+    gets a fresh one."""
+    if data is None or data.get(KEY_FIELD):
+        return data
+    data = data.copy()
+    data[KEY_FIELD] = str(uuid.uuid4())
+    return data
+
+
+def new_form_key() -> dict[str, str]:
+    """Initial data for a form shown for the first time: its own key."""
+    return {KEY_FIELD: str(uuid.uuid4())}
+
+
+class RoomBookingForm(OnceMixin, TermsMixin, forms.Form):
     start = LocalDateTimeField(label=_("Start"))
     minutes = forms.TypedChoiceField(label=_("Length"), coerce=int)
     attendees = forms.IntegerField(label=_("People"), min_value=1, max_value=1000, initial=1)
@@ -80,7 +132,7 @@ class RoomBookingForm(TermsMixin, forms.Form):
         return start, start + dt.timedelta(minutes=self.cleaned_data["minutes"])
 
 
-class PassBookingForm(TermsMixin, forms.Form):
+class PassBookingForm(OnceMixin, TermsMixin, forms.Form):
     date = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=31, initial=1)
     persons = forms.IntegerField(label=_("People"), min_value=1, max_value=100, initial=1)
@@ -100,7 +152,7 @@ class PassBookingForm(TermsMixin, forms.Form):
         self.add_terms(offer.space)
 
 
-class InquiryForm(TermsMixin, forms.Form):
+class InquiryForm(OnceMixin, TermsMixin, forms.Form):
     date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     persons = forms.IntegerField(label=_("People"), min_value=1, max_value=500, initial=1)
     message = forms.CharField(

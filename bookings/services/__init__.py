@@ -33,7 +33,10 @@ from bookings.services.create import (
     booking_create_inquiry,
     booking_create_pass,
     booking_create_room,
+    form_booking,
     pass_bounds,
+    replay,
+    replayed,
 )
 from bookings.services.errors import BookingError, Retry, SlotTaken
 from bookings.services.quotes import catalogue_quote, quote_for
@@ -66,13 +69,14 @@ from bookings.services.submission import (
     submit,
 )
 from bookings.services.sweeper import sweep
-from bookings.services.validation import RoomChoice, validate_room
+from bookings.services.validation import AlreadyHeld, RoomChoice, validate_room
 
 __all__ = [
     "MAX_SUBMIT_ATTEMPTS",
     "RESULT_STATUS",
     "STALE_SUBMISSION",
     "TRANSITIONS",
+    "AlreadyHeld",
     "BookingError",
     "Retry",
     "RoomChoice",
@@ -93,12 +97,15 @@ __all__ = [
     "customer_of",
     "decline_request",
     "enqueue_submit",
+    "form_booking",
     "pass_bounds",
     "preview_request",
     "quote_for",
     "recheck_upcoming",
     "refresh_from_provider",
     "remember_identity",
+    "replay",
+    "replayed",
     "request_for",
     "retry",
     "staff_decide",

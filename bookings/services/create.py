@@ -1,12 +1,19 @@
 """Creating bookings: validated, the slot held under a row lock, saved ``pending``; the
-submit task is sent once the transaction commits."""
+submit task is sent once the transaction commits.
+
+Every booking form carries an idempotency key (one per form shown): the same form sent
+twice (a double click, back and confirm again, a retried request) returns the booking the
+first sending made, even when the two race (the unique constraint member + key).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 import zoneinfo
+from collections.abc import Callable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from bookings import availability, rules
@@ -16,6 +23,7 @@ from bookings.services.submission import enqueue_submit
 from bookings.services.validation import (
     check_member,
     check_new_member_lead,
+    check_not_held,
     slots_free_per_provider,
     validate_room,
 )
@@ -24,7 +32,6 @@ from providers.adapters.types import Quote
 from providers.models import Offer, Resource
 
 
-@transaction.atomic
 def booking_create_room(
     *,
     member,
@@ -34,30 +41,78 @@ def booking_create_room(
     attendees: int = 1,
     title: str = "",
     quote: Quote | None = None,
+    idempotency_key: uuid.UUID | None = None,
+    another: bool = True,
 ) -> Booking:
+    """Hold a room and save the booking ``pending``. The same ``idempotency_key`` from the
+    same member returns the booking it made (nothing is sent twice); ``another=False``
+    refuses a time the member already holds (``AlreadyHeld``)."""
+    if found := form_booking(member, idempotency_key):
+        return replay(found)
     check_member(member)
     validate_room(resource, start, end, attendees)
-    check_new_member_lead(member, resource, start)
+    check_new_member_lead(member, resource, start)  # outside the transaction: it remembers
     slots_free_per_provider(resource, start, end)
-    # The guard: lock the resource's row so concurrent bookings of it run one at a time.
-    locked = Resource.objects.select_for_update().get(pk=resource.pk)
-    overlapping = locked.bookings.filter(status__in=HOLDING, start__lt=end, end__gt=start)
-    if overlapping.count() >= max(1, locked.quantity):
-        raise SlotTaken()
-    booking = Booking.objects.create(
-        member=member,
-        kind=Kind.ROOM,
-        space=locked.space,
-        resource=locked,
-        start=start,
-        end=end,
-        attendees=attendees,
-        title=title[:200],
-        price=quote.total if quote else None,
-        currency=(quote.currency if quote else "") or locked.currency,
-        quote=_quote_json(quote),
-    )
-    return _saved(booking, member, "booked by the member")
+    if not another:
+        check_not_held(member, start, end, idempotency_key, resource=resource)
+
+    def hold() -> Booking:
+        # The guard: lock the resource's row so concurrent bookings of it run one at a time.
+        locked = Resource.objects.select_for_update().get(pk=resource.pk)
+        if found := form_booking(member, idempotency_key):
+            return replay(found)  # the same form, sent while this one waited for the lock
+        overlapping = locked.bookings.filter(status__in=HOLDING, start__lt=end, end__gt=start)
+        if overlapping.count() >= max(1, locked.quantity):
+            raise SlotTaken()
+        booking = Booking.objects.create(
+            member=member,
+            kind=Kind.ROOM,
+            space=locked.space,
+            resource=locked,
+            start=start,
+            end=end,
+            attendees=attendees,
+            title=title[:200],
+            price=quote.total if quote else None,
+            currency=(quote.currency if quote else "") or locked.currency,
+            quote=_quote_json(quote),
+            idempotency_key=idempotency_key,
+        )
+        return _saved(booking, member, "booked by the member")
+
+    return _once(member, idempotency_key, hold)
+
+
+def form_booking(member, key: uuid.UUID | None) -> Booking | None:
+    """The booking this member's form (its idempotency key) already made, if any."""
+    if key is None:
+        return None
+    return Booking.objects.filter(member=member, idempotency_key=key).first()
+
+
+def replay(booking: Booking) -> Booking:
+    """``booking``, marked as made by an earlier sending of the same form."""
+    booking._replayed = True  # type: ignore[attr-defined]  # not stored: this request only
+    return booking
+
+
+def replayed(booking: Booking) -> bool:
+    """Whether the booking was made by an earlier sending of the same form."""
+    return bool(getattr(booking, "_replayed", False))
+
+
+def _once(member, key: uuid.UUID | None, make: Callable[[], Booking]) -> Booking:
+    """``make()`` in a transaction; when the same form made the booking meanwhile (two
+    requests racing with one key: the unique constraint member + key refuses the second
+    insert), that booking."""
+    try:
+        with transaction.atomic():
+            return make()
+    except IntegrityError:
+        found = form_booking(member, key)
+        if found is None:
+            raise
+        return replay(found)
 
 
 def _saved(booking: Booking, member, reason: str) -> Booking:
@@ -84,7 +139,6 @@ def pass_bounds(
     )
 
 
-@transaction.atomic
 def booking_create_pass(
     *,
     member,
@@ -93,7 +147,11 @@ def booking_create_pass(
     days: int = 1,
     persons: int = 1,
     quote: Quote | None = None,
+    idempotency_key: uuid.UUID | None = None,
+    another: bool = True,
 ) -> Booking:
+    if found := form_booking(member, idempotency_key):
+        return replay(found)
     check_member(member)
     tz = offer.space.timezone
     today = availability.local_today_for(tz)
@@ -109,33 +167,41 @@ def booking_create_pass(
         raise BookingError(
             _("This number of people is not allowed for this pass."), field="persons"
         )
-    # lock the offer's row first: the places left (which count the portal's own unsent
-    # passes) are read and taken by one member at a time
-    locked = (
-        Offer.objects.select_for_update(of=("self",))
-        .select_related("space__account")
-        .get(pk=offer.pk)
-    )
-    answer = availability.pass_days(locked, day, day + dt.timedelta(days=days - 1))
-    if answer.known and not all(d.open for d in answer.days):
-        raise SlotTaken(_("This pass is sold out or not sold on one of these days."))
-    start, end = pass_bounds(locked, day, days)
-    booking = Booking.objects.create(
-        member=member,
-        kind=Kind.PASS,
-        space=locked.space,
-        offer=locked,
-        start=start,
-        end=end,
-        attendees=persons,
-        price=quote.total if quote else locked.price,
-        currency=(quote.currency if quote else "") or locked.currency,
-        quote=_quote_json(quote),
-    )
-    return _saved(booking, member, "booked by the member")
+    start, end = pass_bounds(offer, day, days)
+    if not another:
+        check_not_held(member, start, end, idempotency_key, offer=offer)
+
+    def hold() -> Booking:
+        # lock the offer's row first: the places left (which count the portal's own unsent
+        # passes) are read and taken by one member at a time
+        locked = (
+            Offer.objects.select_for_update(of=("self",))
+            .select_related("space__account")
+            .get(pk=offer.pk)
+        )
+        if found := form_booking(member, idempotency_key):
+            return replay(found)
+        answer = availability.pass_days(locked, day, day + dt.timedelta(days=days - 1))
+        if answer.known and not all(d.open for d in answer.days):
+            raise SlotTaken(_("This pass is sold out or not sold on one of these days."))
+        booking = Booking.objects.create(
+            member=member,
+            kind=Kind.PASS,
+            space=locked.space,
+            offer=locked,
+            start=start,
+            end=end,
+            attendees=persons,
+            price=quote.total if quote else locked.price,
+            currency=(quote.currency if quote else "") or locked.currency,
+            quote=_quote_json(quote),
+            idempotency_key=idempotency_key,
+        )
+        return _saved(booking, member, "booked by the member")
+
+    return _once(member, idempotency_key, hold)
 
 
-@transaction.atomic
 def booking_create_inquiry(
     *,
     member,
@@ -144,7 +210,11 @@ def booking_create_inquiry(
     day: dt.date,
     message: str,
     persons: int = 1,
+    idempotency_key: uuid.UUID | None = None,
+    another: bool = True,
 ) -> Booking:
+    if found := form_booking(member, idempotency_key):
+        return replay(found)
     check_member(member)
     item = offer or resource
     if item is None:
@@ -155,18 +225,26 @@ def booking_create_inquiry(
     if not message.strip():
         raise BookingError(_("Tell the space what you need."), field="message")
     start, end = pass_bounds(item, day, 1)
-    booking = Booking.objects.create(
-        member=member,
-        kind=Kind.INQUIRY,
-        space=item.space,
-        offer=offer,
-        resource=resource,
-        start=start,
-        end=end,
-        attendees=persons,
-        message=message[:4000],
-    )
-    return _saved(booking, member, "inquiry sent by the member")
+    if not another:
+        check_not_held(member, start, end, idempotency_key, offer=offer, resource=resource)
+    space = item.space
+
+    def save() -> Booking:
+        booking = Booking.objects.create(
+            member=member,
+            kind=Kind.INQUIRY,
+            space=space,
+            offer=offer,
+            resource=resource,
+            start=start,
+            end=end,
+            attendees=persons,
+            message=message[:4000],
+            idempotency_key=idempotency_key,
+        )
+        return _saved(booking, member, "inquiry sent by the member")
+
+    return _once(member, idempotency_key, save)
 
 
 def _quote_json(quote: Quote | None) -> dict:

@@ -6,7 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.models import Booking, BookingEvent, Status
+from bookings.models import Booking, BookingEvent, Kind, Status
 from bookings.services.errors import BookingError
 from bookings.services.requests import customer_for, remember_identity
 from providers import messages
@@ -35,11 +35,17 @@ def complete_registration(booking: Booking, *, company: str, residents: int, act
     try:
         if not booking.space.account.spec.capabilities.registration:
             raise BookingError(_("This provider has no online registration."), status=409)
+        # seed 001: "meetingId ... ID of a pending meeting request to link with this
+        # registration": a room booking's reference is its meeting request
+        # (REQUEST_ACCEPTED's meetingRequestId); an office inquiry's is the organization,
+        # which is no meeting request, so it sends the office as roomId alone.
+        meeting_id = booking.provider_reference if booking.kind == Kind.ROOM else ""
+        item = booking.item
         with adapter_for(booking.space.account) as adapter:
             result = adapter.register(
                 customer,
-                meeting_id=booking.provider_reference or None,
-                room_id=booking.resource.external_id if booking.resource else None,
+                meeting_id=meeting_id or None,
+                room_id=item.external_id if item is not None else None,
                 residents=max(1, residents),
             )
     except TransientError as exc:

@@ -5,15 +5,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
+import uuid
 import zoneinfo
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from bookings import availability, rules
-from bookings.models import ProviderIdentity
+from bookings.models import LIVE, Booking, ProviderIdentity
 from bookings.services.errors import BookingError, SlotTaken
-from providers.models import Resource
+from bookings.services.requests import customer_of
+from providers.adapters import adapter_for
+from providers.adapters.errors import ProviderConfigurationError, ProviderError
+from providers.models import Offer, Resource
+
+logger = logging.getLogger(__name__)
+
+# how long a provider's "not one of our users" is believed before it is asked again
+UNKNOWN_MEMBER_TTL = dt.timedelta(minutes=10)
 
 
 @dataclasses.dataclass
@@ -80,26 +91,89 @@ def validate_room(resource: Resource, start: dt.datetime, end: dt.datetime, atte
 
 def check_new_member_lead(member, resource: Resource, start: dt.datetime) -> None:
     """Providers that ask more notice of members they do not know yet (Workways: "New
-    users must book at least 2 days in advance", seed 001) are told so before sending."""
+    users must book at least 2 days in advance", seed 001) are told so before sending;
+    whether the provider knows the member is asked of the provider (``knows_member``)."""
     days = int((resource.rules or {}).get("new_user_lead_days") or 0)
     if not days:
         return
-    identity = ProviderIdentity.objects.filter(
-        member=member, account=resource.space.account
-    ).first()
-    if identity and identity.data.get("known_user") is True:
-        return
     zone = zoneinfo.ZoneInfo(resource.space.timezone)
     earliest = timezone.now().astimezone(zone).date() + dt.timedelta(days=days)
-    if start.astimezone(zone).date() < earliest:
-        raise BookingError(
-            _(
-                "This provider asks new members to book at least %(n)s days ahead: pick a day "
-                "from %(day)s."
-            )
-            % {"n": days, "day": earliest.isoformat()},
-            field="start",
+    if start.astimezone(zone).date() >= earliest or provider_knows(member, resource):
+        return
+    raise BookingError(
+        _(
+            "This provider asks new members to book at least %(n)s days ahead: pick a day "
+            "from %(day)s."
         )
+        % {"n": days, "day": earliest.isoformat()},
+        field="start",
+    )
+
+
+def provider_knows(member, resource: Resource) -> bool:
+    """Whether the provider counts the member as an existing user. A yes is remembered in
+    the member's ``ProviderIdentity``; a no is asked again after ``UNKNOWN_MEMBER_TTL``
+    (the member may register meanwhile); a provider that cannot tell, or fails, is a no
+    (the provider's own rule then applies, as before)."""
+    account = resource.space.account
+    identity = ProviderIdentity.objects.filter(member=member, account=account).first()
+    data = identity.data if identity else {}
+    if data.get("known_user") is True:
+        return True
+    checked = parse_datetime(str(data.get("known_user_checked_at") or ""))
+    if checked and timezone.now() - checked < UNKNOWN_MEMBER_TTL:
+        return False
+    try:
+        with adapter_for(account, max_rate_wait=5.0) as adapter:
+            known = adapter.knows_member(customer_of(member, account))
+    except (ProviderError, ProviderConfigurationError) as exc:
+        logger.info("knows_member failed for %s: %s", account, type(exc).__name__)
+        return False
+    if known is None:
+        return False
+    row, _created = ProviderIdentity.objects.get_or_create(member=member, account=account)
+    row.data = {
+        **row.data,
+        "known_user": known,
+        "known_user_checked_at": timezone.now().isoformat(),
+    }
+    row.save(update_fields=["data", "updated_at"])
+    return known
+
+
+class AlreadyHeld(BookingError):
+    """The member already holds a live booking of this item at this time, made from
+    another form: they confirm again to make a second one (a room with several units, a
+    pass with places)."""
+
+    def __init__(self, booking: Booking):
+        super().__init__(_("You already hold a booking for this time."), status=409)
+        self.booking = booking
+
+
+def check_not_held(
+    member,
+    start: dt.datetime,
+    end: dt.datetime,
+    key: uuid.UUID | None,
+    *,
+    resource: Resource | None = None,
+    offer: Offer | None = None,
+) -> None:
+    """Refuse (``AlreadyHeld``) a time the member already holds on this resource or offer,
+    unless the holding booking came from this very form (its key)."""
+    mine = Booking.objects.filter(
+        member=member,
+        resource=resource,
+        offer=offer,
+        status__in=LIVE,
+        start__lt=end,
+        end__gt=start,
+    ).order_by("start")
+    if key is not None:
+        mine = mine.exclude(idempotency_key=key)
+    if held := mine.first():
+        raise AlreadyHeld(held)
 
 
 def slots_free_per_provider(resource: Resource, start: dt.datetime, end: dt.datetime) -> None:

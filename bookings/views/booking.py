@@ -11,11 +11,18 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bookings import rules, services
-from bookings.forms import InquiryForm, PassBookingForm, RoomBookingForm
+from bookings.forms import (
+    InquiryForm,
+    PassBookingForm,
+    RoomBookingForm,
+    new_form_key,
+    with_form_key,
+)
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import FINAL, Booking, Kind, Status
 from providers import selectors
@@ -88,11 +95,14 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "start": _local_start(request.GET.get("start", ""), resource.space.timezone),
         "minutes": rules.grid(resource.rules).shortest,
         "attendees": 1,
+        **new_form_key(),
     }
-    form = RoomBookingForm(data, initial=initial, resource=resource)
+    form = RoomBookingForm(with_form_key(data), initial=initial, resource=resource)
     _terms_only_to_confirm(form, confirming)
     quote, status = None, 200
     if form.is_bound and form.is_valid():
+        if confirming and (sent := services.form_booking(request.user, form.key())):
+            return _booked(request, services.replay(sent))
         start, end = form.bounds()
         try:
             services.validate_room(resource, start, end, form.cleaned_data["attendees"])
@@ -117,8 +127,13 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     attendees=form.cleaned_data["attendees"],
                     title=form.cleaned_data["title"],
                     quote=quote,
+                    idempotency_key=form.key(),
+                    another=form.cleaned_data["again"],
                 )
-                return redirect("booking_detail", pk=booking.pk)
+                return _booked(request, booking)
+        except services.AlreadyHeld as exc:
+            form.ask_again(reverse("booking_detail", args=[exc.booking.pk]))
+            status = exc.status
         except services.BookingError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             status = exc.status
@@ -131,9 +146,26 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "quote": quote,
         "kind": "room",
     }
-    if request.htmx and not confirming:
-        return render(request, "bookings/partials/quote.html", context, status=status)
-    return render(request, "bookings/book.html", context, status=status)
+    return _form_page(request, context, status, partial=bool(request.htmx) and not confirming)
+
+
+def _form_page(
+    request: AuthenticatedHttpRequest, context: dict, status: int, *, partial: bool
+) -> HttpResponse:
+    """The booking form page, or its price alone for htmx. The page's address carries the
+    form (hx-replace-url), so the two answers share a URL: ``Vary: HX-Request`` keeps a
+    browser from showing the cached price alone when the member comes back to the page."""
+    template = "bookings/partials/quote.html" if partial else "bookings/book.html"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _booked(request: AuthenticatedHttpRequest, booking: Booking) -> HttpResponse:
+    """To the booking; a form sent again (double click, back and confirm) is told so."""
+    if services.replayed(booking):
+        messages.info(request, _("You already sent this form: here is your booking."))
+    return redirect("booking_detail", pk=booking.pk)
 
 
 def _local_start(raw: str, tz: str) -> str:
@@ -182,8 +214,10 @@ def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     confirming = request.method == "POST" and "confirm" in request.POST
     # a day link carries only ?date=: it pre-fills the form; a full query previews a price
     full = {"date", "persons"} <= set(request.GET)
-    data = request.POST if request.method == "POST" else (request.GET if full else None)
-    initial = {"date": request.GET.get("date", ""), "days": 1, "persons": 1}
+    data = with_form_key(
+        request.POST if request.method == "POST" else (request.GET if full else None)
+    )
+    initial = {"date": request.GET.get("date", ""), "days": 1, "persons": 1, **new_form_key()}
     form = (
         PassBookingForm(data, initial=initial, offer=offer)
         if mode == "pass"
@@ -192,6 +226,8 @@ def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _terms_only_to_confirm(form, confirming)
     quote, status = None, 200
     if form.is_bound and form.is_valid():
+        if confirming and (sent := services.form_booking(request.user, form.key())):
+            return _booked(request, services.replay(sent))
         day = form.cleaned_data["date"]
         try:
             if mode == "pass":
@@ -217,8 +253,10 @@ def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                         days=days,
                         persons=form.cleaned_data["persons"],
                         quote=quote,
+                        idempotency_key=form.key(),
+                        another=form.cleaned_data["again"],
                     )
-                    return redirect("booking_detail", pk=booking.pk)
+                    return _booked(request, booking)
             elif confirming:
                 booking = services.booking_create_inquiry(
                     member=request.user,
@@ -226,17 +264,20 @@ def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     day=day,
                     message=form.cleaned_data["message"],
                     persons=form.cleaned_data["persons"],
+                    idempotency_key=form.key(),
+                    another=form.cleaned_data["again"],
                 )
-                return redirect("booking_detail", pk=booking.pk)
+                return _booked(request, booking)
+        except services.AlreadyHeld as exc:
+            form.ask_again(reverse("booking_detail", args=[exc.booking.pk]))
+            status = exc.status
         except services.BookingError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             status = exc.status
     elif form.is_bound and (confirming or request.method == "GET"):
         status = 400
     context = {"form": form, "item": offer, "space": offer.space, "quote": quote, "kind": mode}
-    if request.htmx and not confirming:
-        return render(request, "bookings/partials/quote.html", context, status=status)
-    return render(request, "bookings/book.html", context, status=status)
+    return _form_page(request, context, status, partial=bool(request.htmx) and not confirming)
 
 
 @login_required

@@ -117,6 +117,12 @@ class ProviderAdapter(ABC):
     def approve(self, item: ItemRef, request: BookingRequest, reference: str) -> SubmitResult:
         """Staff approve a booking waiting for approval, at the provider."""
 
+    def knows_member(self, customer: Customer) -> bool | None:
+        """Whether the provider already counts this member as one of its users (some ask
+        more notice of new ones); None when it cannot tell, which callers read as "not
+        known" and apply their own rule."""
+        return None
+
     @abstractmethod
     def register(
         self,

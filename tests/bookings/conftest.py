@@ -29,6 +29,7 @@ class ScriptedProvider:
         self.held: dict[str, SubmitResult] = {}
         self.cancelled: list = []
         self.day = None  # ProviderDay or exception; None: open 08:00-20:00, nothing busy
+        self.known: bool | Exception | None = None  # knows_member's answer
 
     # adapter protocol ------------------------------------------------------------
     def __enter__(self):
@@ -80,6 +81,11 @@ class ScriptedProvider:
 
     def find_existing(self, item, request):
         return self.held.get(request.uid)
+
+    def knows_member(self, customer):
+        if isinstance(self.known, Exception):
+            raise self.known
+        return self.known
 
     def refresh(self, item, request, reference):
         return self.held[request.uid]

@@ -1,6 +1,6 @@
-"""Workways users and organizations (seed ``001_880c9b30cd55c5d4.txt``).
+"""Workways organizations (seed ``001_880c9b30cd55c5d4.txt``).
 
-``GET /api/user-info`` and ``GET /api/organization-info``, and the office inquiry they
+``GET /api/organization-info`` (users are ``users.py``), and the office inquiry they
 follow: doc, Workflow 2, a monthly office is asked for by registering the organization;
 it is granted when the room is among the organization's ``allocatedRooms``.
 """
@@ -9,29 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from providers.adapters.errors import NotFoundError, RejectedError
+from providers.adapters.errors import RejectedError
 from providers.adapters.parsing import text
 from providers.adapters.types import BookingRequest, ItemRef, SubmitResult
 from providers.messages import Message
 from providers.vendors.workways.parsing import ARCHIVED, USER_EXISTS
 from providers.vendors.workways.registration import RegistrationMixin
+from providers.vendors.workways.users import UsersMixin
 
 
-class OrganizationsMixin(RegistrationMixin):
+class OrganizationsMixin(RegistrationMixin, UsersMixin):
     """Users, organizations and the office inquiries that follow them."""
-
-    def lookup_user(self, email: str) -> dict | None:
-        """``GET /api/user-info?email=`` — the user, or None ("User not found")."""
-        try:
-            return self.get_object("user-info", {"email": email})
-        except NotFoundError:
-            return None
-        except RejectedError as exc:
-            # doc: "// User not found {"retcode": -1, "message": "User not found"}" (the
-            # document gives no HTTP status, so a 200 envelope is read the same way)
-            if isinstance(exc.message, str) and exc.message.strip().lower() == "user not found":
-                return None
-            raise
 
     def submit_inquiry(self, item: ItemRef, request: BookingRequest) -> SubmitResult:
         """doc, Workflow 2: "Office spaces require a rental contract and cannot be booked
@@ -108,19 +96,6 @@ class OrganizationsMixin(RegistrationMixin):
             known=bool(user.get("mailValid")),
             reply={"found_in": "user-info", "user": self.user_summary(user)},
         )
-
-    @staticmethod
-    def user_summary(user: dict) -> dict:
-        """What the booking's history keeps of a user-info answer (no phone numbers)."""
-        keys = (
-            "_id",
-            "role",
-            "mailValid",
-            "isUserArchived",
-            "organizationId",
-            "isOrganizationArchived",
-        )
-        return {key: user.get(key) for key in keys}
 
     def refresh_inquiry(
         self, item: ItemRef, request: BookingRequest, reference: str

@@ -31,7 +31,8 @@ TIME_ZONES = {"IE": "Europe/Dublin", "BE": "Europe/Brussels", "FR": "Europe/Pari
 # doc (meeting-request): "duration number Required Duration in minutes (minimum: 30)"
 MIN_BOOKING_MINUTES = 30
 # doc: existing users "Can book same-day (but not in the past)"; new users "Minimum 2
-# days in advance". The portal books as its known member, so there is no lead time.
+# days in advance". The portal asks user-info whether the member is an existing user
+# (``users.py``, ``knows_member``) before applying it.
 NEW_USER_LEAD_DAYS = 2
 # doc (401 bodies): these texts mean our token was refused, whatever the HTTP status.
 AUTH_MESSAGES = (
