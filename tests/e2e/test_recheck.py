@@ -116,3 +116,10 @@ def test_a_zentry_reservation_moved_then_cancelled_by_the_space(
     assert field(ics, "UID") == uid
     assert field(ics, "STATUS") == "CANCELLED"
     assert int(field(ics, "SEQUENCE")) > after_move
+    # ... and the member is told by email, with the cancelled event to update their calendar
+    assert wait_for(lambda: len(mails(worker)) == 3), worker.log.read_text()[-3000:]
+    told = mails(worker)[2]
+    assert "Cancelled by the space" in str(told["Subject"])
+    cancelled = ics_of(told)
+    assert field(cancelled, "UID") == uid
+    assert field(cancelled, "STATUS") == "CANCELLED"
