@@ -127,6 +127,11 @@ def cached_facts(
         return entry, "stale"
     if cache.add(f"{key}:lock", 1, LOCK_SECONDS):
         try:
+            # a leader that finished between our read and our lock has stored its answer:
+            # asking the provider again would be a second call for the same question
+            entry = cache.get(key)
+            if entry is not None:
+                return entry, "cached"
             return _fetch_into_cache(key, fetch), "live"
         finally:
             cache.delete(f"{key}:lock")
