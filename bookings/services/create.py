@@ -9,9 +9,11 @@ first sending made, even when the two race (the unique constraint member + key).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -32,6 +34,23 @@ from providers.adapters.types import Quote
 from providers.models import Offer, Resource
 
 
+def _one_per_form(create: Callable[..., Booking]) -> Callable[..., Booking]:
+    """A form sent twice at once: the second sending may fail a check the first one's
+    booking now fails it (its own slot is taken, by itself); it gets that booking."""
+
+    @functools.wraps(create)
+    def wrapper(*, member: Any, idempotency_key: uuid.UUID | None = None, **kwargs: Any):
+        try:
+            return create(member=member, idempotency_key=idempotency_key, **kwargs)
+        except BookingError:
+            if found := form_booking(member, idempotency_key):
+                return replay(found)
+            raise
+
+    return wrapper
+
+
+@_one_per_form
 def booking_create_room(
     *,
     member,
@@ -139,6 +158,7 @@ def pass_bounds(
     )
 
 
+@_one_per_form
 def booking_create_pass(
     *,
     member,
@@ -202,6 +222,7 @@ def booking_create_pass(
     return _once(member, idempotency_key, hold)
 
 
+@_one_per_form
 def booking_create_inquiry(
     *,
     member,
