@@ -260,3 +260,74 @@ class ProviderIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} at {self.account}"
+
+
+class WindowState(models.TextChoices):
+    FREE = "free", _("free")
+    UNKNOWN = "unknown", _("unknown")  # the provider could not answer: never shown as free
+
+
+class AvailabilityWindow(models.Model):
+    """The availability index: one free (or unknown) interval of a bookable item.
+
+    A room's row is a free interval on one local day (UTC instants, the space's zone
+    named); a pass's row is one whole local day with the places left where the provider
+    counts them. Rows of an item and day are replaced together each time the provider's
+    answer for that day is read (``fetched_at``, ``source``). Search reads only this table;
+    the live check at booking time stays.
+    """
+
+    resource = models.ForeignKey(
+        "providers.Resource",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="windows",
+    )
+    offer = models.ForeignKey(
+        "providers.Offer", on_delete=models.CASCADE, null=True, blank=True, related_name="windows"
+    )
+    space = models.ForeignKey("providers.Space", on_delete=models.CASCADE, related_name="windows")
+    day = models.DateField()  # the local day in the space's zone
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    timezone = models.CharField(max_length=64)
+    state = models.CharField(max_length=8, choices=WindowState.choices, default=WindowState.FREE)
+    places_left = models.PositiveIntegerField(null=True, blank=True)  # None: not counted
+    fetched_at = models.DateTimeField()  # when the provider's answer was read
+    source = models.CharField(max_length=40, blank=True)  # which answer: "thia:slots"...
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["start", "end"]),
+            models.Index(fields=["resource", "day"]),
+            models.Index(fields=["offer", "day"]),
+            models.Index(fields=["space", "day"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="window_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resource__isnull=False) | models.Q(offer__isnull=False),
+                name="window_of_an_item",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource or self.offer} {self.start:%Y-%m-%d %H:%M}+ {self.state}"
+
+
+class ExchangeRate(models.Model):
+    """Staff's rate for showing prices in a member's currency (approximate, never charged)."""
+
+    currency = models.CharField(max_length=3, unique=True)
+    # how many units of this currency one euro buys (EUR itself is 1)
+    per_euro = models.DecimalField(max_digits=12, decimal_places=6)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("currency",)
+
+    def __str__(self) -> str:
+        return f"1 EUR = {self.per_euro} {self.currency}"

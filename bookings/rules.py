@@ -107,3 +107,18 @@ def inside_free_cancellation(booking: Booking, at: dt.datetime) -> bool | None:
     if hours is None:
         return None
     return at <= booking.start - dt.timedelta(hours=hours)
+
+
+# --- certainty: will the booking be confirmed at once? ------------------------------
+
+
+def certainty(item) -> tuple[str, int | None]:
+    """ "instant" when the provider confirms at once, or "request" with the hours the space
+    usually takes to answer (the provider's declaration; None when it does not say).
+
+    A first reading from the declarations; refined per provider where its documents say
+    more (a Zentry location that approves each reservation, a new Workways member)."""
+    spec = item.space.account.spec
+    if getattr(item, "kind", "") == "service" or not spec.capabilities.reflects_bookings:
+        return "request", spec.expected_answer_hours
+    return "instant", None

@@ -65,6 +65,8 @@ class User(AbstractUser):
     timezone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Paris", validators=[validate_timezone]
     )
+    # Prices are also shown in this currency, converted at staff's rates (approximate).
+    display_currency = models.CharField(_("display currency"), max_length=3, default="EUR")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

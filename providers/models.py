@@ -117,6 +117,10 @@ class Space(CatalogueItem):
     amenities = models.ManyToManyField(Amenity, blank=True, related_name="spaces")
     contact = models.JSONField(default=dict, blank=True)  # {"phone", "email", "website"}
     legal = models.JSONField(default=list, blank=True)  # [{"title", "text" | "url"}]
+    # What text search matches: name, city, country and address, lower-cased, accents
+    # removed, with the other names of the city and country (Wien/Vienna,
+    # Bucureşti/Bucharest); written by the catalogue sync (``providers.places``).
+    search_text = models.TextField(blank=True, editable=False)
     # Staff-only curation, never touched by sync.
     hidden = models.BooleanField(default=False, help_text=_("Hide from members."))
     featured = models.BooleanField(default=False)
