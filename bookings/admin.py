@@ -15,7 +15,14 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from bookings import emails, services
-from bookings.models import Booking, BookingEvent, FeedToken, ProviderIdentity, Status
+from bookings.models import (
+    Booking,
+    BookingEvent,
+    ExchangeRate,
+    FeedToken,
+    ProviderIdentity,
+    Status,
+)
 
 REQUESTS = (Status.AWAITING_APPROVAL, Status.AWAITING_REGISTRATION)
 
@@ -268,3 +275,66 @@ class FeedTokenAdmin(admin.ModelAdmin):
     list_display = ("member", "created_at", "revoked_at")
     readonly_fields = ("member", "created_at", "revoked_at")
     exclude = ("nonce", "digest")
+
+
+class ExchangeRateForm(forms.ModelForm):
+    class Meta:
+        model = ExchangeRate
+        fields = ("currency", "per_euro")
+        help_texts = {
+            "currency": _("ISO 4217 code, three letters (RON, USD...)."),
+            "per_euro": _("How many units of this currency one euro buys."),
+        }
+
+    def clean_currency(self):
+        code = self.cleaned_data["currency"].strip().upper()
+        if len(code) != 3 or not code.isalpha():
+            raise forms.ValidationError(_("Use the three-letter ISO 4217 code, e.g. USD."))
+        return code
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        rate = cleaned.get("per_euro")
+        if rate is not None and rate <= 0:
+            self.add_error("per_euro", _("A rate is more than zero."))
+        elif rate is not None and self.currency(cleaned) == "EUR" and rate != 1:
+            self.add_error("per_euro", _("One euro is one euro: the rate of EUR is 1."))
+        return cleaned
+
+    def currency(self, cleaned) -> str:
+        # the changelist edits the rate alone: the currency is then the row's
+        return cleaned.get("currency") or self.instance.currency
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    """Staff's rates for display prices (approximate); who changed one is in its history."""
+
+    form = ExchangeRateForm
+    list_display = ("currency", "per_euro", "updated_at", "changed_by")
+    list_editable = ("per_euro",)
+    ordering = ("currency",)
+    readonly_fields = ("updated_at", "changed_by")
+
+    def get_changelist_form(self, request, **kwargs):
+        # the rates edited in the list are checked as on the change page
+        kwargs.setdefault("form", ExchangeRateForm)
+        return super().get_changelist_form(request, **kwargs)
+
+    @admin.display(description=_("last changed by"))
+    def changed_by(self, obj: ExchangeRate) -> str:
+        from django.contrib.admin.models import LogEntry
+        from django.contrib.contenttypes.models import ContentType
+
+        if obj.pk is None:
+            return "-"
+        entry = (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(ExchangeRate),
+                object_id=str(obj.pk),
+            )
+            .select_related("user")
+            .order_by("-action_time")
+            .first()
+        )
+        return str(entry.user) if entry else "-"

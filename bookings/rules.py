@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from bookings.models import LIVE, Booking, Status
+from bookings.models import LIVE, Booking, ProviderIdentity, Status
 
 # How far ahead a room, a pass or a calendar page may be asked for.
 MAX_DAYS_AHEAD = 366
@@ -111,14 +111,56 @@ def inside_free_cancellation(booking: Booking, at: dt.datetime) -> bool | None:
 
 # --- certainty: will the booking be confirmed at once? ------------------------------
 
+INSTANT, REQUEST = "instant", "request"
 
-def certainty(item) -> tuple[str, int | None]:
-    """ "instant" when the provider confirms at once, or "request" with the hours the space
-    usually takes to answer (the provider's declaration; None when it does not say).
 
-    A first reading from the declarations; refined per provider where its documents say
-    more (a Zentry location that approves each reservation, a new Workways member)."""
+def certainty(item, member=None) -> tuple[str, int | None]:
+    """ "instant" when the provider confirms the booking at once, or "request" with the
+    hours the space usually takes to answer (``ProviderSpec.expected_answer_hours``; None
+    where its documents do not say). ``item`` is a Resource or an Offer; with ``member``
+    the answer is this member's (Workways treats members it does not know yet apart).
+
+    What each provider's documents say:
+
+    * Thia (seed 000): a meeting-room booking or an access code is made by the one call
+      ("Access codes created for today will have "active" status"; "A subscription is
+      automatically created for the product"): instant.
+    * Workways (seed 001): "Existing users: Bookings are confirmed immediately (status:
+      ACCEPTED)", "New users: Must complete registration first (status:
+      REQUEST_ACCEPTED)"; "Office rentals are monthly contracts and require manual
+      approval, unlike meeting rooms which can be instantly booked": rooms are instant,
+      except for a member the portal does not know to be an existing user (only what was
+      already asked is read here: search never calls a provider); offices are requests.
+    * Zentry (seed 002): "autoApproveReservations | Flag indicating if reservations should
+      be auto approved when created", on the room (room reservations) and on the
+      location (day passes); otherwise a reservation stays "Pending" until approved
+      (seed 003, ``PUT /Reservation/{id}/approve``). The catalogue keeps the flag in
+      ``raw["auto_approve"]``; a row synced before it did is taken as a request.
+    * 4Spaces (seed 004): no booking endpoint; the space's staff take every reservation
+      or request: always a request.
+    """
     spec = item.space.account.spec
-    if getattr(item, "kind", "") == "service" or not spec.capabilities.reflects_bookings:
-        return "request", spec.expected_answer_hours
-    return "instant", None
+    caps = spec.capabilities
+    request = REQUEST, spec.expected_answer_hours
+    kind = getattr(item, "kind", "")
+    if not caps.reflects_bookings:  # the provider never hears of the booking (4Spaces)
+        return request
+    if kind in ("service", "private_office") and (caps.office_inquiries or caps.approval):
+        return request  # arranged by people (a Workways office, a request service)
+    auto = (getattr(item, "raw", None) or {}).get("auto_approve")
+    if auto is False:
+        return request
+    if caps.approve and auto is not True:
+        # a provider whose spaces approve reservations, and no flag saying this one
+        # does not need it
+        return request
+    signed_in = getattr(member, "is_authenticated", False)
+    if caps.registration and signed_in and not _known_user(member, item):
+        return request  # registration first, then the booking is confirmed
+    return INSTANT, None
+
+
+def _known_user(member, item) -> bool:
+    """Whether the provider was found to know ``member`` (remembered, never asked here)."""
+    identity = ProviderIdentity.objects.filter(member=member, account=item.space.account).first()
+    return bool(identity and identity.data.get("known_user") is True)

@@ -9,6 +9,7 @@ from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from bookings import money
 from portal.models import User
 from providers import registry
 from providers.models import OfferKind, ResourceKind
@@ -35,10 +36,27 @@ class SignUpForm(UserCreationForm):
 
 class ProfileForm(forms.ModelForm):
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES)
+    # choices: the currencies staff keep a rate for (set per form: staff may add one)
+    display_currency = forms.ChoiceField(
+        label=_("Display currency"),
+        required=False,  # left out (an older form): the member's currency stays
+        help_text=_(
+            "Prices are also shown in this currency, converted at approximate rates; "
+            "you pay in the space's currency."
+        ),
+    )
 
     class Meta:
         model = User
-        fields = ("first_name", "last_name", "phone", "company", "language", "timezone")
+        fields = (
+            "first_name",
+            "last_name",
+            "phone",
+            "company",
+            "language",
+            "timezone",
+            "display_currency",
+        )
         help_texts = {
             "phone": _("Providers call this number if something is wrong with a booking."),
             "company": _("Needed for office inquiries and company registrations."),
@@ -48,6 +66,11 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
+        currency = cast(forms.ChoiceField, self.fields["display_currency"])
+        currency.choices = [(c, c) for c in money.currencies()]
+
+    def clean_display_currency(self):
+        return self.cleaned_data.get("display_currency") or self.instance.display_currency
 
 
 class SpaceFilterForm(forms.Form):

@@ -22,7 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from providers import jobs
+from providers import jobs, places
 from providers.adapters import adapter_for
 from providers.adapters.errors import (
     AuthenticationError,
@@ -85,6 +85,15 @@ def _space_fields(data: SpaceData) -> dict[str, Any]:
         "contact": data.contact,
         "legal": data.legal,
         "raw": _jsonable(data.raw),
+        # What search matches (part of the fingerprint: a new alias rewrites it).
+        "search_text": places.search_text(
+            data.name,
+            data.city,
+            data.country,
+            data.address,
+            country_code=data.country_code,
+            timezone=data.timezone,
+        ),
     }
 
 

@@ -31,6 +31,9 @@ SPEC = ProviderSpec(
         reflects_bookings=False,  # no booking endpoint: 4Spaces never hears of them
     ),
     rate_limit=None,  # the document states no rate limit
+    # The document is silent on how soon a space's staff confirm a request (it has no
+    # booking endpoint at all: staff take every reservation and request).
+    expected_answer_hours=None,
     # member-facing words (a quote with no unit price says the shared "price_on_request")
     messages={
         # SubmitResult.next_step of every request. The document has no booking endpoint,

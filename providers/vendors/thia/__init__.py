@@ -31,6 +31,8 @@ SPEC = ProviderSpec(
     # doc: "60 requests per minute per API key". 55 leaves headroom for the clock skew
     # between our sliding window and Thia's own window.
     rate_limit=Limit(55, 60),
+    # Nothing waits for an answer: a booking or access code is made by the call itself.
+    expected_answer_hours=None,
     # What the adapter tells members, by code ("thia.<code>"): providers.messages.
     messages={
         "show_code": _("Show the QR code (or the access code) at the entrance of the space."),

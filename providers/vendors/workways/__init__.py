@@ -25,6 +25,9 @@ SPEC = ProviderSpec(
     ),
     # doc: "Currently, there are no enforced rate limits on these public endpoints."
     rate_limit=None,
+    # The document is silent on how long the registration and an office's "manual
+    # approval" take (Workflow 2, "Step 4: Manual Processing" names no delay).
+    expected_answer_hours=None,
     # What the member reads about Workways' answers (message codes "workways.<name>").
     messages={
         # doc: "you will receive a ROOM_OVERLAP error (HTTP 409)"

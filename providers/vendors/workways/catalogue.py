@@ -12,6 +12,9 @@ The catalogue is two GETs, neither of which pages: ``/api/sites`` (one space per
   are resources booked by time through ``/api/meeting-request``. A ``publicOffice`` with no
   booking hours at all is a monthly rental (doc, Workflow 2: "Office rentals are monthly
   contracts and require manual approval"): an offer of kind ``private_office``.
+* A site's city is read from ``publicAddress``; that address may be null (doc:
+  "publicAddress string | null Public address of the site, or null if not set"), and
+  then from the site's name, which starts with the city after the brand.
 * Prices are euros as JSON numbers, except ``pricePerMonth``, a string.
 * The document gives sites no time zone; Workways sites are in Ireland, Belgium and
   France, so the zone follows the country. ``slotWeek``/``slotSaturday``/``slotSunday`` are
@@ -38,6 +41,7 @@ from providers.vendors.workways.parsing import (
     PUBLIC_TYPES,
     TIME_ZONES,
     city_from,
+    city_in_name,
     contact_from,
     coordinates,
     euros,
@@ -118,7 +122,7 @@ class CatalogueMixin(WorkwaysClient):
             name=name,
             timezone=TIME_ZONES[code],
             address=address,
-            city=city_from(address, country),
+            city=city_from(address, country) or city_in_name(name),
             country=country,
             country_code=code,
             latitude=latitude,

@@ -141,6 +141,23 @@ def city_from(address: str, country: str) -> str:
     return DISTRICT_SUFFIX.sub("", city).strip()
 
 
+# The company's name, which its site names start with (sandbox "Workways Lyon Part-Dieu";
+# document: "principalSiteName": "Workways Paris").
+BRAND = re.compile(r"^\s*workways\b[\s,:-]*", re.IGNORECASE)
+
+
+def city_in_name(name: str) -> str:
+    """The city a site's name starts with, once the brand is dropped ("Workways Lyon
+    Part-Dieu" -> "Lyon"; the document's "Dublin Coworking Center" -> "Dublin").
+
+    doc (GET /api/sites): "publicAddress string | null Public address of the site, or null
+    if not set", and a site has no other field naming its city: when the address is null
+    (the sandbox's Lyon site) or names no city, the site's name is all that is left, and
+    Workways names its sites after their city ("siteName": "Workways Paris")."""
+    words = BRAND.sub("", name or "").split()
+    return words[0].strip(",;:-") if words else ""
+
+
 def contact_from(value: str) -> dict[str, str]:
     # doc: "publicContact string | null Public contact information" — e-mail in the example
     if not value:

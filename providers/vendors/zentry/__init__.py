@@ -35,6 +35,9 @@ SPEC = ProviderSpec(
         reads_back=True,
     ),
     rate_limit=None,  # the documents name no rate limit
+    # The documents are silent on how soon a location approves a Pending reservation
+    # (seed 003's "isWithin24Hours" is about the reservation's start, not the answer).
+    expected_answer_hours=None,
     messages={
         # SubmitResult.next_step of a Pending reservation
         "awaiting_approval": _(

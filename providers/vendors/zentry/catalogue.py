@@ -42,6 +42,11 @@ from providers.vendors.zentry.parsing import (
 )
 
 
+def flag(value: Any) -> bool | None:
+    """A documented boolean, or None when the answer leaves it out (unknown)."""
+    return value if isinstance(value, bool) else None
+
+
 class CatalogueMixin(ZentryClient):
     def fetch_catalogue(self) -> Catalogue:
         user_id = str(self.setting("user_id"))
@@ -228,7 +233,13 @@ class CatalogueMixin(ZentryClient):
             weekdays=[] if len(weekdays) == 7 else weekdays,
             min_persons=1,
             max_persons=1,  # one reservation is one user; there are no guests
-            raw={"location_id": location_id, "max_visitors": max_visitors},
+            raw={
+                "location_id": location_id,
+                "max_visitors": max_visitors,
+                # doc, Location: "autoApproveReservations | Flag indicating if
+                # reservations should be auto approved when created" (else Pending)
+                "auto_approve": flag(location.get("autoApproveReservations")),
+            },
         )
 
     def room(self, room: dict, member: bool) -> ResourceData | None:
@@ -264,5 +275,11 @@ class CatalogueMixin(ZentryClient):
             price_hour=cents(room.get(hour_key), hour_key),
             price_day=cents(room.get(day_key), day_key, optional=True),
             currency=CURRENCY,
-            raw={"room_id": room_id, "location_id": text(room.get("locationId"))},
+            raw={
+                "room_id": room_id,
+                "location_id": text(room.get("locationId")),
+                # doc, Room: "autoApproveReservations | Flag indicating if reservations
+                # should be auto approved when created" (else Pending)
+                "auto_approve": flag(room.get("autoApproveReservations")),
+            },
         )

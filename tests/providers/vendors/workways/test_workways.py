@@ -375,7 +375,8 @@ def test_site_without_address_contact_or_map():
     sites = copy.deepcopy(SITES)
     sites["data"][0].update(publicAddress=None, publicContact=None, mapLink=None)
     [space] = workways(fake(sites=sites)).fetch_catalogue().spaces
-    assert (space.address, space.city, space.contact) == ("", "", {})
+    # doc: "publicAddress string | null": the city then comes from the site's name
+    assert (space.address, space.city, space.contact) == ("", "Dublin", {})
     assert space.latitude is None and space.longitude is None
 
 

@@ -222,7 +222,11 @@ def test_the_documents_room_becomes_a_meeting_room_priced_in_dollars(zentry):
     assert resource.price_hour == Decimal("50.00")
     assert resource.price_day == Decimal("500.00")
     assert resource.currency == "USD"
-    assert resource.raw == {"room_id": DOC_ROOM["id"], "location_id": LOCATION_ID}
+    assert resource.raw == {
+        "room_id": DOC_ROOM["id"],
+        "location_id": LOCATION_ID,
+        "auto_approve": DOC_ROOM["autoApproveReservations"],
+    }
 
 
 def test_the_day_pass_is_an_offer_booked_by_location_id(zentry):
@@ -236,7 +240,11 @@ def test_the_day_pass_is_an_offer_booked_by_location_id(zentry):
     assert offer.price == Decimal("30.00")
     assert (offer.currency, offer.price_unit, offer.validity_days) == ("USD", "day", 1)
     assert offer.weekdays == []  # open every day of the example schedule
-    assert offer.raw == {"location_id": LOCATION_ID, "max_visitors": [40] * 7}
+    assert offer.raw == {
+        "location_id": LOCATION_ID,
+        "max_visitors": [40] * 7,
+        "auto_approve": True,  # the document's location: "autoApproveReservations": true
+    }
 
 
 def test_requests_carry_the_api_key_header_and_page_from_zero(zentry):
