@@ -15,8 +15,10 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from bookings import availability, index, tasks
-from bookings.models import AvailabilityWindow, WindowState
+from bookings import services as booking_services
+from bookings.models import AvailabilityWindow, Status, WindowState
 from devtools.demo import accounts_from_sandbox_config
+from portal.models import User
 from providers.adapters.errors import TransientError
 from providers.adapters.types import ProviderDay
 from providers.models import Offer, Resource
@@ -164,6 +166,34 @@ def test_a_provider_that_fails_leaves_one_unknown_row_per_day_never_free(
     for row in rows:  # the opening hours (or the local day): a real stretch of time
         assert row.end - row.start >= dt.timedelta(hours=1)
         assert row.places_left is None
+
+
+def test_a_booking_takes_its_slot_out_of_the_index(on_sandbox, django_capture_on_commit_callbacks):
+    on_sandbox("thia")
+    room = rooms_of("thia").first()
+    day, answer = a_day_with_free_slots(room)
+    index.index_resource_days(room, [day])
+    slot = next(s for s in answer.slots if s.available)
+    assert any(r.start <= slot.start and slot.end <= r.end for r in rows_of(room))
+    member = User.objects.create_user(
+        email="ioana@example.com",
+        password="pw-ioana-123456",
+        first_name="Ioana",
+        last_name="Popescu",
+        phone="+40 21 123 4567",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = booking_services.booking_create_room(
+            member=member, resource=room, start=slot.start, end=slot.end
+        )
+        assert booking_services.submit(booking.pk) == Status.CONFIRMED
+    # the transition asked for the booking's day again, from facts fetched after it
+    queued = [args for args in on_sandbox.queued if args[:2] == ("resource", room.pk)]
+    assert queued and queued[-1][2] == [day.isoformat()] and queued[-1][3] is not None
+    tasks.index_item(*queued[-1])
+    rows = rows_of(room)
+    assert not any(r.start < slot.end and slot.start < r.end for r in rows)
+    assert all(r.state == WindowState.FREE for r in rows)
 
 
 def test_a_page_writes_its_answer_through_once(on_sandbox, django_capture_on_commit_callbacks):
