@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import zoneinfo
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +25,8 @@ from providers import availability as provider_facts
 from providers import messages
 from providers.adapters.types import PassDay, ProviderDay
 from providers.models import Offer, Resource
+
+logger = logging.getLogger(__name__)
 
 # Provider-side helpers callers of this module use with its answers (their home is
 # providers.availability; named here so a caller needs one import).
@@ -162,13 +165,37 @@ def _answer(
     return DayAnswer(True, day, tz, slots, source, entry.fetched_at)
 
 
-def resource_day(resource: Resource, day: dt.date, *, now: dt.datetime | None = None) -> DayAnswer:
+def _write_through(item: Resource | Offer, answers: list[tuple[dt.date, dt.datetime]]) -> None:
+    """Hand what a page computed to the availability index (``bookings.index``: a task
+    writes it when the index is older; the page never waits for it)."""
+    from bookings import index
+
+    try:
+        index.note_answers(item, answers)
+    except Exception:  # the index is a copy: a page never fails for it
+        logger.exception("write-through to the index failed")
+
+
+def resource_day(
+    resource: Resource,
+    day: dt.date,
+    *,
+    now: dt.datetime | None = None,
+    write_through: bool = True,
+) -> DayAnswer:
     entry, source = provider_facts.resource_facts(resource, day)
-    return _answer(resource, day, entry, source, now or timezone.now())
+    answer = _answer(resource, day, entry, source, now or timezone.now())
+    if write_through:
+        _write_through(resource, [(day, answer.fetched_at)])
+    return answer
 
 
 def resource_days(
-    resource: Resource, days: list[dt.date], *, now: dt.datetime | None = None
+    resource: Resource,
+    days: list[dt.date],
+    *,
+    now: dt.datetime | None = None,
+    write_through: bool = True,
 ) -> list[DayAnswer]:
     """Several days at once (a week calendar, a busy feed): the provider is asked for
     the days not cached in parallel, so a cold week costs one round trip, not seven."""
@@ -177,18 +204,25 @@ def resource_days(
     with ThreadPoolExecutor(max_workers=min(len(days), 7)) as pool:
         answers = list(pool.map(lambda day: provider_facts.resource_facts(resource, day), days))
     now = now or timezone.now()
-    return [
+    computed = [
         _answer(resource, day, entry, source, now)
         for day, (entry, source) in zip(days, answers, strict=True)
     ]
+    if write_through:
+        _write_through(resource, [(answer.day, answer.fetched_at) for answer in computed])
+    return computed
 
 
-def pass_days(offer: Offer, start: dt.date, end: dt.date) -> PassAnswer:
+def pass_days(
+    offer: Offer, start: dt.date, end: dt.date, *, write_through: bool = True
+) -> PassAnswer:
     """Each day from ``start`` to ``end`` (inclusive): sold that day, and places left."""
     entry, source = provider_facts.offer_facts(offer, start, end)
     tz = offer.space.timezone
     if entry.value is None:
         reason = messages.render(entry.message)
+        if write_through:
+            _write_through(offer, _days_of(start, end, entry.fetched_at))
         return PassAnswer(False, [], tz, source, entry.fetched_at, reason)
     today = timezone.now().astimezone(zoneinfo.ZoneInfo(tz)).date()
     days = []
@@ -202,4 +236,10 @@ def pass_days(offer: Offer, start: dt.date, end: dt.date) -> PassAnswer:
             remaining = max(0, remaining - held)
         is_open = item.open and item.day >= today and (remaining is None or remaining > 0)
         days.append(PassDay(item.day, is_open, remaining))
+    if write_through:
+        _write_through(offer, _days_of(max(start, today), end, entry.fetched_at))
     return PassAnswer(True, days, tz, source, entry.fetched_at)
+
+
+def _days_of(start: dt.date, end: dt.date, at: dt.datetime) -> list[tuple[dt.date, dt.datetime]]:
+    return [(start + dt.timedelta(days=n), at) for n in range((end - start).days + 1)]

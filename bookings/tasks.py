@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from celery import shared_task
@@ -60,3 +61,36 @@ def send_email(kind: str, booking_id: int, reason: str = "", event_id: int | Non
     from bookings import emails
 
     emails.deliver(kind, booking_id, reason, event_id)
+
+
+@shared_task(name="bookings.refresh_index")
+def refresh_index() -> int:
+    """Beat: refresh the availability index, one task per enabled provider account (each
+    single flight and within its provider's rate limit: ``bookings.index``)."""
+    from providers import jobs
+    from providers.models import ProviderAccount
+
+    accounts = list(ProviderAccount.objects.filter(enabled=True).values_list("pk", flat=True))
+    for account_id in accounts:
+        jobs.enqueue(refresh_index_account, account_id, on_commit=False)
+    return len(accounts)
+
+
+@shared_task(name="bookings.refresh_index_account", acks_late=True, ignore_result=True)
+def refresh_index_account(account_id: int) -> int:
+    from bookings import index
+
+    return index.refresh_account(account_id)
+
+
+@shared_task(name="bookings.index_item", acks_late=True, ignore_result=True)
+def index_item(kind: str, item_id: int, days: list[str], newer_than: str | None = None) -> int:
+    """Index one room's or pass's days again (after a booking, or what a page computed)."""
+    from bookings import index
+
+    return index.index_item(
+        kind,
+        item_id,
+        [dt.date.fromisoformat(day) for day in days],
+        newer_than=dt.datetime.fromisoformat(newer_than) if newer_than else None,
+    )

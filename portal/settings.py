@@ -193,6 +193,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # upcoming bookings read back from their providers (cancelled or moved there); each
     # booking at most once per BOOKING_RECHECK_SECONDS, within the provider's rate limit
     "recheck-upcoming-bookings": {"task": "bookings.recheck_upcoming", "schedule": 60.0},
+    # the availability index search reads: the item-days checked longest ago, within a
+    # third of each provider's documented rate limit per minute (bookings/index.py)
+    "refresh-availability-index": {"task": "bookings.refresh_index", "schedule": 60.0},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
@@ -207,6 +210,12 @@ PROVIDER_HTTP_TIMEOUT_SECONDS = env_int("PROVIDER_HTTP_TIMEOUT_SECONDS", 10, min
 BOOKING_STALE_SUBMISSION_SECONDS = env_int("BOOKING_STALE_SUBMISSION_SECONDS", 300, minimum=10)
 # how often each upcoming booking is read back from its provider (bookings.recheck_upcoming)
 BOOKING_RECHECK_SECONDS = env_int("BOOKING_RECHECK_SECONDS", 600, minimum=1)
+# The availability index (bookings/index.py): how many local days ahead it covers, how
+# old an item-day may get before beat refreshes it, and the item-days per minute an
+# account may spend where its provider documents no rate limit.
+INDEX_DAYS = env_int("INDEX_DAYS", 14, minimum=1)
+INDEX_REFRESH_SECONDS = env_int("INDEX_REFRESH_SECONDS", 600, minimum=1)
+INDEX_UNLIMITED_BUDGET = env_int("INDEX_UNLIMITED_BUDGET", 60, minimum=1)
 CREDENTIALS_KEY = env_str("CREDENTIALS_KEY", "")  # encrypts provider secrets; default SECRET_KEY
 
 # --- Members --------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import F
 from django.utils import timezone
 
-from bookings import emails
+from bookings import emails, index
 from bookings.models import Booking, BookingEvent, Status
 from providers.adapters.parsing import jsonable
 
@@ -87,4 +87,5 @@ def transition(
     )
     booking.refresh_from_db()
     emails.on_transition(booking.pk, event.pk, to)
+    index.on_transition(booking, current, to, now)  # its days indexed again after commit
     return True
