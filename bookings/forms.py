@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from bookings import rules
+from providers import registry
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -171,3 +172,132 @@ def _format_minutes(minutes: int) -> str:
     if not rest:
         return _("%(h)s h") % {"h": hours}
     return _("%(h)s h %(m)s") % {"h": hours, "m": f"{rest:02d}"}
+
+
+# --- search by time window (bookings.search) -------------------------------------------
+
+
+class _ListField(forms.Field):
+    """Values repeated (``amenities=a&amenities=b``) or comma separated (``a,b``)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        return [part.strip() for v in values for part in str(v).split(",") if part.strip()]
+
+
+class SearchForm(forms.Form):
+    """The filters of a search by time window: the pages' form and /api/search's
+    parameters (names as the API documents them). Every field is optional; times are
+    local to each space."""
+
+    q = forms.CharField(label=_("Where"), required=False, max_length=100)
+    city = forms.CharField(label=_("City"), required=False, max_length=120)
+    country = forms.CharField(label=_("Country"), required=False, max_length=120)
+    date = forms.DateField(
+        label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start = forms.TimeField(
+        label=_("From"),
+        required=False,
+        input_formats=["%H:%M"],
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    end = forms.TimeField(
+        label=_("To"),
+        required=False,
+        input_formats=["%H:%M"],
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    minutes = forms.IntegerField(
+        label=_("Or a length (minutes)"), required=False, min_value=15, max_value=24 * 60
+    )
+    people = forms.IntegerField(label=_("People"), required=False, min_value=1, max_value=500)
+    kind = forms.ChoiceField(label=_("What"), required=False)
+    amenities = _ListField(label=_("Amenities"), required=False)
+    provider = forms.ChoiceField(label=_("Provider"), required=False)
+    max_total = forms.DecimalField(
+        label=_("Max total"), required=False, min_value=0, max_digits=10, decimal_places=2
+    )
+    currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("start", _("Nearest start time")),
+            ("price", _("Total price")),
+            ("distance", _("Distance")),
+        ],
+    )
+    near = forms.CharField(required=False, widget=forms.HiddenInput, max_length=60)
+    limit = forms.IntegerField(required=False, min_value=1, max_value=100, widget=forms.HiddenInput)
+    offset = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, amenity_choices=(), currencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from bookings.search import KINDS
+
+        kinds = {
+            "meeting_room": _("Meeting room"),
+            "day_pass": _("Day pass"),
+            "desk": _("Desk"),
+            "office": _("Office"),
+        }
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = [("", _("Anything")), *kinds.items()] + [
+            (k, k.replace("_", " ")) for k in KINDS if k not in kinds
+        ]
+        self.fields["amenities"].widget.choices = list(amenity_choices)
+        provider = cast(forms.ChoiceField, self.fields["provider"])
+        provider.choices = [("", _("Any")), *registry.choices()]
+        self.currencies = set(currencies)
+
+    def clean_date(self):
+        day = self.cleaned_data.get("date")
+        if day and day < dt.date.today() - dt.timedelta(days=1):
+            raise forms.ValidationError(_("Pick today or a later day."))
+        if day and day > dt.date.today() + dt.timedelta(days=rules.MAX_DAYS_AHEAD):
+            raise forms.ValidationError(_("Pick a day within a year."))
+        return day
+
+    def clean_currency(self):
+        code = (self.cleaned_data.get("currency") or "").upper()
+        if code and code not in self.currencies:
+            raise forms.ValidationError(
+                _("Unknown currency; use one of %(codes)s.")
+                % {"codes": ", ".join(sorted(self.currencies))}
+            )
+        return code
+
+    def clean_near(self):
+        raw = self.cleaned_data.get("near") or ""
+        if not raw:
+            return None
+        try:
+            lat, lon = (float(part) for part in raw.split(","))
+        except ValueError:
+            raise forms.ValidationError(_("Give a point as latitude,longitude.")) from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise forms.ValidationError(_("Give a point as latitude,longitude."))
+        return (lat, lon)
+
+    def clean(self):
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if end and not start:
+            self.add_error("start", _("Give a start time with the end time."))
+        elif start and end and end <= start:
+            self.add_error("end", _("The end must be after the start."))
+        elif start and not end and not data.get("minutes"):
+            self.add_error("end", _("Give an end time or a length."))
+        if data.get("sort") == "distance" and not data.get("near"):
+            self.add_error("near", _("Sorting by distance needs a point."))
+        return data
+
+    def first_error(self) -> tuple[str, str]:
+        """The first parameter in error and its message (for the API's 400)."""
+        name, errors = next(iter(self.errors.items()))
+        return name, str(errors[0])

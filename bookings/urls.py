@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from bookings.views import availability, booking, calendars
+from bookings.views import availability, booking, calendars, search
 
 urlpatterns = [
     # availability: a room's week and its slots, a pass's page and its days
@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/resources/<int:pk>/slots", availability.resource_slots, name="api_slots"),
     path("offers/<int:pk>/", availability.offer_detail, name="offer_detail"),
     path("api/offers/<int:pk>/days", availability.offer_days, name="api_offer_days"),
+    # search: bookable items of every provider free in a time window
+    path("api/search", search.api_search, name="api_search"),
     # booking: book, my bookings, one booking and what a member does with it
     path("resources/<int:pk>/book/", booking.book_resource, name="book_resource"),
     path("offers/<int:pk>/book/", booking.book_offer, name="book_offer"),

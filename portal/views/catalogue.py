@@ -4,13 +4,17 @@ its read-only JSON API, /api/spaces, /api/spaces/<id> and /api/openapi.json."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from bookings import money, search
+from bookings.forms import SearchForm
 from bookings.http import HtmxHttpRequest
 from portal.forms import SpaceFilterForm
 from providers import registry, selectors
@@ -19,22 +23,91 @@ from providers.models import Offer, Resource, Space
 PAGE_SIZE = 12
 
 
-def space_list(request: HtmxHttpRequest) -> HttpResponse:
-    form = SpaceFilterForm(request.GET or None, choices=selectors.filter_choices())
-    status = 200
-    if form.is_bound and not form.is_valid():
+# A request with any of these asks for bookable items free in a time window; without
+# them, the page is the browse list of spaces (filtered by SpaceFilterForm as before).
+SEARCH_PARAMETERS = ("date", "start", "end", "minutes", "people", "max_total", "sort", "near")
+SEARCH_PAGE_SIZE = 20
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def search_context(request: HtmxHttpRequest) -> tuple[dict, int]:
+    """What the home page and /spaces/ show: the search form, result cards of bookable
+    items when a time window is asked, and the browse list of spaces."""
+    choices = selectors.filter_choices()
+    data = request.GET or None
+    form = SearchForm(data, amenity_choices=choices["amenities"], currencies=money.rates())
+    searching = any(request.GET.get(name) for name in SEARCH_PARAMETERS)
+    status, result, query = 200, None, None
+    if searching and form.is_valid():
+        user = request.user
+        display = getattr(user, "display_currency", "") if user.is_authenticated else ""
+        query = search.query_from(
+            form.cleaned_data, currency=display or "EUR", today=timezone.localdate()
+        )
+        query.limit = SEARCH_PAGE_SIZE
+        query.offset = (_page_number(request) - 1) * SEARCH_PAGE_SIZE
+        result = search.search(query)
+    elif searching:
+        status = 400
+    browse = SpaceFilterForm(data, choices=choices)
+    if browse.is_bound and not browse.is_valid():
         spaces = selectors.visible_spaces().none()
         status = 400
     else:
-        filters = form.cleaned_data if form.is_bound else {}
+        filters = browse.cleaned_data if browse.is_bound else {}
         spaces = selectors.search_spaces(
             **{k: v for k, v in filters.items() if v not in (None, "", [])}
         )
-    page = Paginator(spaces, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "spaces/partials/results.html" if request.htmx else "spaces/list.html"
+    page = Paginator(spaces, PAGE_SIZE).get_page(None if searching else request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    hits = []
+    if result is not None:
+        hits = [{"hit": hit, "book_url": search.book_url(hit)} for hit in result.hits]
+    context = {
+        "form": form,
+        "browse": browse,
+        "invalid": status == 400,
+        "page": page,
+        "query": params.urlencode(),
+        "searching": searching,
+        "result": result,
+        "search_query": query,
+        "hits": hits,
+        "search_pages": _search_pages(request, result),
+    }
+    return context, status
+
+
+def _search_pages(request: HttpRequest, result) -> dict | None:
+    if result is None or result.count <= SEARCH_PAGE_SIZE:
+        return None
+    number = _page_number(request)
+    last = (result.count - 1) // SEARCH_PAGE_SIZE + 1
+    return {
+        "number": number,
+        "last": last,
+        "previous": number - 1 if number > 1 else None,
+        "next": number + 1 if number < last else None,
+    }
+
+
+def space_list(request: HtmxHttpRequest) -> HttpResponse:
+    context, status = search_context(request)
+    template = "search/partials/results.html" if request.htmx else "spaces/list.html"
+    return render(request, template, context, status=status)
+
+
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    """The home page asks the same questions; with a time window it answers them too."""
+    context, status = search_context(request)
+    template = "search/partials/results.html" if request.htmx else "home.html"
     return render(request, template, context, status=status)
 
 
@@ -222,7 +295,14 @@ _SPACE = {
         "offers": {"type": "array", "items": {"$ref": "#/components/schemas/Offer"}},
     },
 }
-_ERROR = {"type": "object", "properties": {"error": {"type": "string"}, "fields": {}}}
+_ERROR = {
+    "type": "object",
+    "properties": {
+        "error": {"type": "string"},
+        "parameter": {"type": "string", "description": "the parameter in error"},
+        "fields": {},
+    },
+}
 
 
 def _query(name: str, schema: dict, description: str) -> dict:
@@ -235,7 +315,7 @@ def _query(name: str, schema: dict, description: str) -> dict:
     }
 
 
-OPENAPI = {
+OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "Coworking Portal catalogue API", "version": "1.0.0"},
     "paths": {
@@ -318,3 +398,168 @@ OPENAPI = {
         "schemas": {"Space": _SPACE, "Resource": _RESOURCE, "Offer": _OFFER, "Error": _ERROR}
     },
 }
+
+
+def _answer(description: str, schema: dict, *errors: tuple[str, str]) -> dict:
+    ok = {"description": description, "content": {"application/json": {"schema": schema}}}
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    return {"200": ok, **{code: {"description": text, "content": error} for code, text in errors}}
+
+
+_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+_ID_PATH = {"name": "id", "in": "path", "required": True, "schema": _ID}
+_HIT_ITEM = {
+    "type": ["object", "null"],
+    "required": ["id", "name", "kind", "capacity"],
+    "properties": {
+        "id": _ID,
+        "name": {"type": "string"},
+        "kind": {"type": "string"},
+        "capacity": {"type": ["integer", "null"]},
+    },
+}
+_HIT = {
+    "type": "object",
+    "required": ["resource", "offer", "space", "start", "end", "total", "certainty"],
+    "properties": {
+        "resource": {**_HIT_ITEM, "description": "the room; null for a pass"},
+        "offer": {**_HIT_ITEM, "description": "the pass; null for a room"},
+        "space": {
+            "type": "object",
+            "properties": {
+                k: {"type": "string"} for k in ("name", "city", "country", "provider", "timezone")
+            }
+            | {"id": _ID},
+        },
+        "start": {"type": "string", "format": "date-time", "description": "local, with offset"},
+        "end": {"type": "string", "format": "date-time"},
+        "match": {
+            "type": "string",
+            "enum": ["exact", "alternative", "unknown"],
+            "description": "alternative: the asked window is taken, this is the nearest",
+        },
+        "alternatives": {"type": "array", "items": {"type": "object"}},
+        "total": {
+            "type": "object",
+            "properties": {
+                "amount": _MONEY,
+                "currency": {"type": ["string", "null"]},
+                "display_amount": {**_MONEY, "description": "approximate, at staff's rates"},
+                "display_currency": {"type": "string"},
+                "includes_vat": {"type": ["boolean", "null"], "description": "null: not said"},
+                "estimate": {"type": "boolean", "description": "the portal's, not a quote"},
+            },
+        },
+        "certainty": {"type": "string", "enum": ["instant", "request"]},
+        "expected_answer_hours": {"type": ["integer", "null"]},
+        "checked_at": {**_NULLABLE_TIME, "description": "when the provider was asked"},
+        "places_left": {"type": ["integer", "null"]},
+        "provider_degraded": {"type": "boolean"},
+    },
+}
+_SEARCH_PARAMETERS = [
+    _query("city", {"type": "string"}, "city, in any of its names"),
+    _query("country", {"type": "string"}, "ISO code or country name"),
+    _query("q", {"type": "string"}, "words matched in names and places, accents ignored"),
+    _query("date", {"type": "string", "format": "date"}, "the day (default today)"),
+    _query("start", {"type": "string", "pattern": "^\\d\\d:\\d\\d$"}, "HH:MM, local"),
+    _query("end", {"type": "string"}, "HH:MM, local to each space"),
+    _query("minutes", {"type": "integer", "minimum": 15}, "a length instead of end"),
+    _query("people", {"type": "integer", "minimum": 1}, "the same item holds them"),
+    _query("kind", {"type": "string"}, "meeting_room, day_pass, desk, office or a pass kind"),
+    _query("amenities", {"type": "string"}, "amenity slugs, repeated or comma separated"),
+    _query("max_total", {"type": "string"}, "maximum total, in the display currency"),
+    _query("currency", {"type": "string"}, "display currency (default the member's)"),
+    _query("sort", {"type": "string", "enum": ["start", "price", "distance"]}, "order"),
+    _query("near", {"type": "string"}, "lat,lon for sort=distance"),
+    _query("limit", {"type": "integer", "minimum": 1, "maximum": 100}, "page size"),
+    _query("offset", {"type": "integer", "minimum": 0}, "items to skip"),
+]
+_PROVIDER_STATUS = {
+    "type": "object",
+    "properties": {
+        "provider": {"type": "string"},
+        "status": {"type": "string", "enum": ["ok", "degraded", "unknown"]},
+        "checked_at": _NULLABLE_TIME,
+    },
+}
+_AVAILABILITY = {
+    "status": {"type": "string", "enum": ["known", "unknown"]},
+    "message": {"type": ["string", "null"]},
+    "timezone": {"type": "string"},
+    "source": {"type": ["string", "null"]},
+    "fetched_at": _NULLABLE_TIME,
+}
+OPENAPI["paths"] |= {
+    "/api/search": {
+        "get": {
+            "summary": "Bookable rooms and passes of every provider free in a time window",
+            "parameters": _SEARCH_PARAMETERS,
+            "responses": _answer(
+                "matching items, nearest start first",
+                {
+                    "type": "object",
+                    "required": ["count", "items", "providers"],
+                    "properties": {
+                        "count": {"type": "integer"},
+                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                        "providers": {"type": "array", "items": _PROVIDER_STATUS},
+                    },
+                },
+                ("400", "a bad parameter, named in `parameter`"),
+            ),
+        }
+    },
+    "/api/resources/{id}/slots": {
+        "get": {
+            "summary": "A room's slots on one local day, live from its provider",
+            "parameters": [
+                _ID_PATH,
+                {
+                    **_query("date", {"type": "string", "format": "date"}, "local day"),
+                    "required": True,
+                },
+            ],
+            "responses": _answer(
+                "the day's slots",
+                {
+                    "type": "object",
+                    "properties": {
+                        "resource": _ID,
+                        "date": {"type": "string", "format": "date"},
+                        "slots": {"type": "array", "items": {"type": "object"}},
+                        **_AVAILABILITY,
+                    },
+                },
+                ("400", "a bad date"),
+                ("404", "no such resource"),
+            ),
+        }
+    },
+    "/api/offers/{id}/days": {
+        "get": {
+            "summary": "A pass's days, live from its provider",
+            "parameters": [
+                _ID_PATH,
+                _query("from", {"type": "string", "format": "date"}, "first day (today)"),
+                _query("to", {"type": "string", "format": "date"}, "last day (from + 13)"),
+            ],
+            "responses": _answer(
+                "the days",
+                {
+                    "type": "object",
+                    "properties": {
+                        "offer": _ID,
+                        "from": {"type": "string", "format": "date"},
+                        "to": {"type": "string", "format": "date"},
+                        "days": {"type": "array", "items": {"type": "object"}},
+                        **_AVAILABILITY,
+                    },
+                },
+                ("400", "bad dates"),
+                ("404", "no such offer"),
+            ),
+        }
+    },
+}
+OPENAPI["components"]["schemas"]["Hit"] = _HIT

@@ -7,7 +7,9 @@ from django.shortcuts import render
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    from portal.views import catalogue  # the home page asks (and answers) a search
+
+    return catalogue.home(request)  # type: ignore[arg-type]
 
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:

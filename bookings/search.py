@@ -1,0 +1,514 @@
+"""Search by time window across every provider: bookable items (rooms and passes) that
+are free when the member asks, read from the availability index (``AvailabilityWindow``).
+
+The database does the work: the catalogue filters, the index rows of the asked day, the
+nearest free window of each item (a window function), the totals, the sort and the page.
+Only the page's hits are read into Python. Every filter applies to the same item: a row
+of the index is one room or one pass, and the item filters join to that row's item.
+
+Times are local to each space: the matching spaces' zones are grouped and the asked
+window is turned into one UTC instant per zone (a ``CASE`` over the zones), so a search for
+14:00-16:00 finds 14:00 in Dublin and 14:00 in New York, daylight saving included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Abs, Coalesce, Greatest, Least, RowNumber
+
+from bookings import money, rules
+from bookings.models import AvailabilityWindow, WindowState
+from bookings.services.quotes import catalogue_quote
+from providers.adapters.types import BookingRequest, Customer
+from providers.models import (
+    Health,
+    Offer,
+    OfferKind,
+    ProviderAccount,
+    Resource,
+    ResourceKind,
+    Space,
+)
+from providers.places import normalize
+
+UTC = dt.UTC
+# What members ask for, and the catalogue kinds each means (rooms by time, passes by day).
+KINDS: dict[str, tuple[set[str], set[str]]] = {
+    "meeting_room": ({ResourceKind.MEETING_ROOM}, set()),
+    "day_pass": (set(), {OfferKind.DAY_PASS}),
+    "desk": ({ResourceKind.DESK}, {OfferKind.HOT_DESK, OfferKind.DEDICATED_DESK}),
+    "office": ({ResourceKind.OFFICE}, {OfferKind.PRIVATE_OFFICE}),
+    **{kind: (set(), {kind}) for kind in OfferKind.values if kind != OfferKind.DAY_PASS},
+}
+SORTS = ("start", "price", "distance")
+ALTERNATIVES = 3  # nearest free windows shown when the asked one is taken
+
+
+class Epoch(Func):
+    """Seconds since 1970 of a timestamp, as an integer, on both databases."""
+
+    output_field = IntegerField()
+    template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS BIGINT)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(ROUND((julianday(%(expressions)s) - 2440587.5) * 86400) AS INTEGER)",
+            **extra,
+        )
+
+
+@dataclass
+class SearchQuery:
+    """What a member asks. ``start``/``end`` are local times in each space's zone; a
+    length comes from ``end`` or ``minutes``; no start means any time that day."""
+
+    date: dt.date
+    city: str = ""
+    country: str = ""
+    q: str = ""
+    start: dt.time | None = None
+    end: dt.time | None = None
+    minutes: int | None = None
+    people: int | None = None
+    kind: str = ""
+    provider: str = ""
+    amenities: list[str] = field(default_factory=list)
+    max_total: Decimal | None = None  # in the display currency
+    currency: str = "EUR"  # the display currency
+    sort: str = "start"
+    near: tuple[float, float] | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass
+class Hit:
+    """One bookable item and the window that answers the query."""
+
+    resource: Resource | None
+    offer: Offer | None
+    space: Space
+    start: dt.datetime  # local to the space
+    end: dt.datetime
+    match: str  # "exact", "alternative" (the asked window is taken), "unknown"
+    alternatives: list[tuple[dt.datetime, dt.datetime]]
+    total: Decimal | None
+    currency: str
+    display_total: Decimal | None
+    display_currency: str
+    includes_vat: bool | None  # None: the catalogue does not say
+    estimate: bool  # the portal's estimate; the provider's quote comes on the booking form
+    certainty: str  # "instant" or "request"
+    expected_answer_hours: int | None
+    checked_at: dt.datetime
+    places_left: int | None
+    degraded: bool  # the provider is degraded: labelled, not hidden
+    people: int
+
+    @property
+    def item(self):
+        return self.resource or self.offer
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+@dataclass
+class ProviderStatus:
+    provider: str
+    label: str
+    status: str  # "ok", "degraded", "unknown"
+    checked_at: dt.datetime | None
+
+
+@dataclass
+class SearchResult:
+    count: int
+    hits: list[Hit]
+    providers: list[ProviderStatus]
+
+
+# --- where -----------------------------------------------------------------------------
+
+
+def matching_spaces(query: SearchQuery) -> QuerySet[Space]:
+    """The spaces members may see that match where and the amenities."""
+    spaces = Space.objects.filter(active=True, hidden=False, account__enabled=True)
+    for word in normalize(query.q).split():
+        # search_text is normalized (accents off, other names of the place added)
+        spaces = spaces.filter(
+            Q(search_text__contains=word) | Q(name__icontains=word) | Q(city__icontains=word)
+        )
+    if query.city:
+        words = normalize(query.city).split()
+        spaces = spaces.filter(
+            Q(city__iexact=query.city) | Q(*[Q(search_text__contains=w) for w in words])
+        )
+    if query.country:
+        words = normalize(query.country).split()
+        spaces = spaces.filter(
+            Q(country_code__iexact=query.country)
+            | Q(country__iexact=query.country)
+            | (Q(*[Q(search_text__contains=w) for w in words]) if len(query.country) > 2 else Q())
+        )
+    if query.provider:
+        spaces = spaces.filter(account__kind=query.provider)
+    for slug in query.amenities:
+        spaces = spaces.filter(amenities__slug=slug)
+    return spaces.order_by()
+
+
+# --- when ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Zone:
+    name: str
+    day_start: int  # epoch seconds of local midnight
+    day_end: int
+    ask: int  # the asked start (local midnight when none)
+
+
+def _epoch(moment: dt.datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _zones(query: SearchQuery, names: list[str]) -> list[_Zone]:
+    zones = []
+    for name in names:
+        try:
+            tz = zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            tz = zoneinfo.ZoneInfo("UTC")
+        midnight = dt.datetime.combine(query.date, dt.time(0), tz)
+        next_midnight = dt.datetime.combine(query.date + dt.timedelta(days=1), dt.time(0), tz)
+        ask = dt.datetime.combine(query.date, query.start, tz) if query.start else midnight
+        zones.append(_Zone(name, _epoch(midnight), _epoch(next_midnight), _epoch(ask)))
+    return zones
+
+
+def duration(query: SearchQuery, zone: str = "UTC") -> int:
+    """The asked length in seconds (0 when none): ``end`` is a local wall time, so the
+    length of 01:00-04:00 on a daylight-saving night is what the clock says there."""
+    if query.start and query.end:
+        tz = zoneinfo.ZoneInfo(zone)
+        start = dt.datetime.combine(query.date, query.start, tz)
+        end = dt.datetime.combine(query.date, query.end, tz)
+        return int((end.astimezone(UTC) - start.astimezone(UTC)).total_seconds())
+    return (query.minutes or 0) * 60
+
+
+# --- the query -------------------------------------------------------------------------
+
+
+def _item_filter(query: SearchQuery) -> Q:
+    rooms_kinds, pass_kinds = KINDS.get(query.kind, (set(ResourceKind.values), None))
+    if not query.kind:
+        pass_kinds = set(OfferKind.values)
+    rooms = Q(resource__isnull=False, resource__active=True, resource__kind__in=rooms_kinds)
+    passes = Q(offer__isnull=False, offer__active=True, offer__kind__in=pass_kinds)
+    if query.people:
+        rooms &= Q(resource__capacity__gte=query.people)
+        # a pass takes up to max_persons people (one when the provider does not say)
+        passes &= Q(offer_persons__gte=query.people)
+    return (rooms if rooms_kinds else Q(pk__in=[])) | (passes if pass_kinds else Q(pk__in=[]))
+
+
+def _case(zones: list[_Zone], attr: str) -> Case | Value:
+    if not zones:
+        return Value(0)
+    return Case(
+        *[When(space__timezone=z.name, then=Value(getattr(z, attr))) for z in zones],
+        default=Value(getattr(zones[0], attr)),
+        output_field=IntegerField(),
+    )
+
+
+def _windows(query: SearchQuery, spaces: QuerySet[Space]) -> QuerySet:
+    """Index rows of the asked day for the matching items, annotated: the asked start in
+    the row's zone, where the asked length fits nearest to it, the gap, the totals."""
+    zone_names = sorted(set(spaces.values_list("timezone", flat=True).distinct()))
+    zones = _zones(query, zone_names)
+    lengths = {z.name: duration(query, z.name) for z in zones}
+    rows = AvailabilityWindow.objects.filter(space__in=spaces.values("pk"), day=query.date)
+    if zones:  # the (start, end) index narrows the day's rows before anything else
+        rows = rows.filter(
+            start__lt=dt.datetime.fromtimestamp(max(z.day_end for z in zones), UTC),
+            end__gt=dt.datetime.fromtimestamp(min(z.day_start for z in zones), UTC),
+        )
+    length = (
+        Case(
+            *[When(space__timezone=name, then=Value(s)) for name, s in lengths.items()],
+            default=Value(duration(query)),
+            output_field=IntegerField(),
+        )
+        if lengths
+        else Value(duration(query))
+    )
+    rows = rows.annotate(
+        offer_persons=Coalesce("offer__max_persons", Value(1)),
+        w_start=Epoch("start"),
+        w_end=Epoch("end"),
+        ask=_case(zones, "ask"),
+        length=length,
+    ).filter(_item_filter(query))
+    free = Q(state=WindowState.FREE)
+    room_fits = Q(resource__isnull=False, w_end__gte=F("w_start") + F("length"))
+    pass_fits = Q(offer__isnull=False) & (
+        Q(places_left__isnull=True) | Q(places_left__gte=query.people or 1)
+    )
+    rows = rows.filter(Q(state=WindowState.UNKNOWN) | (free & (room_fits | pass_fits)))
+    # where the asked length fits nearest to the asked start, inside this free window
+    fit = Case(
+        When(
+            Q(resource__isnull=False) & free,
+            then=Greatest(F("w_start"), Least(F("ask"), F("w_end") - F("length"))),
+        ),
+        When(resource__isnull=False, then=F("ask")),
+        default=F("w_start"),
+        output_field=IntegerField(),
+    )
+    rows = rows.annotate(fit=fit).annotate(
+        gap=Case(When(offer__isnull=False, then=Value(0)), default=Abs(F("fit") - F("ask"))),
+        unknown=Case(When(free, then=Value(0)), default=Value(1)),
+    )
+    return _with_totals(rows, query)
+
+
+def _with_totals(rows: QuerySet, query: SearchQuery) -> QuerySet:
+    """The catalogue's estimate of the total, in the item's currency and the display one.
+    The same rule as ``bookings.services.quotes.catalogue_quote`` (price per hour x hours
+    for a room, price x days for a pass), written in SQL so the database can filter and
+    sort by it; the hits shown are priced by ``catalogue_quote`` itself."""
+    room_total = Case(
+        When(Q(length__gt=0), then=F("resource__price_hour") * F("length") / Value(3600.0)),
+        default=Value(None),
+        output_field=FloatField(),
+    )
+    rows = rows.annotate(
+        total=Case(
+            When(resource__isnull=False, then=room_total),
+            default=F("offer__price") * Value(1.0),
+            output_field=FloatField(),
+        ),
+        item_currency=Case(
+            When(resource__isnull=False, then=F("resource__currency")),
+            default=F("offer__currency"),
+        ),
+    )
+    table = money.rates()
+    target = table.get(query.currency)
+    factors = [
+        When(item_currency=currency, then=Value(float(target / per_euro)))
+        for currency, per_euro in table.items()
+        if target and per_euro
+    ]
+    factor = Case(*factors, default=Value(None), output_field=FloatField())
+    return rows.annotate(display_total=F("total") * factor)
+
+
+def _distance(near: tuple[float, float]):
+    import math
+
+    lat, lon = near
+    shrink = math.cos(math.radians(lat))
+    return (F("space__latitude") - Value(lat)) * (F("space__latitude") - Value(lat)) + (
+        (F("space__longitude") - Value(lon)) * Value(shrink)
+    ) * ((F("space__longitude") - Value(lon)) * Value(shrink))
+
+
+def search(query: SearchQuery) -> SearchResult:
+    spaces = matching_spaces(query)
+    rows = _windows(query, spaces)
+    providers = _providers(rows, spaces)
+    # the nearest window of each item: free before unknown, then the smallest gap
+    best = rows.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("resource_id"), F("offer_id")],
+            order_by=[F("unknown").asc(), F("gap").asc(), F("start").asc(), F("pk").asc()],
+        )
+    ).filter(rank=1)
+    if query.max_total is not None:
+        best = best.filter(display_total__lte=float(query.max_total))
+    order: list = ["unknown", "gap", "start"]
+    if query.sort == "price":
+        order = [F("display_total").asc(nulls_last=True), "unknown", "gap"]
+    elif query.sort == "distance" and query.near:
+        best = best.annotate(distance=_distance(query.near))
+        order = [F("distance").asc(nulls_last=True), "unknown", "gap"]
+    best = best.select_related("resource", "offer", "space__account").order_by(*order, "pk")
+    count = best.count()
+    page = list(best[query.offset : query.offset + query.limit])
+    others = _alternatives(
+        query, rows, [row for row in page if row.resource_id and row.unknown == 0 and row.gap]
+    )
+    degraded = {p.provider for p in providers if p.status == "degraded"}
+    hits = [_hit(row, query, others.get(row.pk, []), degraded) for row in page]
+    return SearchResult(count, hits, providers)
+
+
+def _alternatives(query: SearchQuery, rows: QuerySet, page: list) -> dict[int, list]:
+    """For each hit whose asked window is taken: the nearest free fits that day."""
+    if not page or not query.start:
+        return {}
+    ids = [row.resource_id for row in page]
+    found: dict[int, list] = {}
+    nearby = rows.filter(resource_id__in=ids, unknown=0).order_by("resource_id", "gap", "start")
+    by_item: dict[int, list] = {}
+    for row in nearby.only("pk", "start", "end", "resource_id", "timezone"):
+        by_item.setdefault(row.resource_id, []).append(row)
+    for row in page:
+        fits = by_item.get(row.resource_id, [])[:ALTERNATIVES]
+        found[row.pk] = [_local_span(r.fit, r.length, row.space.timezone) for r in fits]
+    return found
+
+
+def _local_span(start: int, seconds: int, zone: str) -> tuple[dt.datetime, dt.datetime]:
+    tz = zoneinfo.ZoneInfo(zone)
+    begin = dt.datetime.fromtimestamp(start, tz)
+    return begin, dt.datetime.fromtimestamp(start + seconds, tz)
+
+
+def _hit(row, query: SearchQuery, alternatives: list, degraded: set[str]) -> Hit:
+    space = row.space
+    item = row.resource or row.offer
+    tz = zoneinfo.ZoneInfo(space.timezone)
+    if row.resource is not None and row.length:
+        start, end = _local_span(row.fit, row.length, space.timezone)
+    else:  # a pass's whole day; a room asked for no length: its free window
+        start, end = row.start.astimezone(tz), row.end.astimezone(tz)
+    taken = bool(query.start and row.gap)  # the asked start is taken: the nearest fit
+    match = "unknown" if row.unknown else ("alternative" if taken else "exact")
+    days = 1
+    request = BookingRequest(
+        uid="search",
+        kind="room" if row.resource is not None else "pass",
+        start=start,
+        end=end,
+        customer=Customer("", "", ""),
+        attendees=query.people or 1,
+        days=days,
+    )
+    # the catalogue's estimate, as the booking form shows it when the provider cannot quote
+    quote = (
+        catalogue_quote(item, request)
+        if row.resource is None or row.length
+        else None  # no length asked: no total
+    )
+    total = quote.total if quote else None
+    currency = (quote.currency if quote else item.currency) or ""
+    certainty, hours = rules.certainty(item)
+    return Hit(
+        resource=row.resource,
+        offer=row.offer,
+        space=space,
+        start=start,
+        end=end,
+        match=match,
+        alternatives=alternatives if match == "alternative" else [],
+        total=total,
+        currency=currency,
+        display_total=money.to_display(total, currency, query.currency),
+        display_currency=query.currency,
+        includes_vat=None,
+        estimate=True,
+        certainty=certainty,
+        expected_answer_hours=hours,
+        checked_at=row.fetched_at,
+        places_left=row.places_left,
+        degraded=space.account.kind in degraded,
+        people=query.people or 1,
+    )
+
+
+def _providers(rows: QuerySet, spaces: QuerySet[Space]) -> list[ProviderStatus]:
+    """Each provider of the matching spaces: degraded from its accounts' health, unknown
+    when the index has nothing but unknown rows (or nothing) of it that day, else ok."""
+    counted = {
+        entry["space__account__kind"]: entry
+        for entry in rows.order_by()
+        .values("space__account__kind")
+        .annotate(
+            latest=Max("fetched_at"),
+            free=Count("pk", filter=Q(state=WindowState.FREE)),
+        )
+    }
+    health: dict[str, set[str]] = {}
+    accounts = ProviderAccount.objects.filter(enabled=True, spaces__in=spaces.values("pk"))
+    for kind, state in accounts.values_list("kind", "health").distinct():
+        health.setdefault(kind, set()).add(state)
+    statuses = []
+    for kind in sorted(health):
+        entry = counted.get(kind)
+        if health[kind] & {Health.DEGRADED, Health.AUTH_FAILED}:
+            status = "degraded"
+        elif entry is None or not entry["free"]:
+            status = "unknown"
+        else:
+            status = "ok"
+        label = ProviderAccount(kind=kind).label
+        statuses.append(ProviderStatus(kind, label, status, entry["latest"] if entry else None))
+    return statuses
+
+
+def query_from(data: dict, *, currency: str = "EUR", today: dt.date | None = None) -> SearchQuery:
+    """A query from a valid SearchForm's cleaned data; the day defaults to today."""
+    return SearchQuery(
+        date=data.get("date") or today or dt.date.today(),
+        city=data.get("city") or "",
+        country=data.get("country") or "",
+        q=data.get("q") or "",
+        start=data.get("start"),
+        end=data.get("end"),
+        minutes=data.get("minutes"),
+        people=data.get("people"),
+        kind=data.get("kind") or "",
+        provider=data.get("provider") or "",
+        amenities=list(data.get("amenities") or []),
+        max_total=data.get("max_total"),
+        currency=data.get("currency") or currency or "EUR",
+        sort=data.get("sort") or "start",
+        near=data.get("near"),
+        limit=data.get("limit") or 20,
+        offset=data.get("offset") or 0,
+    )
+
+
+def book_url(hit: Hit) -> str:
+    """The booking form of the hit's item, pre-filled with its window and people."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    if hit.resource is not None:
+        params = {
+            "start": hit.start.strftime("%Y-%m-%dT%H:%M"),
+            "minutes": hit.minutes,
+            "attendees": hit.people,
+        }
+        return f"{reverse('book_resource', args=[hit.resource.pk])}?{urlencode(params)}"
+    params = {"date": hit.start.date().isoformat(), "persons": hit.people}
+    assert hit.offer is not None
+    return f"{reverse('book_offer', args=[hit.offer.pk])}?{urlencode(params)}"

@@ -1,0 +1,115 @@
+"""GET /api/search: bookable items of every provider free in a time window (JSON)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from bookings import money, search
+from bookings.forms import SearchForm
+
+PARAMETERS = (
+    "city",
+    "country",
+    "q",
+    "date",
+    "start",
+    "end",
+    "minutes",
+    "people",
+    "kind",
+    "amenities",
+    "max_total",
+    "currency",
+    "limit",
+    "offset",
+    "sort",
+    "near",
+    "provider",
+)
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _money(value):
+    return None if value is None else f"{value:.2f}"
+
+
+def hit_json(hit: search.Hit) -> dict:
+    item = hit.item
+    described = {
+        "id": item.pk,
+        "name": item.name,
+        "kind": item.kind,
+        "capacity": item.capacity if hit.resource is not None else item.max_persons,
+    }
+    space = hit.space
+    return {
+        "resource": described if hit.resource is not None else None,
+        "offer": {**described, "price_unit": item.price_unit or None} if hit.offer else None,
+        "space": {
+            "id": space.pk,
+            "name": space.name,
+            "city": space.city,
+            "country": space.country_code or space.country,
+            "provider": space.account.kind,
+            "timezone": space.timezone,
+        },
+        "start": hit.start.isoformat(),
+        "end": hit.end.isoformat(),
+        "match": hit.match,
+        "alternatives": [
+            {"start": s.isoformat(), "end": e.isoformat()} for s, e in hit.alternatives
+        ],
+        "total": {
+            "amount": _money(hit.total),
+            "currency": hit.currency or None,
+            "display_amount": _money(hit.display_total),
+            "display_currency": hit.display_currency,
+            "includes_vat": hit.includes_vat,
+            "estimate": hit.estimate,
+        },
+        "certainty": hit.certainty,
+        "expected_answer_hours": hit.expected_answer_hours,
+        "checked_at": _iso(hit.checked_at),
+        "places_left": hit.places_left,
+        "provider_degraded": hit.degraded,
+    }
+
+
+def _bad(parameter: str, message: str) -> JsonResponse:
+    return JsonResponse({"error": message, "parameter": parameter}, status=400)
+
+
+@require_GET
+def api_search(request: HttpRequest) -> JsonResponse:
+    unknown = sorted(set(request.GET) - set(PARAMETERS))
+    if unknown:
+        return _bad(unknown[0], f"unknown parameter: {unknown[0]}")
+    data: dict[str, object] = {"amenities": request.GET.getlist("amenities")}
+    data |= {name: request.GET.get(name) for name in PARAMETERS if name != "amenities"}
+    form = SearchForm(data, currencies=money.rates())
+    if not form.is_valid():
+        parameter, message = form.first_error()
+        return _bad(parameter, message)
+    user = request.user
+    display = getattr(user, "display_currency", "") if user.is_authenticated else ""
+    query = search.query_from(
+        form.cleaned_data, currency=display or "EUR", today=timezone.localdate()
+    )
+    result = search.search(query)
+    return JsonResponse(
+        {
+            "count": result.count,
+            "limit": query.limit,
+            "offset": query.offset,
+            "items": [hit_json(hit) for hit in result.hits],
+            "providers": [
+                {"provider": p.provider, "status": p.status, "checked_at": _iso(p.checked_at)}
+                for p in result.providers
+            ],
+        }
+    )
