@@ -87,7 +87,7 @@ def catalogue():
     for space in Space.objects.all():
         space.search_text = places.search_text(space.name, space.city, space.country)
         space.save(update_fields=["search_text"])
-    ExchangeRate.objects.create(currency="USD", per_euro=Decimal("1.25"))
+    ExchangeRate.objects.update_or_create(currency="USD", defaults={"per_euro": Decimal("1.25")})
     return {i.external_id: i for i in [*Resource.objects.all(), *Offer.objects.all()]}
 
 
