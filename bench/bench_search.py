@@ -68,7 +68,7 @@ def queries(day: dt.date) -> dict[str, dict[str, str]]:
             "start": "14:00",
             "end": "16:00",
             "people": "4",
-            "sort": "total",
+            "sort": "price",
         },
     }
 
