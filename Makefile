@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-real test-embedded check check-ruff check-imports check-types \
+.PHONY: install run dev test test-real test-embedded check check-ruff check-imports check-types \
 	check-migrations check-size lint format bench clean
 
 install: $(STAMP)
@@ -17,8 +17,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# The whole product with gunicorn serving the portal (Procfile); `make dev` instead runs
+# Django's runserver, which restarts when a Python file changes (Procfile.dev).
 run: install
 	$(PY) manage.py devrun
+
+dev: install
+	$(PY) manage.py devrun --dev
 
 # The guard rails first (see `check`), then the whole suite on real PostgreSQL and Redis
 # (started from the installed binaries), then again on the embedded defaults (SQLite,

@@ -242,6 +242,13 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# WhiteNoise serves the files (gunicorn in `make run` and production, runserver in `make
+# dev`). STATIC_AUTOREFRESH=false (what `make run` sets) serves what collectstatic put in
+# STATIC_ROOT from an index built at start, cacheable for a minute; true (the default with
+# DEBUG, `make dev`) looks each file up in the source folders, so an edit shows at once.
+WHITENOISE_AUTOREFRESH = env_bool("STATIC_AUTOREFRESH", DEBUG)
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH
+WHITENOISE_MAX_AGE = 0 if WHITENOISE_AUTOREFRESH else 60
 
 # --- Security (production profile) ----------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -1,10 +1,13 @@
 """``python manage.py devrun`` (what ``make run`` calls): the whole product, one command.
 
-Migrates, loads the demo data, chooses the broker (``REDIS_URL`` if set; else a local
-``redis-server`` started for this run when one is installed; else the embedded
-filesystem broker), prints where to go and how to log in, then replaces itself with
-honcho running web, Celery worker, Celery beat and the provider sandbox from the
-Procfile. Ctrl-C stops every one of them.
+Migrates, loads the demo data, collects the static files, chooses the broker
+(``REDIS_URL`` if set; else a local ``redis-server`` started for this run when one is
+installed; else the embedded filesystem broker), prints where to go and how to log in,
+then replaces itself with honcho running web, Celery worker, Celery beat and the
+provider sandbox from the Procfile: web is gunicorn with WhiteNoise serving the
+collected files. ``--dev`` (what ``make dev`` calls) uses Procfile.dev instead: web is
+Django's runserver, which restarts itself when a Python file changes, and static files
+are read from the source folders. Ctrl-C stops every one of them.
 """
 
 from __future__ import annotations
@@ -28,7 +31,14 @@ LOCAL_REDIS_PORT = env_int("LOCAL_REDIS_PORT", 6390, minimum=1)
 
 
 def _port_free(port: int) -> bool:
+    """Whether a server can listen on 127.0.0.1:``port`` now.
+
+    The probe binds as the servers do, with SO_REUSEADDR (gunicorn, runserver, werkzeug
+    and redis-server all set it): the connections a stopped server leaves in TIME_WAIT
+    for a minute do not keep it from listening again, while a socket that listens does.
+    """
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -43,13 +53,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-exec", action="store_true", help="prepare and print, but do not start"
         )
+        parser.add_argument(
+            "--dev",
+            action="store_true",
+            help="development mode (make dev): runserver restarting on code changes, "
+            "static files read from the source folders",
+        )
 
     def handle(self, *args, **options):
+        dev = options["dev"]
+        command = "dev" if dev else "run"
         for port, what in ((WEB_PORT, "the web server"), (SANDBOX_PORT, "the provider sandbox")):
             if not _port_free(port):
                 raise CommandError(
                     f"Port {port} on 127.0.0.1 is taken, so {what} cannot start. Stop whatever "
-                    f"uses it (`ss -ltnp | grep {port}`) and run `make run` again."
+                    f"uses it (`ss -ltnp | grep {port}`) and run `make {command}` again."
                 )
         var = Path(settings.VAR_DIR)
         var.mkdir(parents=True, exist_ok=True)
@@ -60,6 +78,12 @@ class Command(BaseCommand):
         env["PORTAL_VAR_DIR"] = str(var)
         env["WEB_PORT"] = str(WEB_PORT)
         env["SANDBOX_PORT"] = str(SANDBOX_PORT)
+        # Emails and calendar links point at the port this run serves (unless SITE_URL says
+        # where the portal is reached from).
+        site_url = env.get("SITE_URL") or f"http://127.0.0.1:{WEB_PORT}"
+        env["SITE_URL"] = site_url
+        if not dev:
+            env["STATIC_AUTOREFRESH"] = "false"  # gunicorn serves the collected files
         processes = ["web", "worker", "beat", "sandbox"]
 
         redis_server = shutil.which("redis-server")
@@ -87,11 +111,22 @@ class Command(BaseCommand):
         call_command("demo_data", stdout=self.stdout)
         self.stdout.write("Provider accounts (the sandbox; synced by the worker within a minute):")
         call_command("demo_providers", port=SANDBOX_PORT, stdout=self.stdout)
+        if not dev:
+            self.stdout.write(f"Collecting static files into {settings.STATIC_ROOT}…")
+            call_command("collectstatic", interactive=False, verbosity=0)
 
+        web_server = (
+            "runserver, restarting when a Python file changes (restart `make dev` for the "
+            "worker and beat)"
+            if dev
+            else "gunicorn, static files by WhiteNoise (`make dev` reloads on changes)"
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nCoworking Portal: http://127.0.0.1:{WEB_PORT}/  "
                 f"(staff panel: http://127.0.0.1:{WEB_PORT}/admin/)\n"
+                f"Web server: {web_server}\n"
+                f"Links in emails and calendars: {site_url}\n"
                 f"Provider sandbox: http://127.0.0.1:{SANDBOX_PORT}/\n"
                 f"Task broker and cache: {broker}\n"
                 "Log in with an account above. Emails are printed here. Ctrl-C stops everything.\n"
@@ -99,7 +134,7 @@ class Command(BaseCommand):
         )
         if options["no_exec"]:
             return
-        procfile = str(Path(settings.BASE_DIR) / "Procfile")
+        procfile = str(Path(settings.BASE_DIR) / ("Procfile.dev" if dev else "Procfile"))
         honcho = str(Path(bindir) / "honcho")
         os.chdir(settings.BASE_DIR)
         sys.stdout.flush()
