@@ -303,6 +303,8 @@ class AvailabilityWindow(models.Model):
             models.Index(fields=["resource", "day"]),
             models.Index(fields=["offer", "day"]),
             models.Index(fields=["space", "day"]),
+            # search: the asked day's rows, free or unknown, narrowed by start
+            models.Index(fields=["day", "state", "start"], name="window_day_state_start"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -245,27 +245,30 @@ def _case(zones: list[_Zone], attr: str) -> Case | Value:
     )
 
 
-def _windows(query: SearchQuery, spaces: QuerySet[Space]) -> QuerySet:
+def _windows(
+    query: SearchQuery, spaces: QuerySet[Space], table: dict[str, Decimal] | None = None
+) -> QuerySet:
     """Index rows of the asked day for the matching items, annotated: the asked start in
     the row's zone, where the asked length fits nearest to it, the gap, the totals."""
     zone_names = sorted(set(spaces.values_list("timezone", flat=True).distinct()))
     zones = _zones(query, zone_names)
     lengths = {z.name: duration(query, z.name) for z in zones}
     rows = AvailabilityWindow.objects.filter(space__in=spaces.values("pk"), day=query.date)
-    if zones:  # the (start, end) index narrows the day's rows before anything else
+    if zones:  # the (day, state, start) index narrows the day's rows before anything else
         rows = rows.filter(
             start__lt=dt.datetime.fromtimestamp(max(z.day_end for z in zones), UTC),
             end__gt=dt.datetime.fromtimestamp(min(z.day_start for z in zones), UTC),
         )
-    length = (
-        Case(
+    if len(set(lengths.values()) | {duration(query)}) == 1:
+        # the same length in every zone (no daylight-saving night among them): a constant
+        # keeps the expressions below, evaluated for every row, small
+        length = Value(duration(query), output_field=IntegerField())
+    else:
+        length = Case(
             *[When(space__timezone=name, then=Value(s)) for name, s in lengths.items()],
             default=Value(duration(query)),
             output_field=IntegerField(),
         )
-        if lengths
-        else Value(duration(query))
-    )
     rows = rows.annotate(
         offer_persons=Coalesce("offer__max_persons", Value(1)),
         w_start=Epoch("start"),
@@ -293,14 +296,15 @@ def _windows(query: SearchQuery, spaces: QuerySet[Space]) -> QuerySet:
         gap=Case(When(offer__isnull=False, then=Value(0)), default=Abs(F("fit") - F("ask"))),
         unknown=Case(When(free, then=Value(0)), default=Value(1)),
     )
-    return _with_totals(rows, query)
+    return _with_totals(rows, query, money.rates() if table is None else table)
 
 
-def _with_totals(rows: QuerySet, query: SearchQuery) -> QuerySet:
+def _with_totals(rows: QuerySet, query: SearchQuery, table: dict[str, Decimal]) -> QuerySet:
     """The catalogue's estimate of the total, in the item's currency and the display one.
     The same rule as ``bookings.services.quotes.catalogue_quote`` (price per hour x hours
     for a room, price x days for a pass), written in SQL so the database can filter and
-    sort by it; the hits shown are priced by ``catalogue_quote`` itself."""
+    sort by it; the hits shown are priced by ``catalogue_quote`` itself. Every row of an
+    item has the same totals (its price, its zone's asked length)."""
     room_total = Case(
         When(Q(length__gt=0), then=F("resource__price_hour") * F("length") / Value(3600.0)),
         default=Value(None),
@@ -317,7 +321,6 @@ def _with_totals(rows: QuerySet, query: SearchQuery) -> QuerySet:
             default=F("offer__currency"),
         ),
     )
-    table = money.rates()
     target = table.get(query.currency)
     factors = [
         When(item_currency=currency, then=Value(float(target / per_euro)))
@@ -338,50 +341,94 @@ def _distance(near: tuple[float, float]):
     ) * ((F("space__longitude") - Value(lon)) * Value(shrink))
 
 
-def search(query: SearchQuery) -> SearchResult:
+# what the page's hits need of their index row (the items are read apart, 20 at most)
+PAGE_FIELDS = (
+    "pk",
+    "resource_id",
+    "offer_id",
+    "space_id",
+    "start",
+    "end",
+    "fit",
+    "length",
+    "gap",
+    "unknown",
+    "places_left",
+    "fetched_at",
+)
+
+
+def search(query: SearchQuery, *, rates: dict[str, Decimal] | None = None) -> SearchResult:
+    """``rates``: the exchange rates (``money.rates()``) when the caller has read them."""
+    table = money.rates() if rates is None else rates
     spaces = matching_spaces(query)
-    rows = _windows(query, spaces)
-    providers = _providers(rows, spaces)
+    rows = _windows(query, spaces, table)
+    # The totals are the same on every row of an item, so filtering the rows by the
+    # maximum total keeps exactly the items whose nearest window would pass it.
+    wanted = rows
+    if query.max_total is not None:
+        wanted = rows.filter(display_total__lte=float(query.max_total))
+    providers, count = _providers(rows, spaces, query)
+    if not count:
+        return SearchResult(0, [], providers)
     # the nearest window of each item: free before unknown, then the smallest gap
-    best = rows.annotate(
+    best = wanted.annotate(
         rank=Window(
             RowNumber(),
             partition_by=[F("resource_id"), F("offer_id")],
             order_by=[F("unknown").asc(), F("gap").asc(), F("start").asc(), F("pk").asc()],
         )
     ).filter(rank=1)
-    if query.max_total is not None:
-        best = best.filter(display_total__lte=float(query.max_total))
     order: list = ["unknown", "gap", "start"]
     if query.sort == "price":
         order = [F("display_total").asc(nulls_last=True), "unknown", "gap"]
     elif query.sort == "distance" and query.near:
         best = best.annotate(distance=_distance(query.near))
         order = [F("distance").asc(nulls_last=True), "unknown", "gap"]
-    best = best.select_related("resource", "offer", "space__account").order_by(*order, "pk")
-    count = best.count()
-    page = list(best[query.offset : query.offset + query.limit])
+    page = list(
+        best.order_by(*order, "pk").values(*PAGE_FIELDS)[query.offset : query.offset + query.limit]
+    )
+    _attach_items(page)
     others = _alternatives(
-        query, rows, [row for row in page if row.resource_id and row.unknown == 0 and row.gap]
+        query,
+        rows,
+        [row for row in page if row["resource_id"] and not row["unknown"] and row["gap"]],
     )
     degraded = {p.provider for p in providers if p.status == "degraded"}
-    hits = [_hit(row, query, others.get(row.pk, []), degraded) for row in page]
+    hits = [_hit(row, query, others.get(row["pk"], []), degraded, table) for row in page]
     return SearchResult(count, hits, providers)
 
 
-def _alternatives(query: SearchQuery, rows: QuerySet, page: list) -> dict[int, list]:
+def _attach_items(page: list[dict]) -> None:
+    """The page's rooms, passes and spaces (with their accounts): three queries."""
+    if not page:
+        return
+    spaces = Space.objects.select_related("account").in_bulk({row["space_id"] for row in page})
+    resources = Resource.objects.in_bulk({row["resource_id"] for row in page} - {None})
+    offers = Offer.objects.in_bulk({row["offer_id"] for row in page} - {None})
+    for item in (*resources.values(), *offers.values()):
+        if item.space_id in spaces:
+            item.space = spaces[item.space_id]
+    for row in page:
+        row["resource"] = resources.get(row["resource_id"])
+        row["offer"] = offers.get(row["offer_id"])
+        row["space"] = spaces[row["space_id"]]
+
+
+def _alternatives(query: SearchQuery, rows: QuerySet, page: list[dict]) -> dict[int, list]:
     """For each hit whose asked window is taken: the nearest free fits that day."""
     if not page or not query.start:
         return {}
-    ids = [row.resource_id for row in page]
+    ids = [row["resource_id"] for row in page]
     found: dict[int, list] = {}
     nearby = rows.filter(resource_id__in=ids, unknown=0).order_by("resource_id", "gap", "start")
     by_item: dict[int, list] = {}
-    for row in nearby.only("pk", "start", "end", "resource_id", "timezone"):
-        by_item.setdefault(row.resource_id, []).append(row)
+    for fit in nearby.values("resource_id", "fit", "length"):
+        by_item.setdefault(fit["resource_id"], []).append(fit)
     for row in page:
-        fits = by_item.get(row.resource_id, [])[:ALTERNATIVES]
-        found[row.pk] = [_local_span(r.fit, r.length, row.space.timezone) for r in fits]
+        fits = by_item.get(row["resource_id"], [])[:ALTERNATIVES]
+        zone = row["space"].timezone
+        found[row["pk"]] = [_local_span(r["fit"], r["length"], zone) for r in fits]
     return found
 
 
@@ -391,20 +438,20 @@ def _local_span(start: int, seconds: int, zone: str) -> tuple[dt.datetime, dt.da
     return begin, dt.datetime.fromtimestamp(start + seconds, tz)
 
 
-def _hit(row, query: SearchQuery, alternatives: list, degraded: set[str]) -> Hit:
-    space = row.space
-    item = row.resource or row.offer
+def _hit(row: dict, query: SearchQuery, alternatives: list, degraded: set[str], table: dict) -> Hit:
+    space, resource, offer = row["space"], row["resource"], row["offer"]
+    item = resource or offer
     tz = zoneinfo.ZoneInfo(space.timezone)
-    if row.resource is not None and row.length:
-        start, end = _local_span(row.fit, row.length, space.timezone)
+    if resource is not None and row["length"]:
+        start, end = _local_span(row["fit"], row["length"], space.timezone)
     else:  # a pass's whole day; a room asked for no length: its free window
-        start, end = row.start.astimezone(tz), row.end.astimezone(tz)
-    taken = bool(query.start and row.gap)  # the asked start is taken: the nearest fit
-    match = "unknown" if row.unknown else ("alternative" if taken else "exact")
+        start, end = row["start"].astimezone(tz), row["end"].astimezone(tz)
+    taken = bool(query.start and row["gap"])  # the asked start is taken: the nearest fit
+    match = "unknown" if row["unknown"] else ("alternative" if taken else "exact")
     days = 1
     request = BookingRequest(
         uid="search",
-        kind="room" if row.resource is not None else "pass",
+        kind="room" if resource is not None else "pass",
         start=start,
         end=end,
         customer=Customer("", "", ""),
@@ -414,15 +461,15 @@ def _hit(row, query: SearchQuery, alternatives: list, degraded: set[str]) -> Hit
     # the catalogue's estimate, as the booking form shows it when the provider cannot quote
     quote = (
         catalogue_quote(item, request)
-        if row.resource is None or row.length
+        if resource is None or row["length"]
         else None  # no length asked: no total
     )
     total = quote.total if quote else None
     currency = (quote.currency if quote else item.currency) or ""
     certainty, hours = rules.certainty(item)
     return Hit(
-        resource=row.resource,
-        offer=row.offer,
+        resource=resource,
+        offer=offer,
         space=space,
         start=start,
         end=end,
@@ -430,22 +477,26 @@ def _hit(row, query: SearchQuery, alternatives: list, degraded: set[str]) -> Hit
         alternatives=alternatives if match == "alternative" else [],
         total=total,
         currency=currency,
-        display_total=money.to_display(total, currency, query.currency),
+        display_total=money.to_display(total, currency, query.currency, table),
         display_currency=query.currency,
         includes_vat=None,
         estimate=True,
         certainty=certainty,
         expected_answer_hours=hours,
-        checked_at=row.fetched_at,
-        places_left=row.places_left,
+        checked_at=row["fetched_at"],
+        places_left=row["places_left"],
         degraded=space.account.kind in degraded,
         people=query.people or 1,
     )
 
 
-def _providers(rows: QuerySet, spaces: QuerySet[Space]) -> list[ProviderStatus]:
+def _providers(
+    rows: QuerySet, spaces: QuerySet[Space], query: SearchQuery
+) -> tuple[list[ProviderStatus], int]:
     """Each provider of the matching spaces: degraded from its accounts' health, unknown
-    when the index has nothing but unknown rows (or nothing) of it that day, else ok."""
+    when the index has nothing but unknown rows (or nothing) of it that day, else ok; and
+    the number of items found (under the maximum total), counted in the same pass."""
+    under = Q(display_total__lte=float(query.max_total)) if query.max_total is not None else None
     counted = {
         entry["space__account__kind"]: entry
         for entry in rows.order_by()
@@ -453,8 +504,11 @@ def _providers(rows: QuerySet, spaces: QuerySet[Space]) -> list[ProviderStatus]:
         .annotate(
             latest=Max("fetched_at"),
             free=Count("pk", filter=Q(state=WindowState.FREE)),
+            rooms=Count("resource_id", distinct=True, filter=under),
+            passes=Count("offer_id", distinct=True, filter=under),
         )
     }
+    count = sum(entry["rooms"] + entry["passes"] for entry in counted.values())
     health: dict[str, set[str]] = {}
     accounts = ProviderAccount.objects.filter(enabled=True, spaces__in=spaces.values("pk"))
     for kind, state in accounts.values_list("kind", "health").distinct():
@@ -470,7 +524,7 @@ def _providers(rows: QuerySet, spaces: QuerySet[Space]) -> list[ProviderStatus]:
             status = "ok"
         label = ProviderAccount(kind=kind).label
         statuses.append(ProviderStatus(kind, label, status, entry["latest"] if entry else None))
-    return statuses
+    return statuses, count
 
 
 def query_from(data: dict, *, currency: str = "EUR", today: dt.date | None = None) -> SearchQuery:

@@ -91,7 +91,8 @@ def api_search(request: HttpRequest) -> JsonResponse:
         return _bad(unknown[0], f"unknown parameter: {unknown[0]}")
     data: dict[str, object] = {"amenities": request.GET.getlist("amenities")}
     data |= {name: request.GET.get(name) for name in PARAMETERS if name != "amenities"}
-    form = SearchForm(data, currencies=money.rates())
+    rates = money.rates()  # read once: the form's currencies and the search's totals
+    form = SearchForm(data, currencies=rates)
     if not form.is_valid():
         parameter, message = form.first_error()
         return _bad(parameter, message)
@@ -100,7 +101,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
     query = search.query_from(
         form.cleaned_data, currency=display or "EUR", today=timezone.localdate()
     )
-    result = search.search(query)
+    result = search.search(query, rates=rates)
     return JsonResponse(
         {
             "count": result.count,
