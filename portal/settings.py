@@ -212,7 +212,7 @@ PROVIDER_HTTP_TIMEOUT_SECONDS = env_int("PROVIDER_HTTP_TIMEOUT_SECONDS", 10, min
 # confirmation's quote takes what is left: then the catalogue's estimate) at most
 # PAGE_PROVIDER_TOTAL_MS (providers/availability.py, bookings/services/quotes.py).
 PAGE_PROVIDER_BUDGET_MS = env_int("PAGE_PROVIDER_BUDGET_MS", 300, minimum=1)
-PAGE_PROVIDER_TOTAL_MS = env_int("PAGE_PROVIDER_TOTAL_MS", 600, minimum=1)
+PAGE_PROVIDER_TOTAL_MS = env_int("PAGE_PROVIDER_TOTAL_MS", 500, minimum=1)
 # Provider work one page may trigger, in item-days (a room's day, a pass's day), and what
 # one anonymous visitor (by address) may trigger per minute; the rest is left to workers.
 PAGE_PROVIDER_MAX_ITEM_DAYS = env_int("PAGE_PROVIDER_MAX_ITEM_DAYS", 31, minimum=1)

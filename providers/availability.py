@@ -156,7 +156,7 @@ def page_work(allowance: Allowance | None = None):
     asked within ``allowance``. Views use it; workers and the index, outside it, wait
     as long as a call takes."""
     budget = getattr(settings, "PAGE_PROVIDER_BUDGET_MS", 300) / 1000
-    total = getattr(settings, "PAGE_PROVIDER_TOTAL_MS", 600) / 1000
+    total = getattr(settings, "PAGE_PROVIDER_TOTAL_MS", 500) / 1000
     token = _page_work.set(PageWork(budget, time.monotonic() + total, allowance))
     try:
         yield
@@ -249,10 +249,13 @@ def cached_facts(
             finally:
                 cache.delete(f"{key}:lock")
         return _lead_within(key, fetch, budget, now)
-    # another request is asking the provider right now: wait for its answer
+    # another request is asking the provider right now: wait for its answer (a page: at
+    # most its budget, and not at all when the asker already gave up on it)
     wait = WAIT_FOR_LEADER_SECONDS if budget is None else budget
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
+    while budget is None or not cache.get(f"{key}:slow"):
+        if time.monotonic() >= deadline:
+            break
         time.sleep(0.05)
         entry = cache.get(key)
         if entry is not None:
@@ -281,6 +284,7 @@ def _lead_within(
             logger.exception("availability %s: fetch failed", key)
         finally:
             cache.delete(f"{key}:lock")
+            cache.delete(f"{key}:slow")
             done.set()
 
     threading.Thread(target=run, name=f"facts {key}", daemon=True).start()
@@ -289,6 +293,10 @@ def _lead_within(
             raise box["error"]  # type: ignore[misc]
         return box["entry"], "live"  # type: ignore[return-value]
     logger.info("availability %s: no answer within %.0f ms", key, budget * 1000)
+    # pages asking meanwhile need not wait: the provider is known to be slow right now
+    cache.set(f"{key}:slow", 1, LOCK_SECONDS)
+    if done.is_set():  # it answered as we gave up: the mark must not outlive the call
+        cache.delete(f"{key}:slow")
     return _Cached(None, now, Message("availability_slow")), "live"
 
 

@@ -23,9 +23,14 @@ from providers.adapters.errors import (
     UnsupportedError,
 )
 from providers.adapters.types import BookingRequest, Quote
+from providers.cache import cache
 from providers.models import Offer, Resource
 
 logger = logging.getLogger(__name__)
+
+# after a quote that did not come within the page's budget, previews of the account's
+# items show the catalogue's estimate at once for this long
+SLOW_QUOTE_SECONDS = 15
 
 
 def quote_budget() -> float | None:
@@ -42,6 +47,9 @@ def _ask_within(item: Resource | Offer, request: BookingRequest, budget: float |
     if budget is None:
         with adapter_for(item.space.account) as adapter:
             return adapter.quote(ref, request)
+    slow = f"quote-slow:{item.space.account.pk}"
+    if cache.get(slow):  # it did not answer a moment ago: do not keep members waiting
+        raise TransientError("no quote: the provider is slow", provider=item.space.account.kind)
     adapter = adapter_for(item.space.account, max_rate_wait=budget, max_attempts=1)
     done = threading.Event()
     box: dict[str, object] = {}
@@ -57,6 +65,7 @@ def _ask_within(item: Resource | Offer, request: BookingRequest, budget: float |
 
     threading.Thread(target=run, name=f"quote {item}", daemon=True).start()
     if not done.wait(budget):
+        cache.set(slow, 1, SLOW_QUOTE_SECONDS)
         kind = item.space.account.kind
         raise TransientError(f"no quote within {budget:.1f}s", provider=kind)
     if "error" in box:

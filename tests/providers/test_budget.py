@@ -160,7 +160,7 @@ def test_page_fetches_browse_and_never_wait_on_the_limiter_quotes_are_reserved(
     )
     quote = hanging.options[-1]
     assert quote.get("rate_share", RESERVED) == RESERVED
-    assert quote["max_rate_wait"] <= 0.6
+    assert quote["max_rate_wait"] <= 0.5  # PAGE_PROVIDER_TOTAL_MS
 
 
 # --- a hanging provider ----------------------------------------------------------------
