@@ -223,6 +223,12 @@ def test_a_price_preview_shows_the_estimate_when_the_provider_hangs(
     assert response.status_code == 200
     assert "Estimate from the provider" in page and "30.00" in page  # 1 h at 30.00
     assert "42.00" not in page  # the provider's price never came
+    # the next preview does not wait on it again: the estimate at once, no second call
+    again, took = timed(
+        lambda: logged_in.get(url, {"start": start.isoformat(), "minutes": 90, "attendees": 2})
+    )
+    assert took < ANSWERS_WITHIN and "Estimate from the provider" in again.content.decode()
+    assert hanging.calls.count(("quote",)) == 1
 
 
 def test_confirming_books_while_the_provider_hangs(
