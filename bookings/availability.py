@@ -4,6 +4,10 @@
 this module turns them into slots with the resource's rules, in the space's time zone,
 walking in UTC so a slot keeps its length across a daylight-saving change, and lays on
 top the portal's own bookings that the provider's answer may not include yet.
+
+Asked inside ``page_work`` (the views' ``provider_budget``), the provider is waited on at
+most the page's budget and asked within its ``Allowance`` (the provider work one request
+may trigger); past either, the answer is "unknown" and a background refresh follows.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ logger = logging.getLogger(__name__)
 # Provider-side helpers callers of this module use with its answers (their home is
 # providers.availability; named here so a caller needs one import).
 item_ref = provider_facts.item_ref
+Allowance = provider_facts.Allowance
+page_work = provider_facts.page_work
 local_today_for = provider_facts.local_today_for
 local_day_bounds = provider_facts.local_day_bounds
 
@@ -165,6 +171,16 @@ def _answer(
     return DayAnswer(True, day, tz, slots, source, entry.fetched_at)
 
 
+def _allowance(given: provider_facts.Allowance | None) -> provider_facts.Allowance | None:
+    return given if given is not None else provider_facts.page_allowance()
+
+
+def _load_account(item: Resource | Offer) -> None:
+    """Load the item's space and account here: the provider is asked in another thread,
+    which must not query the database (it would not see this request's transaction)."""
+    item.space.account  # noqa: B018 - loads and caches the related rows
+
+
 def _write_through(item: Resource | Offer, answers: list[tuple[dt.date, dt.datetime]]) -> None:
     """Hand what a page computed to the availability index (``bookings.index``: a task
     writes it when the index is older; the page never waits for it)."""
@@ -182,8 +198,12 @@ def resource_day(
     *,
     now: dt.datetime | None = None,
     write_through: bool = True,
+    allowance: provider_facts.Allowance | None = None,
 ) -> DayAnswer:
-    entry, source = provider_facts.resource_facts(resource, day)
+    _load_account(resource)
+    entry, source = provider_facts.resource_facts(
+        resource, day, budget=provider_facts.page_budget(), allowance=_allowance(allowance)
+    )
     answer = _answer(resource, day, entry, source, now or timezone.now())
     if write_through:
         _write_through(resource, [(day, answer.fetched_at)])
@@ -196,13 +216,24 @@ def resource_days(
     *,
     now: dt.datetime | None = None,
     write_through: bool = True,
+    allowance: provider_facts.Allowance | None = None,
 ) -> list[DayAnswer]:
     """Several days at once (a week calendar, a busy feed): the provider is asked for
     the days not cached in parallel, so a cold week costs one round trip, not seven."""
     if not days:
         return []
+    _load_account(resource)
+    # read here: the page's context does not reach the pool's threads
+    budget, allowance = provider_facts.page_budget(), _allowance(allowance)
     with ThreadPoolExecutor(max_workers=min(len(days), 7)) as pool:
-        answers = list(pool.map(lambda day: provider_facts.resource_facts(resource, day), days))
+        answers = list(
+            pool.map(
+                lambda day: provider_facts.resource_facts(
+                    resource, day, budget=budget, allowance=allowance
+                ),
+                days,
+            )
+        )
     now = now or timezone.now()
     computed = [
         _answer(resource, day, entry, source, now)
@@ -214,10 +245,18 @@ def resource_days(
 
 
 def pass_days(
-    offer: Offer, start: dt.date, end: dt.date, *, write_through: bool = True
+    offer: Offer,
+    start: dt.date,
+    end: dt.date,
+    *,
+    write_through: bool = True,
+    allowance: provider_facts.Allowance | None = None,
 ) -> PassAnswer:
     """Each day from ``start`` to ``end`` (inclusive): sold that day, and places left."""
-    entry, source = provider_facts.offer_facts(offer, start, end)
+    _load_account(offer)
+    entry, source = provider_facts.offer_facts(
+        offer, start, end, budget=provider_facts.page_budget(), allowance=_allowance(allowance)
+    )
     tz = offer.space.timezone
     if entry.value is None:
         reason = messages.render(entry.message)

@@ -207,6 +207,19 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Coworking Portal <bookings@l
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_ALERT_EMAILS = env_list("STAFF_ALERT_EMAILS", [])
 PROVIDER_HTTP_TIMEOUT_SECONDS = env_int("PROVIDER_HTTP_TIMEOUT_SECONDS", 10, minimum=1)
+# A page waits on a provider's availability at most PAGE_PROVIDER_BUDGET_MS (then
+# "unknown" and a background refresh), and on providers in all (a price preview or a
+# confirmation's quote takes what is left: then the catalogue's estimate) at most
+# PAGE_PROVIDER_TOTAL_MS (providers/availability.py, bookings/services/quotes.py).
+PAGE_PROVIDER_BUDGET_MS = env_int("PAGE_PROVIDER_BUDGET_MS", 300, minimum=1)
+PAGE_PROVIDER_TOTAL_MS = env_int("PAGE_PROVIDER_TOTAL_MS", 500, minimum=1)
+# Provider work one page may trigger, in item-days (a room's day, a pass's day), and what
+# one anonymous visitor (by address) may trigger per minute; the rest is left to workers.
+PAGE_PROVIDER_MAX_ITEM_DAYS = env_int("PAGE_PROVIDER_MAX_ITEM_DAYS", 31, minimum=1)
+ANON_PROVIDER_ITEM_DAYS_PER_MINUTE = env_int("ANON_PROVIDER_ITEM_DAYS_PER_MINUTE", 31, minimum=0)
+# The percentage of a provider's documented rate limit availability for pages may use;
+# the rest is reserved for bookings, submissions and quotes (providers/ratelimit.py).
+PROVIDER_BROWSE_PERCENT = env_int("PROVIDER_BROWSE_PERCENT", 50, minimum=1)
 BOOKING_STALE_SUBMISSION_SECONDS = env_int("BOOKING_STALE_SUBMISSION_SECONDS", 300, minimum=10)
 # how often each upcoming booking is read back from its provider (bookings.recheck_upcoming)
 BOOKING_RECHECK_SECONDS = env_int("BOOKING_RECHECK_SECONDS", 600, minimum=1)

@@ -7,6 +7,12 @@ operation. Without Redis (the embedded laptop set-up) the same log is kept in a 
 folder beside the shared cache (SQLite, one transaction per request), so web, worker and
 beat on one machine share it too. Either store failing falls back to a window kept in
 this process: requests slow down rather than stop.
+
+The limit is split in two shares (``acquire(..., share=BROWSE)``): availability asked
+for pages (``BROWSE``) may use only ``PROVIDER_BROWSE_PERCENT`` of it, counted in a window
+of its own on top of the whole one; bookings, submissions and quotes (``RESERVED``, the
+default) count in the whole window only. Anonymous browsing can therefore never take the
+places a member's price preview or booking needs.
 """
 
 from __future__ import annotations
@@ -131,6 +137,19 @@ class DiskRateLimiter:
             return self.fallback.try_acquire(key, limit)
 
 
+RESERVED = "reserved"
+BROWSE = "browse"
+
+
+def browse_limit(limit: Limit, share: float | None = None) -> Limit:
+    """The part of ``limit`` availability for pages may use (at least one request)."""
+    if share is None:
+        from django.conf import settings
+
+        share = min(1.0, getattr(settings, "PROVIDER_BROWSE_PERCENT", 50) / 100)
+    return Limit(max(1, int(limit.requests * share)), limit.seconds)
+
+
 def acquire(
     limiter,
     key: str,
@@ -138,9 +157,25 @@ def acquire(
     *,
     max_wait: float = 120.0,
     sleep: Callable[[float], None] = time.sleep,
+    share: str = RESERVED,
 ) -> float:
-    """Block until a request under ``key`` is allowed; returns the seconds waited."""
+    """Block until a request under ``key`` is allowed; returns the seconds waited.
+
+    ``share=BROWSE`` also takes a place in the browsing share's own window first (a place
+    taken there and then refused by the whole window is left taken: it errs on the side
+    of the reserved share)."""
     waited = 0.0
+    windows = [(key, limit)]
+    if share == BROWSE:
+        windows.insert(0, (f"{key}:{BROWSE}", browse_limit(limit)))
+    for window_key, window_limit in windows:
+        waited = _acquire_one(limiter, window_key, window_limit, max_wait, sleep, waited)
+    return waited
+
+
+def _acquire_one(
+    limiter, key: str, limit: Limit, max_wait: float, sleep: Callable[[float], None], waited: float
+) -> float:
     while True:
         wait = limiter.try_acquire(key, limit)
         if wait <= 0:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -43,6 +47,33 @@ def parse_day(raw: str | None, tz: str, *, name: str = "date", allow_past: bool 
     return day
 
 
+def allowance_for(request: HttpRequest) -> availability.Allowance:
+    """The provider work this request may trigger: ``PAGE_PROVIDER_MAX_ITEM_DAYS``; and for
+    an anonymous visitor also ``ANON_PROVIDER_ITEM_DAYS_PER_MINUTE`` per address, so
+    browsing cannot spend what members' pages need (the rest is left to workers)."""
+    per_request = settings.PAGE_PROVIDER_MAX_ITEM_DAYS
+    if request.user.is_authenticated:
+        return availability.Allowance(per_request)
+    return availability.Allowance(
+        per_request,
+        client=f"anon:{request.META.get('REMOTE_ADDR', '')}",
+        per_client=settings.ANON_PROVIDER_ITEM_DAYS_PER_MINUTE,
+    )
+
+
+def provider_budget(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The view waits on a provider's availability at most ``PAGE_PROVIDER_BUDGET_MS``, on
+    providers in all at most ``PAGE_PROVIDER_TOTAL_MS``, and asks them within
+    ``allowance_for(request)``."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        with availability.page_work(allowance_for(request)):
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _resource(pk: int) -> Resource:
     return get_object_or_404(selectors.visible_resources(), pk=pk)
 
@@ -56,6 +87,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 
 @require_GET
+@provider_budget
 def resource_slots(request: HttpRequest, pk: int) -> JsonResponse:
     resource = selectors.visible_resources().filter(pk=pk).first()
     if resource is None:
@@ -88,6 +120,7 @@ def resource_slots(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @require_GET
+@provider_budget
 def offer_days(request: HttpRequest, pk: int) -> JsonResponse:
     offer = selectors.visible_offers().filter(pk=pk).first()
     if offer is None:
@@ -135,6 +168,7 @@ def _week_start(request: HttpRequest, tz: str) -> dt.date:
     return chosen - dt.timedelta(days=chosen.weekday())
 
 
+@provider_budget
 def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A room with a week of slots in the space's local time; pages by week."""
     resource = _resource(pk)
@@ -158,6 +192,7 @@ def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
+@provider_budget
 def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _offer(pk)
     tz = offer.space.timezone

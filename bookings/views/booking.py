@@ -25,6 +25,7 @@ from bookings.forms import (
 )
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import FINAL, Booking, Kind, Status
+from bookings.views.availability import provider_budget
 from providers import selectors
 from providers.models import Offer
 
@@ -83,6 +84,7 @@ def _profile_gate(request: AuthenticatedHttpRequest):
 
 
 @login_required
+@provider_budget
 def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     resource = get_object_or_404(selectors.visible_resources(), pk=pk)
     if gate := _profile_gate(request):
@@ -200,6 +202,7 @@ def booking_mode(offer: Offer) -> str:
 
 
 @login_required
+@provider_budget
 def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     offer = get_object_or_404(selectors.visible_offers(), pk=pk)
     mode = booking_mode(offer)

@@ -44,7 +44,7 @@ from providers.adapters.types import (
     SubmitResult,
 )
 from providers.cache import cache
-from providers.ratelimit import Limit, RateLimitTimeout, acquire, default_limiter
+from providers.ratelimit import RESERVED, Limit, RateLimitTimeout, acquire, default_limiter
 
 logger = logging.getLogger("providers.http")
 
@@ -168,6 +168,8 @@ class BaseAdapter(ProviderAdapter):
         sleep: Callable[[float], None] = time.sleep,
         timeout: httpx.Timeout | None = None,
         max_rate_wait: float = 120.0,
+        rate_share: str = RESERVED,
+        max_attempts: int | None = None,
     ) -> None:
         self.account = account
         self.sleep = sleep
@@ -175,6 +177,11 @@ class BaseAdapter(ProviderAdapter):
         # how long a call may wait for the client-side rate limit: a worker can wait; a
         # page view asks for a short wait and shows "unknown" rather than hang
         self.max_rate_wait = max_rate_wait
+        # which share of the rate limit the calls count against (providers.ratelimit):
+        # availability for pages browses; bookings, submissions and quotes are reserved
+        self.rate_share = rate_share
+        # a page's budget leaves no time for retries: it asks for one attempt
+        self.attempts_limit = max(1, max_attempts) if max_attempts is not None else None
         self.client = httpx.Client(
             timeout=timeout or self.configured_timeout(),
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
@@ -279,7 +286,7 @@ class BaseAdapter(ProviderAdapter):
         have been carried out, so the caller (which can reconcile) decides.
         """
         retry = method.upper() == "GET" if retry is None else retry
-        attempts = self.max_attempts if retry else 1
+        attempts = (self.attempts_limit or self.max_attempts) if retry else 1
         for attempt in range(1, attempts + 1):
             try:
                 return self._send_once(method, url, endpoint=endpoint, **kwargs)
@@ -314,6 +321,7 @@ class BaseAdapter(ProviderAdapter):
                     self.rate_limit,
                     sleep=self.sleep,
                     max_wait=self.max_rate_wait,
+                    share=self.rate_share,
                 )
             except RateLimitTimeout as exc:
                 raise TransientError(str(exc), provider=self.kind, retry_after=30) from exc
