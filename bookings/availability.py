@@ -201,8 +201,22 @@ def resource_days(
     the days not cached in parallel, so a cold week costs one round trip, not seven."""
     if not days:
         return []
-    with ThreadPoolExecutor(max_workers=min(len(days), 7)) as pool:
-        answers = list(pool.map(lambda day: provider_facts.resource_facts(resource, day), days))
+    # Only the days not cached go to threads: a thread per day costs a new cache
+    # connection each (most of a warm week page's time), and a cached day is one read.
+    cold = [
+        d
+        for d in days
+        if provider_facts.cache.get(provider_facts.resource_key(resource.pk, d)) is None
+    ]
+    fetched: dict[dt.date, tuple[provider_facts.CachedFacts, str]] = {}
+    if cold:
+        with ThreadPoolExecutor(max_workers=min(len(cold), 7)) as pool:
+            facts = pool.map(lambda day: provider_facts.resource_facts(resource, day), cold)
+            fetched = dict(zip(cold, facts, strict=True))
+    answers = [
+        fetched[day] if day in fetched else provider_facts.resource_facts(resource, day)
+        for day in days
+    ]
     now = now or timezone.now()
     computed = [
         _answer(resource, day, entry, source, now)
