@@ -162,13 +162,11 @@ def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     upcoming = [day for day in week if day >= today]
     answers = dict(zip(upcoming, availability.resource_days(resource, upcoming), strict=True))
     book = reverse("book_resource", args=[resource.pk])
-    days = [
-        {"day": day, "past": day < today, "answer": answers.get(day), "slots": []} for day in week
-    ]
-    for entry in days:
-        answer = entry["answer"]
-        if answer is not None and answer.known:
-            entry["slots"] = _slot_cells(answer.slots, book)
+    days = []
+    for day in week:
+        answer = answers.get(day)
+        slots = _slot_cells(answer.slots, book) if answer is not None and answer.known else []
+        days.append({"day": day, "past": day < today, "answer": answer, "slots": slots})
     context = {
         "resource": resource,
         "space": resource.space,
