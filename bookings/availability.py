@@ -130,6 +130,33 @@ def portal_holds(
     return list(rows.values_list("start", "end"))
 
 
+_NOT_SENT = (Status.PENDING, Status.SUBMITTING)
+
+
+def _span_holds(resource: Resource, days: list[dt.date]) -> list[tuple]:
+    """Every booking that may hold a slot on any of ``days``, in one query: a week page
+    or a feed then chooses each day's holds (``_day_holds``) without a query per day."""
+    tz = resource.space.timezone
+    start, end = local_day_bounds(min(days), tz)[0], local_day_bounds(max(days), tz)[1]
+    rows = resource.bookings.filter(status__in=HOLDING, start__lt=end, end__gt=start)
+    return list(rows.values_list("start", "end", "status", "updated_at"))
+
+
+def _day_holds(
+    resource: Resource, rows: list[tuple], start: dt.datetime, end: dt.datetime, since
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """``portal_holds`` of one day, chosen from ``_span_holds`` by the same rule
+    (``_held``)."""
+    reflected = resource.space.account.spec.capabilities.reflects_bookings
+    return [
+        (b_start, b_end)
+        for b_start, b_end, status, updated_at in rows
+        if b_start < end
+        and b_end > start
+        and (not reflected or since is None or status in _NOT_SENT or updated_at >= since)
+    ]
+
+
 def _held(reflected: bool, since: dt.datetime | None) -> Q:
     """Which of the portal's bookings to lay over a provider's answer fetched at
     ``since``: those not sent yet, and those that changed after the answer was fetched;
@@ -151,13 +178,17 @@ def _answer(
     entry: provider_facts.CachedFacts,
     source: str,
     now: dt.datetime,
+    span: list[tuple] | None = None,
 ) -> DayAnswer:
     tz = resource.space.timezone
     if entry.value is None:
         reason = messages.render(entry.message)  # in the language of who asks
         return DayAnswer(False, day, tz, [], source, entry.fetched_at, reason)
     start, end = local_day_bounds(day, tz)
-    holds = portal_holds(resource, start, end, entry.fetched_at)
+    if span is None:
+        holds = portal_holds(resource, start, end, entry.fetched_at)
+    else:
+        holds = _day_holds(resource, span, start, end, entry.fetched_at)
     # a resource entry holds a ProviderDay (providers.availability.fetch_resource_day)
     slots = compute_slots(
         cast(ProviderDay, entry.value), rules=resource.rules, tz=tz, holds=holds, now=now
@@ -218,8 +249,9 @@ def resource_days(
         for day in days
     ]
     now = now or timezone.now()
+    span = _span_holds(resource, days)
     computed = [
-        _answer(resource, day, entry, source, now)
+        _answer(resource, day, entry, source, now, span)
         for day, (entry, source) in zip(days, answers, strict=True)
     ]
     if write_through:
