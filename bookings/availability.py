@@ -274,11 +274,18 @@ def pass_days(
     days = []
     recent = _held(offer.space.account.spec.capabilities.reflects_bookings, entry.fetched_at)
     # an offer entry holds list[PassDay] (providers.availability.fetch_pass_days)
-    for item in cast(list[PassDay], entry.value):
+    items = cast(list[PassDay], entry.value)
+    span: list[tuple[dt.datetime, dt.datetime]] = []
+    if any(item.remaining is not None for item in items):  # one query, not one a day
+        first, last = min(i.day for i in items), max(i.day for i in items)
+        span_start, span_end = local_day_bounds(first, tz)[0], local_day_bounds(last, tz)[1]
+        rows = offer.bookings.filter(recent, start__lt=span_end, end__gt=span_start)
+        span = list(rows.values_list("start", "end"))
+    for item in items:
         remaining = item.remaining
         if remaining is not None:
             day_start, day_end = local_day_bounds(item.day, tz)
-            held = offer.bookings.filter(recent, start__lt=day_end, end__gt=day_start).count()
+            held = sum(1 for b_start, b_end in span if b_start < day_end and b_end > day_start)
             remaining = max(0, remaining - held)
         is_open = item.open and item.day >= today and (remaining is None or remaining > 0)
         days.append(PassDay(item.day, is_open, remaining))
