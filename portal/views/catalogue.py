@@ -67,7 +67,9 @@ def search_context(request: HtmxHttpRequest) -> tuple[dict, int]:
         spaces = selectors.search_spaces(
             **{k: v for k, v in filters.items() if v not in (None, "", [])}
         )
-    page = Paginator(spaces, PAGE_SIZE).get_page(None if searching else request.GET.get("page"))
+    number = None if searching else request.GET.get("page")
+    # counted and read only where shown (not on the home page, not from a kept fragment)
+    page = SimpleLazyObject(lambda: Paginator(spaces, PAGE_SIZE).get_page(number))
     params = request.GET.copy()
     params.pop("page", None)
     hits = []
