@@ -136,6 +136,33 @@ def portal_holds(
     return list(rows.values_list("start", "end"))
 
 
+_NOT_SENT = (Status.PENDING, Status.SUBMITTING)
+
+
+def _span_holds(resource: Resource, days: list[dt.date]) -> list[tuple]:
+    """Every booking that may hold a slot on any of ``days``, in one query: a week page
+    or a feed then chooses each day's holds (``_day_holds``) without a query per day."""
+    tz = resource.space.timezone
+    start, end = local_day_bounds(min(days), tz)[0], local_day_bounds(max(days), tz)[1]
+    rows = resource.bookings.filter(status__in=HOLDING, start__lt=end, end__gt=start)
+    return list(rows.values_list("start", "end", "status", "updated_at"))
+
+
+def _day_holds(
+    resource: Resource, rows: list[tuple], start: dt.datetime, end: dt.datetime, since
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """``portal_holds`` of one day, chosen from ``_span_holds`` by the same rule
+    (``_held``)."""
+    reflected = resource.space.account.spec.capabilities.reflects_bookings
+    return [
+        (b_start, b_end)
+        for b_start, b_end, status, updated_at in rows
+        if b_start < end
+        and b_end > start
+        and (not reflected or since is None or status in _NOT_SENT or updated_at >= since)
+    ]
+
+
 def _held(reflected: bool, since: dt.datetime | None) -> Q:
     """Which of the portal's bookings to lay over a provider's answer fetched at
     ``since``: those not sent yet, and those that changed after the answer was fetched;
@@ -157,13 +184,17 @@ def _answer(
     entry: provider_facts.CachedFacts,
     source: str,
     now: dt.datetime,
+    span: list[tuple] | None = None,
 ) -> DayAnswer:
     tz = resource.space.timezone
     if entry.value is None:
         reason = messages.render(entry.message)  # in the language of who asks
         return DayAnswer(False, day, tz, [], source, entry.fetched_at, reason)
     start, end = local_day_bounds(day, tz)
-    holds = portal_holds(resource, start, end, entry.fetched_at)
+    if span is None:
+        holds = portal_holds(resource, start, end, entry.fetched_at)
+    else:
+        holds = _day_holds(resource, span, start, end, entry.fetched_at)
     # a resource entry holds a ProviderDay (providers.availability.fetch_resource_day)
     slots = compute_slots(
         cast(ProviderDay, entry.value), rules=resource.rules, tz=tz, holds=holds, now=now
@@ -225,18 +256,26 @@ def resource_days(
     _load_account(resource)
     # read here: the page's context does not reach the pool's threads
     budget, allowance = provider_facts.page_budget(), _allowance(allowance)
-    with ThreadPoolExecutor(max_workers=min(len(days), 7)) as pool:
-        answers = list(
-            pool.map(
-                lambda day: provider_facts.resource_facts(
-                    resource, day, budget=budget, allowance=allowance
-                ),
-                days,
-            )
-        )
+
+    def facts(day: dt.date) -> tuple[provider_facts.CachedFacts, str]:
+        return provider_facts.resource_facts(resource, day, budget=budget, allowance=allowance)
+
+    # Only the days not cached go to threads: a thread per day costs a new cache
+    # connection each (most of a warm week page's time), and a cached day is one read.
+    cold = [
+        d
+        for d in days
+        if provider_facts.cache.get(provider_facts.resource_key(resource.pk, d)) is None
+    ]
+    fetched: dict[dt.date, tuple[provider_facts.CachedFacts, str]] = {}
+    if cold:
+        with ThreadPoolExecutor(max_workers=min(len(cold), 7)) as pool:
+            fetched = dict(zip(cold, pool.map(facts, cold), strict=True))
+    answers = [fetched[day] if day in fetched else facts(day) for day in days]
     now = now or timezone.now()
+    span = _span_holds(resource, days)
     computed = [
-        _answer(resource, day, entry, source, now)
+        _answer(resource, day, entry, source, now, span)
         for day, (entry, source) in zip(days, answers, strict=True)
     ]
     if write_through:
@@ -267,11 +306,18 @@ def pass_days(
     days = []
     recent = _held(offer.space.account.spec.capabilities.reflects_bookings, entry.fetched_at)
     # an offer entry holds list[PassDay] (providers.availability.fetch_pass_days)
-    for item in cast(list[PassDay], entry.value):
+    items = cast(list[PassDay], entry.value)
+    span: list[tuple[dt.datetime, dt.datetime]] = []
+    if any(item.remaining is not None for item in items):  # one query, not one a day
+        first, last = min(i.day for i in items), max(i.day for i in items)
+        span_start, span_end = local_day_bounds(first, tz)[0], local_day_bounds(last, tz)[1]
+        rows = offer.bookings.filter(recent, start__lt=span_end, end__gt=span_start)
+        span = list(rows.values_list("start", "end"))
+    for item in items:
         remaining = item.remaining
         if remaining is not None:
             day_start, day_end = local_day_bounds(item.day, tz)
-            held = offer.bookings.filter(recent, start__lt=day_end, end__gt=day_start).count()
+            held = sum(1 for b_start, b_end in span if b_start < day_end and b_end > day_start)
             remaining = max(0, remaining - held)
         is_open = item.open and item.day >= today and (remaining is None or remaining > 0)
         days.append(PassDay(item.day, is_open, remaining))

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ProvidersConfig(AppConfig):
     name = "providers"
     verbose_name = "Providers and catalogue"
+
+    def ready(self) -> None:
+        from providers import selectors
+
+        selectors.watch_catalogue()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects, signals
 
+from providers.cache import cache
 from providers.models import Amenity, Offer, OfferKind, Resource, ResourceKind, Space
 
 RESOURCE_KINDS = set(ResourceKind.values)
@@ -18,13 +21,23 @@ def visible_spaces() -> QuerySet[Space]:
     return (
         Space.objects.filter(active=True, hidden=False, account__enabled=True)
         .select_related("account")
-        .prefetch_related(
-            "amenities",
-            Prefetch("resources", queryset=Resource.objects.filter(active=True)),
-            Prefetch("offers", queryset=Offer.objects.filter(active=True)),
-        )
+        .prefetch_related(*_details())
         .order_by("-featured", "city", "name")
     )
+
+
+def _details() -> tuple:
+    return (
+        "amenities",
+        Prefetch("resources", queryset=Resource.objects.filter(active=True)),
+        Prefetch("offers", queryset=Offer.objects.filter(active=True)),
+    )
+
+
+def with_details(space: Space) -> Space:
+    """A space read without its rooms, passes and amenities, now with them (active only)."""
+    prefetch_related_objects([space], *_details())
+    return space
 
 
 def search_spaces(
@@ -85,7 +98,7 @@ def open_on(hours: list[dict], day: dt.date) -> bool:
     return any(h.get("weekday") == day.weekday() and h.get("opens") for h in hours)
 
 
-def filter_choices() -> dict[str, list]:
+def _filter_choices() -> dict[str, list]:
     active = Space.objects.filter(active=True, hidden=False, account__enabled=True)
     cities = sorted({c for c in active.values_list("city", flat=True) if c})
     countries = sorted(
@@ -114,3 +127,63 @@ def visible_resources() -> QuerySet[Resource]:
 
 def visible_offers() -> QuerySet[Offer]:
     return _visible_items(Offer)
+
+
+# --- the catalogue's version: what cached pages and fragments are keyed by ---------------
+
+CATALOGUE_VERSION_KEY = "catalogue:version"
+
+
+def catalogue_version() -> str | None:
+    """A token that changes whenever what members see of the catalogue may have changed
+    (a sync applied, staff edited a space, a room, a pass, an amenity or an account).
+    ``None`` when the cache is down: then nothing may be cached by it."""
+    version = cache.get(CATALOGUE_VERSION_KEY)
+    if version is None:  # first use, or evicted: any fresh token invalidates everything
+        cache.add(CATALOGUE_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(CATALOGUE_VERSION_KEY)
+    return version
+
+
+def catalogue_changed() -> None:
+    """Bump the version now (the writer's own next read sees the change) and again once
+    the change is committed: a page rendered by another process between the two would
+    otherwise stay cached under the new version with the old data."""
+
+    def bump() -> None:
+        cache.set(CATALOGUE_VERSION_KEY, uuid.uuid4().hex, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def filter_choices() -> dict[str, list]:
+    """The choices of the catalogue's filters (cities, countries, amenities), computed once
+    per catalogue version."""
+    version = catalogue_version()
+    key = f"catalogue:choices:{version}"
+    choices = cache.get(key) if version else None
+    if choices is None:
+        choices = _filter_choices()
+        if version:
+            cache.set(key, choices, 24 * 3600)
+    return choices
+
+
+def _changed(sender, **kwargs) -> None:
+    catalogue_changed()
+
+
+def watch_catalogue() -> None:
+    """Staff edits through the admin (hide a space, disable an account, rename a room)
+    change what members see: each save or delete bumps the version. A sync's bulk updates
+    send no signal; ``services.apply_catalogue`` bumps it itself."""
+    from providers.models import ProviderAccount
+
+    for model in (Space, Resource, Offer, Amenity, ProviderAccount):
+        uid = f"catalogue-version-{model.__name__}"
+        signals.post_save.connect(_changed, sender=model, dispatch_uid=uid + "-save")
+        signals.post_delete.connect(_changed, sender=model, dispatch_uid=uid + "-delete")
+    signals.m2m_changed.connect(
+        _changed, sender=Space.amenities.through, dispatch_uid="catalogue-version-amenities"
+    )

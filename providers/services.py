@@ -22,7 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from providers import jobs, places
+from providers import jobs, places, selectors
 from providers.adapters import adapter_for
 from providers.adapters.errors import (
     AuthenticationError,
@@ -197,6 +197,7 @@ def apply_catalogue(account: ProviderAccount, catalogue: Catalogue) -> Counts:
         counts.deactivated += space.resources.filter(active=True).update(active=False)
         counts.deactivated += space.offers.filter(active=True).update(active=False)
     counts.deactivated += gone_spaces.update(active=False, synced_at=timezone.now())
+    selectors.catalogue_changed()  # cached pages and fragments are keyed by its version
     return counts
 
 

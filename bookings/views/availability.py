@@ -6,10 +6,12 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -168,6 +170,21 @@ def _week_start(request: HttpRequest, tz: str) -> dt.date:
     return chosen - dt.timedelta(days=chosen.weekday())
 
 
+def _slot_cells(slots: list[availability.Slot], book_url: str) -> list[dict]:
+    """What the week grid shows of each slot, formatted once here: the template's
+    filters and ``{% url %}`` per slot were most of the page's time. The slots are in
+    the space's zone already, as the grid shows them."""
+    return [
+        {
+            "available": slot.available,
+            "start": slot.start.strftime("%H:%M"),
+            "end": slot.end.strftime("%H:%M"),
+            "href": f"{book_url}?start={quote(slot.start.isoformat(), safe='/')}",
+        }
+        for slot in slots
+    ]
+
+
 @provider_budget
 def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A room with a week of slots in the space's local time; pages by week."""
@@ -178,7 +195,12 @@ def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     week = [monday + dt.timedelta(days=offset) for offset in range(7)]
     upcoming = [day for day in week if day >= today]
     answers = dict(zip(upcoming, availability.resource_days(resource, upcoming), strict=True))
-    days = [{"day": day, "past": day < today, "answer": answers.get(day)} for day in week]
+    book = reverse("book_resource", args=[resource.pk])
+    days = []
+    for day in week:
+        answer = answers.get(day)
+        slots = _slot_cells(answer.slots, book) if answer is not None and answer.known else []
+        days.append({"day": day, "past": day < today, "answer": answer, "slots": slots})
     context = {
         "resource": resource,
         "space": resource.space,

@@ -4,6 +4,7 @@ its read-only JSON API, /api/spaces, /api/spaces/<id> and /api/openapi.json."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -11,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from bookings import money, search
@@ -18,6 +20,7 @@ from bookings.forms import SearchForm
 from bookings.http import HtmxHttpRequest
 from portal.forms import SpaceFilterForm
 from providers import registry, selectors
+from providers.cache import cache
 from providers.models import Offer, Resource, Space
 
 PAGE_SIZE = 12
@@ -64,13 +67,20 @@ def search_context(request: HtmxHttpRequest) -> tuple[dict, int]:
         spaces = selectors.search_spaces(
             **{k: v for k, v in filters.items() if v not in (None, "", [])}
         )
-    page = Paginator(spaces, PAGE_SIZE).get_page(None if searching else request.GET.get("page"))
+    number = None if searching else request.GET.get("page")
+    # counted and read only where shown (not on the home page, not from a kept fragment)
+    page = SimpleLazyObject(lambda: Paginator(spaces, PAGE_SIZE).get_page(number))
     params = request.GET.copy()
     params.pop("page", None)
     hits = []
     if result is not None:
         hits = [{"hit": hit, "book_url": search.book_url(hit)} for hit in result.hits]
+    version = selectors.catalogue_version()
     context = {
+        # fragments of these pages are cached by what they depend on (portal.templatetags)
+        "catalogue_version": version,
+        # a form with errors names today's date and the staff's currencies: not kept
+        "form_version": version if not form.is_bound or form.is_valid() else None,
         "form": form,
         "browse": browse,
         "invalid": status == 400,
@@ -112,12 +122,20 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    space = get_object_or_404(selectors.visible_spaces(), pk=pk)
+    # The page's body is a fragment cached by catalogue version: the space's rooms,
+    # passes and amenities are read only when it is rendered (``details``).
+    space = get_object_or_404(selectors.visible_spaces().prefetch_related(None), pk=pk)
     try:  # the day searched for: room calendars open on its week
         day = dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         day = None
-    return render(request, "spaces/detail.html", {"space": space, "day": day})
+    context = {
+        "space": space,
+        "details": SimpleLazyObject(lambda: selectors.with_details(space)),
+        "day": day,
+        "catalogue_version": selectors.catalogue_version(),
+    }
+    return render(request, "spaces/detail.html", context)
 
 
 # --- JSON API ------------------------------------------------------------------------
@@ -198,7 +216,22 @@ def _int_param(request: HttpRequest, name: str, default: int, low: int, high: in
 
 
 @require_GET
-def api_spaces(request: HttpRequest) -> JsonResponse:
+def api_spaces(request: HttpRequest) -> HttpResponse:
+    """A page of spaces; the answer is kept per catalogue version and exact URL (it holds
+    absolute links), so a sync or a staff edit makes the next request build it afresh."""
+    version = selectors.catalogue_version()
+    key = "api:spaces:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    if version is not None:
+        kept = cache.get(f"{key}:{version}")
+        if kept is not None:
+            return HttpResponse(kept, content_type="application/json")
+    response = _api_spaces(request)
+    if version is not None and response.status_code == 200:
+        cache.set(f"{key}:{version}", response.content, 24 * 3600)
+    return response
+
+
+def _api_spaces(request: HttpRequest) -> JsonResponse:
     try:
         limit = _int_param(request, "limit", 20, 1, MAX_LIMIT)
         offset = _int_param(request, "offset", 0, 0, 10**9)

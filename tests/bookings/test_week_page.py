@@ -1,0 +1,90 @@
+"""A room's week page: the grid of slots, and a warm week read without threads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import unquote
+
+import pytest
+from django.urls import reverse
+
+from bookings import availability
+from bookings.models import Booking, Status
+from tests.bookings.conftest import tomorrow_at
+
+pytestmark = pytest.mark.django_db
+
+
+def week_of(client, room, day: dt.date) -> str:
+    url = reverse("resource_detail", args=[room.pk])
+    return client.get(url, {"week": day.isoformat()}).content.decode()
+
+
+def test_the_grid_shows_local_times_free_links_and_taken_slots(client, member, room, provider):
+    start = tomorrow_at(10)
+    Booking.objects.create(
+        member=member,
+        kind="room",
+        space=room.space,
+        resource=room,
+        status=Status.PENDING,  # not sent yet: the portal holds it
+        start=start,
+        end=start + dt.timedelta(hours=1),
+    )
+    page = week_of(client, room, start.date())
+    link = reverse("book_resource", args=[room.pk]) + "?start="
+    free = {unquote(part.split('"', 1)[0]) for part in page.split(link)[1:]}
+    assert (start - dt.timedelta(hours=1)).isoformat() in free  # 09:00, local time
+    assert start.isoformat() not in free
+    assert (
+        '<span class="slot slot-taken">10:00<span class="visually-hidden"> \N{EN DASH} 10:30, taken'
+        in (page)
+    )
+    assert '08:00<span class="visually-hidden"> \N{EN DASH} 08:30, free: book it' in page
+
+
+def test_a_warm_week_is_read_without_threads(client, room, provider, monkeypatch):
+    day = tomorrow_at(10).date()
+    week_of(client, room, day)  # asks the provider for the days not cached, in threads
+
+    def no_threads(*args, **kwargs):
+        raise AssertionError("a cached day went through a thread")
+
+    monkeypatch.setattr(availability, "ThreadPoolExecutor", no_threads)
+    assert "slot-free" in week_of(client, room, day)
+
+
+def test_a_week_holds_the_same_slots_as_each_day_asked_alone(member, room, provider):
+    from django.utils import timezone
+
+    days = [tomorrow_at(10).date() + dt.timedelta(days=n) for n in range(3)]
+    availability.resource_days(room, days)  # the provider's answers, fetched now
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    later = timezone.now() + dt.timedelta(minutes=1)
+    cases = [  # (day, hour, status, updated): held or not depends on status and time
+        (0, 9, Status.PENDING, long_ago),  # not sent: held
+        (0, 12, Status.CONFIRMED, long_ago),  # in the provider's answer already
+        (1, 10, Status.CONFIRMED, later),  # confirmed after the answer: held
+        (1, 14, Status.CANCELLED, later),  # not holding
+        (2, 23, Status.SUBMITTING, long_ago),  # runs past midnight into no asked day
+    ]
+    for offset, hour, status, updated in cases:
+        start = tomorrow_at(hour) + dt.timedelta(days=offset)
+        booking = Booking.objects.create(
+            member=member,
+            kind="room",
+            space=room.space,
+            resource=room,
+            status=status,
+            start=start,
+            end=start + dt.timedelta(hours=2),
+        )
+        Booking.objects.filter(pk=booking.pk).update(updated_at=updated)
+
+    week = availability.resource_days(room, days, write_through=False)
+    alone = [availability.resource_day(room, day, write_through=False) for day in days]
+    assert [a.slots for a in week] == [a.slots for a in alone]
+    taken = {s.start.hour for s in week[0].slots if not s.available}
+    assert {9, 10} <= taken and 12 not in taken
+    assert 10 in {s.start.hour for s in week[1].slots if not s.available}
+    assert 14 not in {s.start.hour for s in week[1].slots if not s.available}
