@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import icalendar
 
 from bench import harness  # noqa: F401  (sets up Django first)
-from providers.vendors.workways.feed import busy_on, parse_feed
+from providers.cache import cache
+from providers.vendors.workways.feed import busy_from_body, busy_index, busy_on, parse_feed
 
 EVENTS = 10_000
 RECURRING_SHARE = 0.1  # one event in ten is a series
@@ -112,6 +113,10 @@ def main() -> None:
     calendar = parse_feed(body)
     slice_only, _ = timed(lambda: busy_on(calendar, DAY, ZONE))
     assert len(parsed.walk("VEVENT")) == counts["vevent"]
+    lean, _ = timed(lambda: busy_index(body, ZONE, DAY))
+    cache.clear()
+    assert busy_from_body(body, DAY, ZONE) == busy  # the same answer, now cached
+    warm, _ = timed(lambda: busy_from_body(body, DAY + dt.timedelta(days=1), ZONE))
 
     print(f"Workways ICS feed: {len(body) / 1e6:.1f} MB, built in {built:.1f} s")
     print(
@@ -126,6 +131,8 @@ def main() -> None:
         ("baseline: Calendar.from_ical", baseline),
         ("adapter: parse_feed + busy_on (one day)", adapter),
         ("slice only: busy_on (parsed calendar)", slice_only),
+        ("now, cold: busy_index (read + expand)", lean),
+        ("now, warm: busy_from_body (hash + cache)", warm),
     ]
     for label, seconds in rows:
         print(f"{label:<42}{seconds:>10.3f}{seconds / baseline:>12.2f}")

@@ -11,15 +11,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import zoneinfo
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import Count, Max
 from django.urls import reverse
+from django.utils import translation
 from icalendar import Calendar, Event
 
 from bookings.models import Booking, Kind, Status
+from providers.cache import cache
+
+FEED_TIMEOUT = 24 * 3600  # keyed by what it shows: an eviction delay, not a staleness limit
 
 PRODID = "-//Coworking Portal//Bookings//EN"
 
@@ -113,6 +119,35 @@ def member_feed(member, bookings: Iterable[Booking]) -> bytes:
     for booking in bookings:
         cal.add_component(booking_event(booking))
     return cal.to_ical()
+
+
+def cached_member_feed(member) -> tuple[bytes, dt.datetime | None]:
+    """``member_feed`` of all the member's bookings and their last change, kept in the
+    shared cache under what the feed shows: the bookings' count and last ``updated_at``
+    (every booking change saves it), the spaces' last ``synced_at`` (a catalogue sync
+    that renames or moves one), the language (status words) and the site's address. A
+    change gives a new key, so a cached feed is never stale; one aggregate query answers
+    a warm request."""
+    bookings = Booking.objects.filter(member=member)
+    facts = bookings.aggregate(
+        count=Count("pk"), last=Max("updated_at"), spaces=Max("space__synced_at")
+    )
+    last = facts["last"]
+    stamps = "-".join(
+        str(int(value.timestamp() * 1_000_000)) if value else "0"
+        for value in (last, facts["spaces"])
+    )
+    site = hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:12]
+    key = (
+        f"bookings:member-feed:v1:{member.pk}:{facts['count']}:{stamps}:"
+        f"{translation.get_language() or ''}:{site}"
+    )
+    body = cache.get(key)
+    if not isinstance(body, bytes):
+        rows = bookings.select_related("space", "resource", "offer").order_by("start")
+        body = member_feed(member, list(rows))
+        cache.set(key, body, FEED_TIMEOUT)
+    return body, last
 
 
 def busy_feed(

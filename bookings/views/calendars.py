@@ -63,13 +63,7 @@ def member_feed(request: HttpRequest, token: str) -> HttpResponse:
     member = FeedToken.member_for(token)
     if member is None:
         raise Http404("unknown or revoked calendar link")
-    bookings = list(
-        Booking.objects.filter(member=member)
-        .select_related("space", "resource", "offer")
-        .order_by("start")
-    )
-    last = max((b.updated_at for b in bookings), default=None)
-    body = calendars.member_feed(member, bookings)
+    body, last = calendars.cached_member_feed(member)
     return _ics_response(request, body, filename="bookings.ics", last_modified=last)
 
 

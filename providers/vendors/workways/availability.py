@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from providers.adapters.errors import ProviderConfigurationError, UnsupportedError
 from providers.adapters.parsing import SkipItem, text
 from providers.adapters.types import ItemRef, ProviderDay
-from providers.vendors.workways.feed import FeedMixin, busy_on
+from providers.vendors.workways.feed import FeedMixin, busy_from_body
 from providers.vendors.workways.parsing import TIMED_KINDS, windows
 
 # rules["windows"] keys (the catalogue's) and the room fields they come from.
@@ -84,8 +84,9 @@ class AvailabilityMixin(FeedMixin):
             # An empty slot window: "This room cannot be booked on this day" — closed,
             # whatever the feed holds, so the feed is not asked.
             return ProviderDay(open=[], busy=[], capacity=1)
-        calendar = self.fetch_feed(text(item.raw.get("room_id")) or item.external_id)
-        return ProviderDay(open=opening, busy=busy_on(calendar, day, zone), capacity=1)
+        body = self.fetch_feed_body(text(item.raw.get("room_id")) or item.external_id)
+        # read once per feed content (the busy index in the shared cache), not per day
+        return ProviderDay(open=opening, busy=busy_from_body(body, day, zone), capacity=1)
 
     def schedule(self, item: ItemRef, day: dt.date) -> list[dict[str, str]]:
         """The day's windows as the catalogue stored them (``rules["windows"]``, site

@@ -1,0 +1,58 @@
+"""The member feed is kept rendered under what it shows, and a change shows at once."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings import calendars
+from bookings.models import Booking, FeedToken, Status
+from providers.cache import cache
+from tests.bookings.test_calendars import member, room_booking  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+def test_a_warm_feed_is_the_same_file_from_one_aggregate_query(member, room_booking):  # noqa: F811
+    rows = list(Booking.objects.filter(member=member).select_related("space", "resource", "offer"))
+    fresh = calendars.member_feed(member, rows)
+    assert calendars.cached_member_feed(member)[0] == fresh
+    with CaptureQueriesContext(connection) as queries:
+        body, last = calendars.cached_member_feed(member)
+    assert body == fresh and last == room_booking.updated_at
+    assert len(queries) == 1
+
+
+def test_a_booking_change_or_a_new_booking_shows_at_once(client, member, room_booking):  # noqa: F811
+    url = reverse("member_feed", args=[FeedToken.current(member).token])
+    first = client.get(url)
+    assert b"STATUS:CONFIRMED" in first.content
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    room_booking.status = Status.CANCELLED
+    room_booking.save()
+    second = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200 and b"STATUS:CANCELLED" in second.content
+    room_booking.pk = None
+    room_booking.uid = uuid.uuid4()
+    room_booking.save()
+    assert client.get(url).content.count(b"BEGIN:VEVENT") == 2
+
+
+def test_a_space_renamed_by_a_sync_shows_at_once(client, member, room_booking):  # noqa: F811
+    url = reverse("member_feed", args=[FeedToken.current(member).token])
+    assert room_booking.space.name.encode() in client.get(url).content
+    space = room_booking.space
+    space.name = "Renamed Hub"
+    space.synced_at = timezone.now()  # as providers.services.apply_catalogue saves it
+    space.save()
+    assert b"Renamed Hub" in client.get(url).content
