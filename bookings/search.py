@@ -18,6 +18,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -362,6 +363,25 @@ def search(query: SearchQuery, *, rates: dict[str, Decimal] | None = None) -> Se
     """``rates``: the exchange rates (``money.rates()``) when the caller has read them."""
     table = money.rates() if rates is None else rates
     spaces = matching_spaces(query)
+    if connection.vendor == "postgresql":
+        page, counted, health, count = _pg_search(query, spaces, table)
+        providers = _statuses(counted, spaces, health)
+        rows = None
+    else:
+        page, providers, count, rows = _orm_search(query, spaces, table)
+    if not count:
+        return SearchResult(0, [], providers)
+    _attach_items(page)
+    taken = [row for row in page if row["resource_id"] and not row["unknown"] and row["gap"]]
+    others = _alternatives(query, rows, taken, spaces, table)
+    degraded = {p.provider for p in providers if p.status == "degraded"}
+    hits = [_hit(row, query, others.get(row["pk"], []), degraded, table) for row in page]
+    return SearchResult(count, hits, providers)
+
+
+def _orm_search(query: SearchQuery, spaces: QuerySet[Space], table: dict[str, Decimal]):
+    """The page's rows, the providers, the count and the annotated rows, in the ORM (the
+    embedded SQLite; PostgreSQL takes ``_pg_search``)."""
     rows = _windows(query, spaces, table)
     # The totals are the same on every row of an item, so filtering the rows by the
     # maximum total keeps exactly the items whose nearest window would pass it.
@@ -370,7 +390,7 @@ def search(query: SearchQuery, *, rates: dict[str, Decimal] | None = None) -> Se
         wanted = rows.filter(display_total__lte=float(query.max_total))
     providers, count = _providers(rows, spaces, query)
     if not count:
-        return SearchResult(0, [], providers)
+        return [], providers, count, rows
     # the nearest window of each item: free before unknown, then the smallest gap
     best = wanted.annotate(
         rank=Window(
@@ -388,15 +408,7 @@ def search(query: SearchQuery, *, rates: dict[str, Decimal] | None = None) -> Se
     page = list(
         best.order_by(*order, "pk").values(*PAGE_FIELDS)[query.offset : query.offset + query.limit]
     )
-    _attach_items(page)
-    others = _alternatives(
-        query,
-        rows,
-        [row for row in page if row["resource_id"] and not row["unknown"] and row["gap"]],
-    )
-    degraded = {p.provider for p in providers if p.status == "degraded"}
-    hits = [_hit(row, query, others.get(row["pk"], []), degraded, table) for row in page]
-    return SearchResult(count, hits, providers)
+    return page, providers, count, rows
 
 
 def _attach_items(page: list[dict]) -> None:
@@ -415,15 +427,33 @@ def _attach_items(page: list[dict]) -> None:
         row["space"] = spaces[row["space_id"]]
 
 
-def _alternatives(query: SearchQuery, rows: QuerySet, page: list[dict]) -> dict[int, list]:
-    """For each hit whose asked window is taken: the nearest free fits that day."""
+def _alternatives(
+    query: SearchQuery,
+    rows: QuerySet | None,
+    page: list[dict],
+    spaces: QuerySet[Space],
+    table: dict[str, Decimal],
+) -> dict[int, list]:
+    """For each hit whose asked window is taken: the nearest free fits that day (``rows``:
+    the ORM's annotated rows; None on PostgreSQL, where one statement reads them)."""
     if not page or not query.start:
         return {}
     ids = [row["resource_id"] for row in page]
     found: dict[int, list] = {}
-    nearby = rows.filter(resource_id__in=ids, unknown=0).order_by("resource_id", "gap", "start")
     by_item: dict[int, list] = {}
-    for fit in nearby.values("resource_id", "fit", "length"):
+    if rows is None:
+        wanted = ", ".join(str(int(pk)) for pk in ids)
+        sql, params = _pg_rows(
+            query, spaces, extra=f"w.resource_id IN ({wanted}) AND w.state = '{WindowState.FREE}'"
+        )
+        sql = f"SELECT resource_id, fit, length FROM ({sql}) t ORDER BY resource_id, gap, start"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fits = [dict(zip(("resource_id", "fit", "length"), r, strict=True)) for r in cursor]
+    else:
+        nearby = rows.filter(resource_id__in=ids, unknown=0).order_by("resource_id", "gap", "start")
+        fits = list(nearby.values("resource_id", "fit", "length"))
+    for fit in fits:
         by_item.setdefault(fit["resource_id"], []).append(fit)
     for row in page:
         fits = by_item.get(row["resource_id"], [])[:ALTERNATIVES]
@@ -509,10 +539,19 @@ def _providers(
         )
     }
     count = sum(entry["rooms"] + entry["passes"] for entry in counted.values())
-    health: dict[str, set[str]] = {}
-    accounts = ProviderAccount.objects.filter(enabled=True, spaces__in=spaces.values("pk"))
-    for kind, state in accounts.values_list("kind", "health").distinct():
-        health.setdefault(kind, set()).add(state)
+    return _statuses(counted, spaces), count
+
+
+def _statuses(
+    counted: dict[str, dict], spaces: QuerySet[Space], health: dict[str, set[str]] | None = None
+) -> list[ProviderStatus]:
+    """The providers' statuses from ``counted`` (by provider: the ``latest`` reading and
+    the ``free`` rows) and their accounts' health (read here when not given)."""
+    if health is None:
+        health = {}
+        accounts = ProviderAccount.objects.filter(enabled=True, spaces__in=spaces.values("pk"))
+        for kind, state in accounts.values_list("kind", "health").distinct():
+            health.setdefault(kind, set()).add(state)
     statuses = []
     for kind in sorted(health):
         entry = counted.get(kind)
@@ -524,7 +563,214 @@ def _providers(
             status = "ok"
         label = ProviderAccount(kind=kind).label
         statuses.append(ProviderStatus(kind, label, status, entry["latest"] if entry else None))
-    return statuses, count
+    return statuses
+
+
+# --- PostgreSQL: one pass over the day's rows ----------------------------------------
+#
+# The same rules as ``_windows`` / ``_with_totals`` / ``_providers`` above, in one statement
+# shaped for the planner:
+# - the day's rows come from an index-only scan of ``window_day_covering`` (day, start,
+#   and every column read here), filtered by semi-joins on the matching spaces, rooms and
+#   passes (small hashed id sets; no per-row join to the catalogue tables);
+# - each row's asked instant and length come from a tiny table of the zones, joined on the
+#   row's own ``timezone`` (computed in Python: the zones' daylight-saving rules as
+#   ``zoneinfo`` reads them), not a ``CASE`` over the zones;
+# - the nearest window of each item is a ``DISTINCT ON`` over those rows, read once
+#   (a materialized CTE) for the page, the count and the providers' summary;
+# - totals are computed once per item, and only when the maximum total or the sort by
+#   price needs them; the catalogue columns are joined to the items, not the rows.
+# The embedded SQLite keeps the ORM path.
+
+
+def _zone_table(query: SearchQuery) -> tuple[str, list, list[_Zone]]:
+    """``VALUES`` of every zone in the catalogue: name, asked start, length (seconds)."""
+    names = Space.objects.order_by().values_list("timezone", flat=True).distinct()
+    zones = _zones(query, sorted(set(names)))
+    if not zones:
+        return "(VALUES ('', 0::bigint, 0::bigint)) AS z(name, ask, length)", [], []
+    values = ", ".join(["(%s, %s::bigint, %s::bigint)"] * len(zones))
+    params: list = []
+    for zone in zones:
+        params += [zone.name, zone.ask, duration(query, zone.name)]
+    return f"(VALUES {values}) AS z(name, ask, length)", params, zones
+
+
+def _pg_rows(query: SearchQuery, spaces: QuerySet[Space], extra: str = "") -> tuple[str, list]:
+    """The day's matching rows with ``fit``, ``gap``, ``unknown`` and ``length``, as a
+    SELECT and its parameters; ``extra``: one more condition (with no parameters)."""
+    zones_sql, params, zones = _zone_table(query)
+    space_sql, space_params = spaces.values("pk").query.sql_with_params()
+    where = ["w.day = %s", f"w.space_id IN ({space_sql})"]
+    params += [query.date, *space_params]
+    if zones:
+        where += ["w.start < %s", 'w."end" > %s']
+        params += [
+            dt.datetime.fromtimestamp(max(z.day_end for z in zones), UTC),
+            dt.datetime.fromtimestamp(min(z.day_start for z in zones), UTC),
+        ]
+    rooms_kinds, pass_kinds = KINDS.get(query.kind, (set(ResourceKind.values), None))
+    if not query.kind:
+        pass_kinds = set(OfferKind.values)
+    items = []
+    if rooms_kinds:
+        rooms = "SELECT id FROM providers_resource WHERE active AND kind = ANY(%s)"
+        params.append(sorted(rooms_kinds))
+        if query.people:
+            rooms += " AND capacity >= %s"
+            params.append(query.people)
+        items.append(f"w.resource_id IN ({rooms})")
+    if pass_kinds:
+        # a pass takes up to max_persons people (one when the provider does not say)
+        passes = "SELECT id FROM providers_offer WHERE active AND kind = ANY(%s)"
+        params.append(sorted(pass_kinds))
+        if query.people:
+            passes += " AND COALESCE(max_persons, 1) >= %s"
+            params.append(query.people)
+        items.append(f"w.offer_id IN ({passes})")
+    where.append(f"({' OR '.join(items) or 'FALSE'})")
+    where.append(
+        "(w.state = %s OR (w.state = %s AND ("
+        "(w.resource_id IS NOT NULL AND e.w_end >= e.w_start + z.length)"
+        " OR (w.offer_id IS NOT NULL AND (w.places_left IS NULL OR w.places_left >= %s)))))"
+    )
+    params += [WindowState.UNKNOWN, WindowState.FREE, query.people or 1]
+    if extra:
+        where.append(extra)
+    free = WindowState.FREE
+    sql = f"""
+        SELECT w.id, w.resource_id, w.offer_id, w.space_id, w.start, w."end", w.state,
+          w.places_left, w.fetched_at, z.length,
+          CASE WHEN w.state = '{free}' THEN 0 ELSE 1 END AS unknown,
+          CASE WHEN w.resource_id IS NOT NULL AND w.state = '{free}'
+                 THEN GREATEST(e.w_start, LEAST(z.ask, e.w_end - z.length))
+               WHEN w.resource_id IS NOT NULL THEN z.ask ELSE e.w_start END AS fit,
+          CASE WHEN w.resource_id IS NOT NULL AND w.state = '{free}'
+                 THEN ABS(GREATEST(e.w_start, LEAST(z.ask, e.w_end - z.length)) - z.ask)
+               ELSE 0 END AS gap
+        FROM bookings_availabilitywindow w
+        CROSS JOIN LATERAL (SELECT CAST(EXTRACT(EPOCH FROM w.start) AS BIGINT) AS w_start,
+                                   CAST(EXTRACT(EPOCH FROM w."end") AS BIGINT) AS w_end) e
+        JOIN {zones_sql} ON z.name = w.timezone
+        WHERE {" AND ".join(where)}"""  # noqa: S608 (values are parameters)
+    return sql, params
+
+
+def _pg_totals(query: SearchQuery, table: dict[str, Decimal]) -> tuple[str, str, list]:
+    """Joins and the SELECT expression of an item's total in the display currency: the
+    same arithmetic as ``_with_totals`` (price per hour x hours, or the pass's price)."""
+    target = table.get(query.currency)
+    factors = [
+        (currency, float(target / per_euro))
+        for currency, per_euro in table.items()
+        if target and per_euro
+    ]
+    factor = " ".join("WHEN %s THEN %s" for _ in factors)
+    params = [value for pair in factors for value in pair]
+    joins = (
+        "LEFT JOIN providers_resource r ON r.id = b.resource_id"
+        " LEFT JOIN providers_offer o ON o.id = b.offer_id"
+    )
+    total = (
+        "CASE WHEN b.resource_id IS NOT NULL"
+        " THEN CASE WHEN b.length > 0 THEN r.price_hour * b.length / 3600.0 END"
+        " ELSE o.price * 1.0 END"
+    )
+    currency = "CASE WHEN b.resource_id IS NOT NULL THEN r.currency ELSE o.currency END"
+    display = f"({total}) * (CASE {currency} {factor} END)" if factors else "NULL::numeric"
+    return joins, display, params
+
+
+PAGE_COLUMNS = ("id", "resource_id", "offer_id", "space_id", "start", "end", "fit")
+PAGE_COLUMNS += ("length", "gap", "unknown", "places_left", "fetched_at")
+PAGE_TYPES = ("bigint",) * 4 + ("timestamptz",) * 2 + ("bigint",) * 3 + ("integer",) * 2
+PAGE_TYPES += ("timestamptz",)
+
+
+def _pg_search(
+    query: SearchQuery, spaces: QuerySet[Space], table: dict[str, Decimal]
+) -> tuple[list[dict], dict[str, dict], dict[str, set[str]], int]:
+    """The page's rows (as ``PAGE_FIELDS``); by provider, the latest reading and the
+    free rows; the providers' health; the items found (under the maximum total): all in
+    one statement."""
+    rows_sql, params = _pg_rows(query, spaces)
+    # the nearest window of each item: free before unknown, then the smallest gap
+    ctes = [
+        f"rows AS MATERIALIZED ({rows_sql})",
+        "best AS MATERIALIZED (SELECT DISTINCT ON (resource_id, offer_id) * FROM rows"
+        " ORDER BY resource_id, offer_id, unknown, gap, start, id)",
+    ]
+    extra, extra_params, found = "", [], "best"
+    if query.max_total is not None or query.sort == "price":
+        joins, display, extra_params = _pg_totals(query, table)
+        extra, found = f", {display} AS display_total", "priced"
+        under = ""
+        if query.max_total is not None:
+            under = "WHERE display_total <= %s"
+            extra_params = [*extra_params, float(query.max_total)]
+        priced = f"SELECT * FROM (SELECT b.*{extra} FROM best b {joins}) t {under}"  # noqa: S608
+        ctes.append(f"priced AS MATERIALIZED ({priced})")
+    order, distance = "unknown, gap, start", "NULL::numeric"
+    if query.sort == "price":
+        order = "display_total ASC NULLS LAST, unknown, gap"
+    elif query.sort == "distance" and query.near:
+        import math
+
+        lat, lon = query.near
+        shrink = math.cos(math.radians(lat))
+        order = "distance ASC NULLS LAST, unknown, gap"
+        distance = (
+            "(SELECT (s.latitude - %s) * (s.latitude - %s)"
+            " + ((s.longitude - %s) * %s) * ((s.longitude - %s) * %s)"
+            " FROM providers_space s WHERE s.id = f.space_id)"
+        )
+        extra_params = [*extra_params, lat, lat, lon, shrink, lon, shrink]
+    columns = ", ".join(f'p."{name}"' for name in PAGE_COLUMNS)
+    nothing = ", ".join(f"NULL::{kind}" for kind in PAGE_TYPES)
+    space_sql, space_params = spaces.values("pk").query.sql_with_params()
+    sql = f"""
+        WITH {", ".join(ctes)},
+        page AS (SELECT f.*, {distance} AS distance FROM {found} f
+                 ORDER BY {order}, id LIMIT %s OFFSET %s)
+        SELECT 'page', {columns}, NULL::text, NULL::timestamptz, NULL::numeric,
+          ROW_NUMBER() OVER (ORDER BY {order}, id), NULL::text
+        FROM page p
+        UNION ALL
+        SELECT 'provider', {nothing}, a.kind, MAX(g.latest), SUM(g.free), NULL::bigint, NULL::text
+        FROM (SELECT space_id, MAX(fetched_at) AS latest,
+                     COUNT(*) FILTER (WHERE state = %s) AS free
+              FROM rows GROUP BY space_id) g
+        JOIN providers_space s ON s.id = g.space_id
+        JOIN providers_provideraccount a ON a.id = s.account_id
+        GROUP BY a.kind
+        UNION ALL
+        SELECT 'count', {nothing}, NULL::text, NULL::timestamptz, NULL::numeric,
+          (SELECT COUNT(*) FROM {found}), NULL::text
+        UNION ALL
+        SELECT DISTINCT 'health', {nothing}, a.kind, NULL::timestamptz, NULL::numeric,
+          NULL::bigint, a.health
+        FROM providers_provideraccount a JOIN providers_space s ON s.account_id = a.id
+        WHERE a.enabled AND s.id IN ({space_sql})"""  # noqa: S608 (values are parameters)
+    params = [*params, *extra_params, query.limit, query.offset, WindowState.FREE]
+    params += space_params
+    page: list[tuple[int, dict]] = []
+    counted: dict[str, dict] = {}
+    health: dict[str, set[str]] = {}
+    count = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for record in cursor.fetchall():
+            tag = record[0]
+            if tag == "page":
+                page.append((record[16], dict(zip(PAGE_FIELDS, record[1:13], strict=True))))
+            elif tag == "provider":
+                counted[record[13]] = {"latest": record[14], "free": record[15]}
+            elif tag == "count":
+                count = record[16]
+            else:
+                health.setdefault(record[13], set()).add(record[17])
+    page_rows = [row for _, row in sorted(page, key=lambda pair: pair[0])]
+    return page_rows, counted, health, count
 
 
 def query_from(data: dict, *, currency: str = "EUR", today: dt.date | None = None) -> SearchQuery:
