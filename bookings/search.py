@@ -446,7 +446,8 @@ def _alternatives(
         sql, params = _pg_rows(
             query, spaces, extra=f"w.resource_id IN ({wanted}) AND w.state = '{WindowState.FREE}'"
         )
-        sql = f"SELECT resource_id, fit, length FROM ({sql}) t ORDER BY resource_id, gap, start"  # noqa: S608
+        fit = "CAST(EXTRACT(EPOCH FROM fit_at) AS BIGINT)"
+        sql = f"SELECT resource_id, {fit}, length FROM ({sql}) t ORDER BY resource_id, gap, start"  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fits = [dict(zip(("resource_id", "fit", "length"), r, strict=True)) for r in cursor]
@@ -588,17 +589,21 @@ def _zone_table(query: SearchQuery) -> tuple[str, list, list[_Zone]]:
     names = Space.objects.order_by().values_list("timezone", flat=True).distinct()
     zones = _zones(query, sorted(set(names)))
     if not zones:
-        return "(VALUES ('', 0::bigint, 0::bigint)) AS z(name, ask, length)", [], []
-    values = ", ".join(["(%s, %s::bigint, %s::bigint)"] * len(zones))
+        return "(VALUES ('', now(), 0::bigint, interval '0')) AS z(name, ask, length, span)", [], []
+    row = "(%s, to_timestamp(%s::bigint), %s::bigint, %s::bigint * interval '1 second')"
+    values = ", ".join([row] * len(zones))
     params: list = []
     for zone in zones:
-        params += [zone.name, zone.ask, duration(query, zone.name)]
-    return f"(VALUES {values}) AS z(name, ask, length)", params, zones
+        seconds = duration(query, zone.name)
+        params += [zone.name, zone.ask, seconds, seconds]
+    return f"(VALUES {values}) AS z(name, ask, length, span)", params, zones
 
 
 def _pg_rows(query: SearchQuery, spaces: QuerySet[Space], extra: str = "") -> tuple[str, list]:
-    """The day's matching rows with ``fit``, ``gap``, ``unknown`` and ``length``, as a
-    SELECT and its parameters; ``extra``: one more condition (with no parameters)."""
+    """The day's matching rows with ``fit_at`` (a timestamp), ``gap`` (an interval),
+    ``unknown`` and ``length`` (seconds), as a SELECT and its parameters; ``extra``: one
+    more condition (with no parameters). Timestamps, not epoch seconds: ``EXTRACT`` is a
+    ``numeric`` per row; the page's few rows are converted at the end."""
     zones_sql, params, zones = _zone_table(query)
     space_sql, space_params = spaces.values("pk").query.sql_with_params()
     where = ["w.day = %s", f"w.space_id IN ({space_sql})"]
@@ -631,26 +636,25 @@ def _pg_rows(query: SearchQuery, spaces: QuerySet[Space], extra: str = "") -> tu
     where.append(f"({' OR '.join(items) or 'FALSE'})")
     where.append(
         "(w.state = %s OR (w.state = %s AND ("
-        "(w.resource_id IS NOT NULL AND e.w_end >= e.w_start + z.length)"
+        '(w.resource_id IS NOT NULL AND w."end" >= w.start + z.span)'
         " OR (w.offer_id IS NOT NULL AND (w.places_left IS NULL OR w.places_left >= %s)))))"
     )
     params += [WindowState.UNKNOWN, WindowState.FREE, query.people or 1]
     if extra:
         where.append(extra)
     free = WindowState.FREE
+    # where the asked length fits nearest to the asked start, inside this free window
+    fit = 'GREATEST(w.start, LEAST(z.ask, w."end" - z.span))'
     sql = f"""
         SELECT w.id, w.resource_id, w.offer_id, w.space_id, w.start, w."end", w.state,
           w.places_left, w.fetched_at, z.length,
           CASE WHEN w.state = '{free}' THEN 0 ELSE 1 END AS unknown,
+          CASE WHEN w.resource_id IS NOT NULL AND w.state = '{free}' THEN {fit}
+               WHEN w.resource_id IS NOT NULL THEN z.ask ELSE w.start END AS fit_at,
           CASE WHEN w.resource_id IS NOT NULL AND w.state = '{free}'
-                 THEN GREATEST(e.w_start, LEAST(z.ask, e.w_end - z.length))
-               WHEN w.resource_id IS NOT NULL THEN z.ask ELSE e.w_start END AS fit,
-          CASE WHEN w.resource_id IS NOT NULL AND w.state = '{free}'
-                 THEN ABS(GREATEST(e.w_start, LEAST(z.ask, e.w_end - z.length)) - z.ask)
-               ELSE 0 END AS gap
+                 THEN GREATEST({fit} - z.ask, z.ask - {fit})
+               ELSE interval '0' END AS gap
         FROM bookings_availabilitywindow w
-        CROSS JOIN LATERAL (SELECT CAST(EXTRACT(EPOCH FROM w.start) AS BIGINT) AS w_start,
-                                   CAST(EXTRACT(EPOCH FROM w."end") AS BIGINT) AS w_end) e
         JOIN {zones_sql} ON z.name = w.timezone
         WHERE {" AND ".join(where)}"""  # noqa: S608 (values are parameters)
     return sql, params
@@ -725,7 +729,11 @@ def _pg_search(
             " FROM providers_space s WHERE s.id = f.space_id)"
         )
         extra_params = [*extra_params, lat, lat, lon, shrink, lon, shrink]
-    columns = ", ".join(f'p."{name}"' for name in PAGE_COLUMNS)
+    seconds = {"fit": "p.fit_at", "gap": "p.gap"}
+    columns = ", ".join(
+        f"CAST(EXTRACT(EPOCH FROM {seconds[name]}) AS BIGINT)" if name in seconds else f'p."{name}"'
+        for name in PAGE_COLUMNS
+    )
     nothing = ", ".join(f"NULL::{kind}" for kind in PAGE_TYPES)
     space_sql, space_params = spaces.values("pk").query.sql_with_params()
     sql = f"""
