@@ -443,7 +443,7 @@ def _alternatives(
     by_item: dict[int, list] = {}
     if rows is None:
         wanted = ", ".join(str(int(pk)) for pk in ids)
-        sql, params = _pg_rows(
+        sql, params, _ = _pg_rows(
             query, spaces, extra=f"w.resource_id IN ({wanted}) AND w.state = '{WindowState.FREE}'"
         )
         fit = "CAST(EXTRACT(EPOCH FROM fit_at) AS BIGINT)"
@@ -599,47 +599,81 @@ def _zone_table(query: SearchQuery) -> tuple[str, list, list[_Zone]]:
     return f"(VALUES {values}) AS z(name, ask, length, span)", params, zones
 
 
-def _pg_rows(query: SearchQuery, spaces: QuerySet[Space], extra: str = "") -> tuple[str, list]:
+def _pg_rows(
+    query: SearchQuery,
+    spaces: QuerySet[Space],
+    extra: str = "",
+    table: dict[str, Decimal] | None = None,
+) -> tuple[str, list, bool]:
     """The day's matching rows with ``fit_at`` (a timestamp), ``gap`` (an interval),
     ``unknown`` and ``length`` (seconds), as a SELECT and its parameters; ``extra``: one
     more condition (with no parameters). Timestamps, not epoch seconds: ``EXTRACT`` is a
-    ``numeric`` per row; the page's few rows are converted at the end."""
+    ``numeric`` per row; the page's few rows are converted at the end.
+
+    With ``table`` (the rates) and one asked length in every zone, the rows also carry
+    ``display_total``, computed once per room or pass in the joins that select them
+    (and True is returned); else the caller prices the items itself."""
     zones_sql, params, zones = _zone_table(query)
+    lengths = {duration(query, zone.name) for zone in zones}
+    priced = table is not None and len(lengths) == 1
     space_sql, space_params = spaces.values("pk").query.sql_with_params()
     where = ["w.day = %s", f"w.space_id IN ({space_sql})"]
-    params += [query.date, *space_params]
+    where_params: list = [query.date, *space_params]
     if zones:
         where += ["w.start < %s", 'w."end" > %s']
-        params += [
+        where_params += [
             dt.datetime.fromtimestamp(max(z.day_end for z in zones), UTC),
             dt.datetime.fromtimestamp(min(z.day_start for z in zones), UTC),
         ]
     rooms_kinds, pass_kinds = KINDS.get(query.kind, (set(ResourceKind.values), None))
     if not query.kind:
         pass_kinds = set(OfferKind.values)
-    items = []
+    factor, factor_params = "NULL::numeric", []
+    if priced:
+        factor, factor_params = _pg_factor(query, table or {})
+    items, joins, join_params = [], "", []
     if rooms_kinds:
-        rooms = "SELECT id FROM providers_resource WHERE active AND kind = ANY(%s)"
-        params.append(sorted(rooms_kinds))
+        rooms = "FROM providers_resource WHERE active AND kind = ANY(%s)"
+        rooms_params: list = [sorted(rooms_kinds)]
         if query.people:
             rooms += " AND capacity >= %s"
-            params.append(query.people)
-        items.append(f"w.resource_id IN ({rooms})")
+            rooms_params.append(query.people)
+        if priced:
+            total = "CASE WHEN %s::bigint > 0 THEN price_hour * %s::bigint / 3600.0 END"
+            joins += f" LEFT JOIN (SELECT id, ({total}) * {factor} AS total {rooms}) rm"
+            joins += " ON rm.id = w.resource_id"
+            join_params += [*lengths, *lengths, *factor_params, *rooms_params]
+            items.append("rm.id IS NOT NULL")
+        else:
+            items.append(f"w.resource_id IN (SELECT id {rooms})")
+            where_params += rooms_params
     if pass_kinds:
         # a pass takes up to max_persons people (one when the provider does not say)
-        passes = "SELECT id FROM providers_offer WHERE active AND kind = ANY(%s)"
-        params.append(sorted(pass_kinds))
+        passes = "FROM providers_offer WHERE active AND kind = ANY(%s)"
+        passes_params: list = [sorted(pass_kinds)]
         if query.people:
             passes += " AND COALESCE(max_persons, 1) >= %s"
-            params.append(query.people)
-        items.append(f"w.offer_id IN ({passes})")
+            passes_params.append(query.people)
+        if priced:
+            joins += f" LEFT JOIN (SELECT id, (price * 1.0) * {factor} AS total {passes}) ps"
+            joins += " ON ps.id = w.offer_id"
+            join_params += [*factor_params, *passes_params]
+            items.append("ps.id IS NOT NULL")
+        else:
+            items.append(f"w.offer_id IN (SELECT id {passes})")
+            where_params += passes_params
     where.append(f"({' OR '.join(items) or 'FALSE'})")
+    display = "NULL::numeric"
+    if priced:
+        rm = "rm.total" if rooms_kinds else "NULL::numeric"
+        ps = "ps.total" if pass_kinds else "NULL::numeric"
+        display = f"CASE WHEN w.resource_id IS NOT NULL THEN {rm} ELSE {ps} END"
     where.append(
         "(w.state = %s OR (w.state = %s AND ("
         '(w.resource_id IS NOT NULL AND w."end" >= w.start + z.span)'
         " OR (w.offer_id IS NOT NULL AND (w.places_left IS NULL OR w.places_left >= %s)))))"
     )
-    params += [WindowState.UNKNOWN, WindowState.FREE, query.people or 1]
+    where_params += [WindowState.UNKNOWN, WindowState.FREE, query.people or 1]
     if extra:
         where.append(extra)
     free = WindowState.FREE
@@ -653,16 +687,33 @@ def _pg_rows(query: SearchQuery, spaces: QuerySet[Space], extra: str = "") -> tu
                WHEN w.resource_id IS NOT NULL THEN z.ask ELSE w.start END AS fit_at,
           CASE WHEN w.resource_id IS NOT NULL AND w.state = '{free}'
                  THEN GREATEST({fit} - z.ask, z.ask - {fit})
-               ELSE interval '0' END AS gap
+               ELSE interval '0' END AS gap,
+          {display} AS display_total
         FROM bookings_availabilitywindow w
-        JOIN {zones_sql} ON z.name = w.timezone
+        JOIN {zones_sql} ON z.name = w.timezone{joins}
         WHERE {" AND ".join(where)}"""  # noqa: S608 (values are parameters)
-    return sql, params
+    return sql, [*params, *join_params, *where_params], priced
+
+
+def _pg_factor(query: SearchQuery, table: dict[str, Decimal]) -> tuple[str, list]:
+    """The display currency's units per unit of an item's ``currency`` column (NULL
+    without a rate), as in ``_with_totals``."""
+    target = table.get(query.currency)
+    factors = [
+        (currency, float(target / per_euro))
+        for currency, per_euro in table.items()
+        if target and per_euro
+    ]
+    if not factors:
+        return "NULL::numeric", []
+    cases = " ".join("WHEN %s THEN %s" for _ in factors)
+    return f"(CASE currency {cases} END)", [value for pair in factors for value in pair]
 
 
 def _pg_totals(query: SearchQuery, table: dict[str, Decimal]) -> tuple[str, str, list]:
     """Joins and the SELECT expression of an item's total in the display currency: the
-    same arithmetic as ``_with_totals`` (price per hour x hours, or the pass's price)."""
+    same arithmetic as ``_with_totals`` (price per hour x hours, or the pass's price).
+    For the rows ``_pg_rows`` could not price (zones asked different lengths)."""
     target = table.get(query.currency)
     factors = [
         (currency, float(target / per_euro))
@@ -685,6 +736,8 @@ def _pg_totals(query: SearchQuery, table: dict[str, Decimal]) -> tuple[str, str,
     return joins, display, params
 
 
+ROW_COLUMNS = ("id", "resource_id", "offer_id", "space_id", "start", '"end"', "state")
+ROW_COLUMNS += ("places_left", "fetched_at", "length", "unknown", "fit_at", "gap")
 PAGE_COLUMNS = ("id", "resource_id", "offer_id", "space_id", "start", "end", "fit")
 PAGE_COLUMNS += ("length", "gap", "unknown", "places_left", "fetched_at")
 PAGE_TYPES = ("bigint",) * 4 + ("timestamptz",) * 2 + ("bigint",) * 3 + ("integer",) * 2
@@ -697,23 +750,29 @@ def _pg_search(
     """The page's rows (as ``PAGE_FIELDS``); by provider, the latest reading and the
     free rows; the providers' health; the items found (under the maximum total): all in
     one statement."""
-    rows_sql, params = _pg_rows(query, spaces)
+    wants_totals = query.max_total is not None or query.sort == "price"
+    rows_sql, params, priced = _pg_rows(query, spaces, table=table if wants_totals else None)
+    under, extra_params, found = "", [], "best"
+    if priced and query.max_total is not None:
+        under, extra_params = "WHERE display_total <= %s", [float(query.max_total)]
     # the nearest window of each item: free before unknown, then the smallest gap
+    best = "SELECT DISTINCT ON (resource_id, offer_id) * FROM rows"
+    order_best = "ORDER BY resource_id, offer_id, unknown, gap, start, id"
     ctes = [
         f"rows AS MATERIALIZED ({rows_sql})",
-        "best AS MATERIALIZED (SELECT DISTINCT ON (resource_id, offer_id) * FROM rows"
-        " ORDER BY resource_id, offer_id, unknown, gap, start, id)",
+        f"best AS MATERIALIZED ({best} {under} {order_best})",
     ]
-    extra, extra_params, found = "", [], "best"
-    if query.max_total is not None or query.sort == "price":
+    if wants_totals and not priced:  # a daylight-saving night: lengths differ by zone
         joins, display, extra_params = _pg_totals(query, table)
-        extra, found = f", {display} AS display_total", "priced"
         under = ""
         if query.max_total is not None:
             under = "WHERE display_total <= %s"
             extra_params = [*extra_params, float(query.max_total)]
-        priced = f"SELECT * FROM (SELECT b.*{extra} FROM best b {joins}) t {under}"  # noqa: S608
-        ctes.append(f"priced AS MATERIALIZED ({priced})")
+        columns = ", ".join(f"b.{name}" for name in ROW_COLUMNS)
+        priced_sql = f"SELECT {columns}, {display} AS display_total FROM best b {joins}"  # noqa: S608
+        priced_sql = f"SELECT * FROM ({priced_sql}) t {under}"  # noqa: S608
+        ctes.append(f"priced AS MATERIALIZED ({priced_sql})")
+        found = "priced"
     order, distance = "unknown, gap, start", "NULL::numeric"
     if query.sort == "price":
         order = "display_total ASC NULLS LAST, unknown, gap"
