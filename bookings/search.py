@@ -14,6 +14,7 @@ window is turned into one UTC instant per zone (a ``CASE`` over the zones), so a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -191,6 +192,13 @@ class _Zone:
     ask: int  # the asked start (local midnight when none)
 
 
+@functools.lru_cache(maxsize=1024)
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    """``ZoneInfo(name)``, kept: zoneinfo's own cache holds 8 zones strongly, so a search
+    over a dozen zones read their files again on every request."""
+    return zoneinfo.ZoneInfo(name)
+
+
 def _epoch(moment: dt.datetime) -> int:
     return int(moment.timestamp())
 
@@ -199,9 +207,9 @@ def _zones(query: SearchQuery, names: list[str]) -> list[_Zone]:
     zones = []
     for name in names:
         try:
-            tz = zoneinfo.ZoneInfo(name)
+            tz = _zone(name)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            tz = zoneinfo.ZoneInfo("UTC")
+            tz = _zone("UTC")
         midnight = dt.datetime.combine(query.date, dt.time(0), tz)
         next_midnight = dt.datetime.combine(query.date + dt.timedelta(days=1), dt.time(0), tz)
         ask = dt.datetime.combine(query.date, query.start, tz) if query.start else midnight
@@ -213,7 +221,7 @@ def duration(query: SearchQuery, zone: str = "UTC") -> int:
     """The asked length in seconds (0 when none): ``end`` is a local wall time, so the
     length of 01:00-04:00 on a daylight-saving night is what the clock says there."""
     if query.start and query.end:
-        tz = zoneinfo.ZoneInfo(zone)
+        tz = _zone(zone)
         start = dt.datetime.combine(query.date, query.start, tz)
         end = dt.datetime.combine(query.date, query.end, tz)
         return int((end.astimezone(UTC) - start.astimezone(UTC)).total_seconds())
@@ -443,8 +451,13 @@ def _alternatives(
     by_item: dict[int, list] = {}
     if rows is None:
         wanted = ", ".join(str(int(pk)) for pk in ids)
+        # the page's spaces (and zones): the alternatives are for the page's rooms
+        matched = sorted({(row["space_id"], row["space"].timezone) for row in page})
         sql, params, _ = _pg_rows(
-            query, spaces, extra=f"w.resource_id IN ({wanted}) AND w.state = '{WindowState.FREE}'"
+            query,
+            spaces,
+            matched,
+            extra=f"w.resource_id IN ({wanted}) AND w.state = '{WindowState.FREE}'",
         )
         fit = "CAST(EXTRACT(EPOCH FROM fit_at) AS BIGINT)"
         sql = f"SELECT resource_id, {fit}, length FROM ({sql}) t ORDER BY resource_id, gap, start"  # noqa: S608
@@ -464,7 +477,7 @@ def _alternatives(
 
 
 def _local_span(start: int, seconds: int, zone: str) -> tuple[dt.datetime, dt.datetime]:
-    tz = zoneinfo.ZoneInfo(zone)
+    tz = _zone(zone)
     begin = dt.datetime.fromtimestamp(start, tz)
     return begin, dt.datetime.fromtimestamp(start + seconds, tz)
 
@@ -472,7 +485,7 @@ def _local_span(start: int, seconds: int, zone: str) -> tuple[dt.datetime, dt.da
 def _hit(row: dict, query: SearchQuery, alternatives: list, degraded: set[str], table: dict) -> Hit:
     space, resource, offer = row["space"], row["resource"], row["offer"]
     item = resource or offer
-    tz = zoneinfo.ZoneInfo(space.timezone)
+    tz = _zone(space.timezone)
     if resource is not None and row["length"]:
         start, end = _local_span(row["fit"], row["length"], space.timezone)
     else:  # a pass's whole day; a room asked for no length: its free window
@@ -584,10 +597,9 @@ def _statuses(
 # The embedded SQLite keeps the ORM path.
 
 
-def _zone_table(query: SearchQuery) -> tuple[str, list, list[_Zone]]:
-    """``VALUES`` of every zone in the catalogue: name, asked start, length (seconds)."""
-    names = Space.objects.order_by().values_list("timezone", flat=True).distinct()
-    zones = _zones(query, sorted(set(names)))
+def _zone_table(query: SearchQuery, names: list[str]) -> tuple[str, list, list[_Zone]]:
+    """``VALUES`` of the zones: name, asked start, length (seconds and an interval)."""
+    zones = _zones(query, names)
     if not zones:
         return "(VALUES ('', now(), 0::bigint, interval '0')) AS z(name, ask, length, span)", [], []
     row = "(%s, to_timestamp(%s::bigint), %s::bigint, %s::bigint * interval '1 second')"
@@ -599,25 +611,42 @@ def _zone_table(query: SearchQuery) -> tuple[str, list, list[_Zone]]:
     return f"(VALUES {values}) AS z(name, ask, length, span)", params, zones
 
 
+# Up to this many matching spaces, their ids are passed as an array: the planner then
+# sees how few they are and reads their rows by (space, day); beyond, a subquery.
+FEW_SPACES = 300
+
+
+def _pg_spaces(
+    spaces: QuerySet[Space], matched: list[tuple[int, str]], column: str = "w.space_id"
+) -> tuple[str, list]:
+    """The condition on ``column`` (a space's id) for the matching spaces."""
+    if len(matched) <= FEW_SPACES:
+        return f"{column} = ANY(%s)", [[pk for pk, _ in matched]]
+    sql, params = spaces.values("pk").query.sql_with_params()
+    return f"{column} IN ({sql})", list(params)
+
+
 def _pg_rows(
     query: SearchQuery,
     spaces: QuerySet[Space],
+    matched: list[tuple[int, str]],
     extra: str = "",
     table: dict[str, Decimal] | None = None,
 ) -> tuple[str, list, bool]:
     """The day's matching rows with ``fit_at`` (a timestamp), ``gap`` (an interval),
-    ``unknown`` and ``length`` (seconds), as a SELECT and its parameters; ``extra``: one
-    more condition (with no parameters). Timestamps, not epoch seconds: ``EXTRACT`` is a
-    ``numeric`` per row; the page's few rows are converted at the end.
+    ``unknown`` and ``length`` (seconds), as a SELECT and its parameters; ``matched``:
+    the matching spaces' ids and zones; ``extra``: one more condition (no parameters).
+    Timestamps, not epoch seconds: ``EXTRACT`` is a ``numeric`` per row; the page's few
+    rows are converted at the end.
 
     With ``table`` (the rates) and one asked length in every zone, the rows also carry
     ``display_total``, computed once per room or pass in the joins that select them
     (and True is returned); else the caller prices the items itself."""
-    zones_sql, params, zones = _zone_table(query)
+    zones_sql, params, zones = _zone_table(query, sorted({zone for _, zone in matched}))
     lengths = {duration(query, zone.name) for zone in zones}
     priced = table is not None and len(lengths) == 1
-    space_sql, space_params = spaces.values("pk").query.sql_with_params()
-    where = ["w.day = %s", f"w.space_id IN ({space_sql})"]
+    space_sql, space_params = _pg_spaces(spaces, matched)
+    where = ["w.day = %s", space_sql]
     where_params: list = [query.date, *space_params]
     if zones:
         where += ["w.start < %s", 'w."end" > %s']
@@ -750,8 +779,13 @@ def _pg_search(
     """The page's rows (as ``PAGE_FIELDS``); by provider, the latest reading and the
     free rows; the providers' health; the items found (under the maximum total): all in
     one statement."""
+    matched = list(spaces.values_list("pk", "timezone"))
+    if not matched:
+        return [], {}, {}, 0
     wants_totals = query.max_total is not None or query.sort == "price"
-    rows_sql, params, priced = _pg_rows(query, spaces, table=table if wants_totals else None)
+    rows_sql, params, priced = _pg_rows(
+        query, spaces, matched, table=table if wants_totals else None
+    )
     under, extra_params, found = "", [], "best"
     if priced and query.max_total is not None:
         under, extra_params = "WHERE display_total <= %s", [float(query.max_total)]
@@ -794,7 +828,7 @@ def _pg_search(
         for name in PAGE_COLUMNS
     )
     nothing = ", ".join(f"NULL::{kind}" for kind in PAGE_TYPES)
-    space_sql, space_params = spaces.values("pk").query.sql_with_params()
+    space_sql, space_params = _pg_spaces(spaces, matched, "s.id")
     sql = f"""
         WITH {", ".join(ctes)},
         page AS (SELECT f.*, {distance} AS distance FROM {found} f
@@ -817,7 +851,7 @@ def _pg_search(
         SELECT DISTINCT 'health', {nothing}, a.kind, NULL::timestamptz, NULL::numeric,
           NULL::bigint, a.health
         FROM providers_provideraccount a JOIN providers_space s ON s.account_id = a.id
-        WHERE a.enabled AND s.id IN ({space_sql})"""  # noqa: S608 (values are parameters)
+        WHERE a.enabled AND {space_sql}"""  # noqa: S608 (values are parameters)
     params = [*params, *extra_params, query.limit, query.offset, WindowState.FREE]
     params += space_params
     page: list[tuple[int, dict]] = []
