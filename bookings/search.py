@@ -34,7 +34,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Abs, Coalesce, Greatest, Least, RowNumber
+from django.db.models.functions import Abs, Cast, Coalesce, Greatest, Least, RowNumber
 
 from bookings import money, rules
 from bookings.models import AvailabilityWindow, WindowState
@@ -345,9 +345,12 @@ def _distance(near: tuple[float, float]):
 
     lat, lon = near
     shrink = math.cos(math.radians(lat))
-    return (F("space__latitude") - Value(lat)) * (F("space__latitude") - Value(lat)) + (
-        (F("space__longitude") - Value(lon)) * Value(shrink)
-    ) * ((F("space__longitude") - Value(lon)) * Value(shrink))
+    # the columns are decimal, the point float: one type, or the ORM cannot type "-"
+    latitude = Cast("space__latitude", FloatField())
+    longitude = Cast("space__longitude", FloatField())
+    return (latitude - Value(lat)) * (latitude - Value(lat)) + (
+        (longitude - Value(lon)) * Value(shrink)
+    ) * ((longitude - Value(lon)) * Value(shrink))
 
 
 # what the page's hits need of their index row (the items are read apart, 20 at most)
