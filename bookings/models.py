@@ -303,8 +303,23 @@ class AvailabilityWindow(models.Model):
             models.Index(fields=["resource", "day"]),
             models.Index(fields=["offer", "day"]),
             models.Index(fields=["space", "day"]),
-            # search: the asked day's rows, free or unknown, narrowed by start
-            models.Index(fields=["day", "state", "start"], name="window_day_state_start"),
+            # search: the asked day's rows, narrowed by start, read from the index alone
+            # (an index-only scan: every column search reads is in the index)
+            models.Index(
+                fields=["day", "start"],
+                include=[
+                    "end",
+                    "state",
+                    "resource",
+                    "offer",
+                    "space",
+                    "timezone",
+                    "places_left",
+                    "fetched_at",
+                    "id",
+                ],
+                name="window_day_covering",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
