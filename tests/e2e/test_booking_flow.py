@@ -11,13 +11,14 @@ import pytest
 
 from bookings.models import Booking, Status
 from providers.models import Offer, Resource
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, open_with_free_slot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def emails(worker) -> list:
-    return [message_from_bytes(p.read_bytes()) for p in sorted(worker.mail_dir.glob("*.log"))]
+    files = sorted(worker.mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime_ns)
+    return [message_from_bytes(p.read_bytes()) for p in files]
 
 
 def text_body(message) -> str:
@@ -36,10 +37,7 @@ def ics_attachments(message) -> list[str]:
 
 
 def book_first_free_slot(page, live_server, resource: Resource) -> Booking:
-    page.goto(f"{live_server.url}/resources/{resource.pk}/")
-    slot = page.locator("a.slot-free").first
-    slot.wait_for()
-    slot.click()
+    open_with_free_slot(page, f"{live_server.url}/resources/{resource.pk}/").click()
     page.wait_for_url("**/book/**")
     page.locator(".quote").wait_for()  # the price is shown before confirming
     terms = page.get_by_label("I accept the space's terms")
@@ -51,8 +49,7 @@ def book_first_free_slot(page, live_server, resource: Resource) -> Booking:
 
 
 def book_first_open_day(page, live_server, offer: Offer) -> Booking:
-    page.goto(f"{live_server.url}/offers/{offer.pk}/")
-    page.locator("a.slot-free").first.click()
+    open_with_free_slot(page, f"{live_server.url}/offers/{offer.pk}/").click()
     page.wait_for_url("**/book/**")
     terms = page.get_by_label("I accept the space's terms")
     if terms.count():
@@ -137,8 +134,9 @@ def test_workways_new_member_registers_and_is_confirmed_after_validation(
     room = Resource.objects.filter(space__account__kind="workways", kind="meeting_room").first()
     # a new member books at least 2 days ahead (Workways' rule): start from next week
     next_week = dt.date.today() + dt.timedelta(days=7)
-    page.goto(f"{live_server.url}/resources/{room.pk}/?week={next_week.isoformat()}")
-    page.locator("a.slot-free").first.click()
+    open_with_free_slot(
+        page, f"{live_server.url}/resources/{room.pk}/?week={next_week.isoformat()}"
+    ).click()
     page.wait_for_url("**/book/**")
     terms = page.get_by_label("I accept the space's terms")
     if terms.count():

@@ -32,7 +32,10 @@ def wait_for(predicate, timeout=90, step=0.3):
 
 
 def mails(worker) -> list:
-    return [message_from_bytes(p.read_bytes()) for p in sorted(worker.mail_dir.glob("*.log"))]
+    # in the order they were written: the file backend names files by the second and an
+    # object id, so two emails of one second do not sort by name in the order sent
+    files = sorted(worker.mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime_ns)
+    return [message_from_bytes(p.read_bytes()) for p in files]
 
 
 def ics_of(message) -> str:
