@@ -11,7 +11,7 @@ import pytest
 from bookings.models import Booking, Status
 from providers.models import Offer, Resource
 from sandbox import zentry_seed
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, open_with_free_slot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -52,8 +52,7 @@ def test_a_double_click_on_a_zentry_room_with_two_units_books_once(
         space__account__kind="zentry", external_id=zentry_seed.NY_CONFERENCE_ROOM_ID
     )
     assert room.quantity == 2  # a second booking of the slot would be accepted
-    page.goto(f"{live_server.url}/resources/{room.pk}/")
-    page.locator("a.slot-free").first.click()
+    open_with_free_slot(page, f"{live_server.url}/resources/{room.pk}/").click()
     page.wait_for_url("**/book/**")
     page.locator(".quote").wait_for()
     accept_terms(page)
@@ -76,8 +75,7 @@ def test_back_and_confirm_again_on_a_thia_day_pass_books_once(
     codes_before = len(state["access_codes"])
     log_in(page, live_server)
     day_pass = Offer.objects.filter(space__account__kind="thia", kind="day_pass").first()
-    page.goto(f"{live_server.url}/offers/{day_pass.pk}/")
-    page.locator("a.slot-free").first.click()
+    open_with_free_slot(page, f"{live_server.url}/offers/{day_pass.pk}/").click()
     page.wait_for_url("**/book/**")
     accept_terms(page)
     page.get_by_role("button", name="Confirm the booking").click()
