@@ -133,12 +133,8 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     another=form.cleaned_data["again"],
                 )
                 return _booked(request, booking)
-        except services.AlreadyHeld as exc:
-            form.ask_again(reverse("booking_detail", args=[exc.booking.pk]))
-            status = exc.status
         except services.BookingError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            status = exc.status
+            status = _show_refusal(form, exc)
     elif form.is_bound and (confirming or request.method == "GET"):
         status = 400
     context = {
@@ -149,6 +145,15 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "kind": "room",
     }
     return _form_page(request, context, status, partial=bool(request.htmx) and not confirming)
+
+
+def _show_refusal(form, exc: services.BookingError) -> int:
+    """Put a refusal on the booking form where the member sees it; its HTTP status."""
+    if isinstance(exc, services.AlreadyHeld):
+        form.ask_again(reverse("booking_detail", args=[exc.booking.pk]))
+    else:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return exc.status
 
 
 def _form_page(
@@ -271,12 +276,8 @@ def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     another=form.cleaned_data["again"],
                 )
                 return _booked(request, booking)
-        except services.AlreadyHeld as exc:
-            form.ask_again(reverse("booking_detail", args=[exc.booking.pk]))
-            status = exc.status
         except services.BookingError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            status = exc.status
+            status = _show_refusal(form, exc)
     elif form.is_bound and (confirming or request.method == "GET"):
         status = 400
     context = {"form": form, "item": offer, "space": offer.space, "quote": quote, "kind": mode}
