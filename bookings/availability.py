@@ -58,6 +58,9 @@ class DayAnswer:
     source: str  # live | cached | stale
     fetched_at: dt.datetime
     message: str = ""
+    # unknown only because the provider had not answered within the page's budget: it
+    # is still being asked, so the page asks again in a moment (``pending_retry``)
+    pending: bool = False
 
 
 @dataclasses.dataclass
@@ -68,6 +71,14 @@ class PassAnswer:
     source: str
     fetched_at: dt.datetime
     message: str = ""
+    pending: bool = False
+
+
+def _still_asking(entry: provider_facts.CachedFacts) -> bool:
+    """The entry is a page's "unknown" while the provider is still being asked (its
+    answer lands in the cache behind the page), not a provider's failure."""
+    message = entry.message
+    return isinstance(message, messages.Message) and message.code == "availability_slow"
 
 
 # --- slots --------------------------------------------------------------------------
@@ -189,7 +200,7 @@ def _answer(
     tz = resource.space.timezone
     if entry.value is None:
         reason = messages.render(entry.message)  # in the language of who asks
-        return DayAnswer(False, day, tz, [], source, entry.fetched_at, reason)
+        return DayAnswer(False, day, tz, [], source, entry.fetched_at, reason, _still_asking(entry))
     start, end = local_day_bounds(day, tz)
     if span is None:
         holds = portal_holds(resource, start, end, entry.fetched_at)
@@ -301,7 +312,7 @@ def pass_days(
         reason = messages.render(entry.message)
         if write_through:
             _write_through(offer, _days_of(start, end, entry.fetched_at))
-        return PassAnswer(False, [], tz, source, entry.fetched_at, reason)
+        return PassAnswer(False, [], tz, source, entry.fetched_at, reason, _still_asking(entry))
     today = timezone.now().astimezone(zoneinfo.ZoneInfo(tz)).date()
     days = []
     recent = _held(offer.space.account.spec.capabilities.reflects_bookings, entry.fetched_at)

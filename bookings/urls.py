@@ -7,6 +7,7 @@ from bookings.views import availability, booking, calendars, search
 urlpatterns = [
     # availability: a room's week and its slots, a pass's page and its days
     path("resources/<int:pk>/", availability.resource_detail, name="resource_detail"),
+    path("resources/<int:pk>/day/", availability.resource_day, name="resource_day"),
     path("api/resources/<int:pk>/slots", availability.resource_slots, name="api_slots"),
     path("offers/<int:pk>/", availability.offer_detail, name="offer_detail"),
     path("api/offers/<int:pk>/days", availability.offer_days, name="api_offer_days"),

@@ -185,6 +185,58 @@ def _slot_cells(slots: list[availability.Slot], book_url: str) -> list[dict]:
     ]
 
 
+# a day the provider had not answered for within the page's budget asks again, once a
+# second, this many times; then it says "unknown" (a reload asks again)
+DAY_RETRIES = 8
+
+
+def _day_cell(
+    resource: Resource,
+    day: dt.date,
+    answer: availability.DayAnswer | None,
+    today: dt.date,
+    tries: int = 0,
+) -> dict:
+    """What the week grid shows of one day; ``retry``: the URL that asks again while the
+    provider is still answering behind the page."""
+    book = reverse("book_resource", args=[resource.pk])
+    retry = ""
+    if answer is not None and answer.pending and tries < DAY_RETRIES:
+        url = reverse("resource_day", args=[resource.pk])
+        retry = f"{url}?date={day.isoformat()}&try={tries + 1}"
+    return {
+        "day": day,
+        "past": day < today,
+        "answer": answer,
+        "slots": _slot_cells(answer.slots, book) if answer and answer.known else [],
+        "retry": retry,
+    }
+
+
+def _tries(request: HttpRequest) -> int:
+    try:
+        return max(0, int(request.GET.get("try", "0")))
+    except ValueError:
+        return DAY_RETRIES
+
+
+@require_GET
+@provider_budget
+def resource_day(request: HttpRequest, pk: int) -> HttpResponse:
+    """One day of a room's week grid: what a day still being asked fetches a moment later
+    (htmx swaps it in place), so a cold week fills in without a reload."""
+    resource = _resource(pk)
+    tz = resource.space.timezone
+    try:
+        day = parse_day(request.GET.get("date"), tz, allow_past=True)
+    except BadDate as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    today = local_today(tz)
+    answer = availability.resource_day(resource, day) if day >= today else None
+    cell = _day_cell(resource, day, answer, today, _tries(request))
+    return render(request, "resources/partials/day.html", {"d": cell, "tz": tz})
+
+
 @provider_budget
 def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A room with a week of slots in the space's local time; pages by week."""
@@ -195,12 +247,7 @@ def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     week = [monday + dt.timedelta(days=offset) for offset in range(7)]
     upcoming = [day for day in week if day >= today]
     answers = dict(zip(upcoming, availability.resource_days(resource, upcoming), strict=True))
-    book = reverse("book_resource", args=[resource.pk])
-    days = []
-    for day in week:
-        answer = answers.get(day)
-        slots = _slot_cells(answer.slots, book) if answer is not None and answer.known else []
-        days.append({"day": day, "past": day < today, "answer": answer, "slots": slots})
+    days = [_day_cell(resource, day, answers.get(day), today) for day in week]
     context = {
         "resource": resource,
         "space": resource.space,
@@ -215,13 +262,16 @@ def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @provider_budget
-def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     offer = _offer(pk)
     tz = offer.space.timezone
     start = local_today(tz)
     answer = availability.pass_days(offer, start, start + dt.timedelta(days=13))
-    return render(
-        request,
-        "offers/detail.html",
-        {"offer": offer, "space": offer.space, "answer": answer, "tz": tz},
-    )
+    retry = ""
+    if answer.pending:  # asked again in a moment, like a week's day (``DAY_RETRIES``)
+        tries = _tries(request)
+        if tries < DAY_RETRIES:
+            retry = f"{reverse('offer_detail', args=[offer.pk])}?try={tries + 1}"
+    template = "offers/partials/days.html" if request.htmx else "offers/detail.html"
+    context = {"offer": offer, "space": offer.space, "answer": answer, "tz": tz, "retry": retry}
+    return render(request, template, context)

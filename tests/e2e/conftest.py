@@ -175,16 +175,11 @@ def log_in(page, live_server, email="e2e@example.com", password="e2e-pass-12345"
     page.wait_for_url(f"{live_server.url}/")
 
 
-def open_with_free_slot(page, url: str, seconds: float = 20.0):
-    """Open ``url`` and return its first free slot link, reloading while the page shows
-    none yet: a page waits at most its provider budget (300 ms), so a cold week or pass
-    may first say "unknown" while the answer is fetched behind it."""
-    import time
-
-    deadline = time.monotonic() + seconds
-    while True:
-        page.goto(url)
-        slot = page.locator("a.slot-free").first
-        if slot.count() or time.monotonic() > deadline:
-            return slot
-        page.wait_for_timeout(500)
+def open_with_free_slot(page, url: str, seconds: float = 15.0):
+    """Open ``url`` and return its first free slot link once it shows: a page waits at
+    most its provider budget (300 ms), so a cold week or pass first says "Asking the
+    provider…" and fills in by itself (htmx) when the answer lands, with no reload."""
+    page.goto(url)
+    slot = page.locator("a.slot-free").first
+    slot.wait_for(timeout=seconds * 1000)
+    return slot

@@ -38,6 +38,8 @@ def test_the_space_page_and_the_week_calendar(page, live_server, catalogue):
     page.get_by_role("link", name="Next week →").click()
     page.wait_for_url("**week=*")
     assert page.locator("#week-title").inner_text() != first_week
+    # a cold week fills in by itself: no reload
+    page.locator("a.slot-free").first.wait_for(timeout=15_000)
     # keyboard: a free slot is a link the keyboard reaches, named with its time and state
     for _ in range(60):
         page.keyboard.press("Tab")
