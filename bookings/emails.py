@@ -220,7 +220,7 @@ def _send_member_email(booking: Booking, event: BookingEvent | None) -> None:
     member = booking.member
     key = template_key(booking, event)
     with translation.override(member.language or "en"):
-        feed = FeedToken.current(member)
+        feed = FeedToken.active(member)  # only a link the member turned on, never a new one
         context = {
             "booking": booking,
             "member": member,
@@ -230,7 +230,10 @@ def _send_member_email(booking: Booking, event: BookingEvent | None) -> None:
             # 4Spaces never hears of a booking: portal staff confirm it with the space
             "staff_confirm": not booking.space.account.spec.capabilities.reflects_bookings,
             "booking_url": settings.SITE_URL + reverse("booking_detail", args=[booking.pk]),
-            "feed_url": settings.SITE_URL + reverse("member_feed", args=[feed.token]),
+            "feed_url": (
+                settings.SITE_URL + reverse("member_feed", args=[feed.token]) if feed else None
+            ),
+            "profile_url": settings.SITE_URL + reverse("profile"),
         }
         cancel = booking.status in CANCELLING
         message = EmailMessage(

@@ -187,11 +187,13 @@ class BookingEvent(models.Model):
 
 
 class FeedToken(models.Model):
-    """A member's calendar subscription link, revocable and renewable.
+    """A member's calendar subscription link: off until the member turns it on, renewable,
+    and off again for good when the member turns it off. Nothing makes a link but the
+    member asking for one (``renew``).
 
     The database holds a random nonce and the SHA-256 of the token, never the token: the
-    token is an HMAC of the nonce under the server's secret key, so the portal can put the
-    link in every email while a copy of the database alone cannot rebuild it.
+    token is an HMAC of the nonce under the server's secret key, so a copy of the database
+    alone cannot rebuild it.
     """
 
     member = models.ForeignKey(
@@ -221,16 +223,22 @@ class FeedToken(models.Model):
         return base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")
 
     @classmethod
-    def current(cls, member) -> FeedToken:
-        """The member's active link, made on first use."""
-        row = cls.objects.filter(member=member, revoked_at__isnull=True).first()
-        return row or cls.objects.create(member=member)
+    def active(cls, member) -> FeedToken | None:
+        """The member's link if they turned one on (and not off since); never makes one."""
+        return cls.objects.filter(member=member, revoked_at__isnull=True).first()
 
     @classmethod
     def renew(cls, member) -> FeedToken:
-        """Revoke the member's link (subscriptions stop working) and make a new one."""
-        cls.objects.filter(member=member, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        """Turn the member's link on, or replace it: the old link stops working."""
+        cls.revoke(member)
         return cls.objects.create(member=member)
+
+    @classmethod
+    def revoke(cls, member) -> int:
+        """Turn the member's link off: subscriptions stop working. How many were on."""
+        return cls.objects.filter(member=member, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
 
     @classmethod
     def member_for(cls, token: str):

@@ -83,22 +83,26 @@ def booking_event(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def renew_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
+    had_one = FeedToken.active(request.user) is not None
     FeedToken.renew(request.user)
-    messages.success(
-        request,
-        _(
-            "Your calendar link is renewed. The old link no longer works: subscribe again with "
-            "the new one."
-        ),
-    )
+    if had_one:
+        messages.success(
+            request,
+            _(
+                "Your calendar link is renewed. The old link no longer works: subscribe again "
+                "with the new one."
+            ),
+        )
+    else:
+        messages.success(
+            request, _("Your calendar link is on: subscribe to it in your calendar app.")
+        )
     return redirect("profile")
 
 
 @login_required
 @require_POST
 def revoke_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
-    FeedToken.objects.filter(member=request.user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    FeedToken.revoke(request.user)
     messages.success(request, _("Your calendar link is turned off."))
     return redirect("profile")

@@ -41,7 +41,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
             return redirect(target)  # back to the booking that asked for the profile
         return redirect("profile")
-    feed = FeedToken.objects.filter(member=request.user, revoked_at__isnull=True).first()
+    feed = FeedToken.active(request.user)
     feed_url = (
         request.build_absolute_uri(reverse("member_feed", args=[feed.token])) if feed else None
     )

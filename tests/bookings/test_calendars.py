@@ -87,7 +87,7 @@ def test_a_pass_is_an_all_day_event_on_local_dates(member):
 
 
 def test_member_feed_keeps_cancellations_with_a_raised_sequence(client, member, room_booking):
-    feed = FeedToken.current(member)
+    feed = FeedToken.renew(member)  # the member turns their link on
     url = reverse("member_feed", args=[feed.token])
     first = client.get(url)
     assert first.status_code == 200
@@ -105,24 +105,28 @@ def test_member_feed_keeps_cancellations_with_a_raised_sequence(client, member, 
 
 
 def test_feeds_answer_conditional_gets_with_304(client, member, room_booking):
-    url = reverse("member_feed", args=[FeedToken.current(member).token])
+    url = reverse("member_feed", args=[FeedToken.renew(member).token])
     first = client.get(url)
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
 
 
 def test_feed_tokens_are_long_hashed_and_revocable(client, member, room_booking):
-    feed = FeedToken.current(member)
-    assert len(feed.token) >= 43
+    client.force_login(member)
+    client.post(reverse("renew_feed"))  # "Turn on my calendar link"
+    feed = FeedToken.active(member)
+    assert feed is not None and len(feed.token) >= 43
     assert feed.token not in feed.digest and feed.digest == FeedToken.hash(feed.token)
     old = reverse("member_feed", args=[feed.token])
-    client.force_login(member)
+    assert client.get(old).status_code == 200
     client.post(reverse("renew_feed"))
     assert client.get(old).status_code == 404
-    new = FeedToken.current(member)
+    new = FeedToken.active(member)
+    assert new is not None
     assert client.get(reverse("member_feed", args=[new.token])).status_code == 200
     client.post(reverse("revoke_feed"))
     assert client.get(reverse("member_feed", args=[new.token])).status_code == 404
+    assert FeedToken.active(member) is None
     assert client.get("/calendar/not-a-real-token.ics").status_code == 404
 
 

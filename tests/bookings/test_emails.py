@@ -320,7 +320,7 @@ def test_every_end_state_emails_the_member_in_their_language(
     hours = "14:00\u201315:00" if state == "moved" else "10:00\u201311:00"
     assert f"{hours} (Europe/Dublin)" in message.body
     assert (language == "fr") == any(day in message.body.lower() for day in FRENCH_DAYS)
-    assert f"/bookings/{booking.pk}/" in message.body and "/calendar/" in message.body
+    assert f"/bookings/{booking.pk}/" in message.body and "/accounts/profile/" in message.body
     event = vevent(message)
     assert event["SEQUENCE"] == booking.sequence
     if state in CANCELLING:

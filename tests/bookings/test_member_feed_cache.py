@@ -34,7 +34,7 @@ def test_a_warm_feed_is_the_same_file_from_one_aggregate_query(member, room_book
 
 
 def test_a_booking_change_or_a_new_booking_shows_at_once(client, member, room_booking):  # noqa: F811
-    url = reverse("member_feed", args=[FeedToken.current(member).token])
+    url = reverse("member_feed", args=[FeedToken.renew(member).token])
     first = client.get(url)
     assert b"STATUS:CONFIRMED" in first.content
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
@@ -49,7 +49,7 @@ def test_a_booking_change_or_a_new_booking_shows_at_once(client, member, room_bo
 
 
 def test_a_space_renamed_by_a_sync_shows_at_once(client, member, room_booking):  # noqa: F811
-    url = reverse("member_feed", args=[FeedToken.current(member).token])
+    url = reverse("member_feed", args=[FeedToken.renew(member).token])
     assert room_booking.space.name.encode() in client.get(url).content
     space = room_booking.space
     space.name = "Renamed Hub"
