@@ -274,7 +274,7 @@ class ProviderIdentityAdmin(admin.ModelAdmin):
 class FeedTokenAdmin(admin.ModelAdmin):
     list_display = ("member", "created_at", "revoked_at")
     readonly_fields = ("member", "created_at", "revoked_at")
-    exclude = ("nonce", "digest")
+    exclude = ("token", "digest")  # the link is the member's secret
 
 
 class ExchangeRateForm(forms.ModelForm):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
 import secrets
 import uuid
 
@@ -17,7 +15,12 @@ from providers import messages
 
 
 def _nonce() -> str:
+    """Kept for migration 0001 (feed tokens were HMACs of a nonce until 0008)."""
     return secrets.token_hex(16)
+
+
+def _feed_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 random bits, 43 URL-safe characters
 
 
 class Status(models.TextChoices):
@@ -188,18 +191,19 @@ class BookingEvent(models.Model):
 
 class FeedToken(models.Model):
     """A member's calendar subscription link: off until the member turns it on, renewable,
-    and off again for good when the member turns it off. Nothing makes a link but the
-    member asking for one (``renew``).
+    and off again for good when the member turns it off.
 
-    The database holds a random nonce and the SHA-256 of the token, never the token: the
-    token is an HMAC of the nonce under the server's secret key, so a copy of the database
-    alone cannot rebuild it.
+    The token is random and stored as it is, so the link the profile shows is the link the
+    feed accepts, whatever happens to ``SECRET_KEY`` (the feed shows nothing a copy of the
+    database does not hold already). The feed finds the row by the token's SHA-256
+    (``digest``, a unique index), so no comparison of the secret itself can leak it by
+    timing. Nothing makes a link but the member asking for one (``renew``).
     """
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens"
     )
-    nonce = models.CharField(max_length=64, default=_nonce, editable=False)
+    token = models.CharField(max_length=64, default=_feed_token, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -208,19 +212,12 @@ class FeedToken(models.Model):
         return f"feed of {self.member} ({'revoked' if self.revoked_at else 'active'})"
 
     def save(self, *args, **kwargs):
-        if not self.digest:
-            self.digest = self.hash(self.token)
+        self.digest = self.hash(self.token)  # the digest is always the token's
         super().save(*args, **kwargs)
 
     @staticmethod
     def hash(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
-
-    @property
-    def token(self) -> str:
-        key = hashlib.sha256(b"portal-feed-token:" + settings.SECRET_KEY.encode()).digest()
-        mac = hmac.new(key, f"{self.member_id}:{self.nonce}".encode(), hashlib.sha256)
-        return base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")
 
     @classmethod
     def active(cls, member) -> FeedToken | None:

@@ -2,10 +2,12 @@
 
 - A link turned off stays off: an email never makes one, and mentions one only if the
   member turned it on.
+- The link the profile shows is the link the feed accepts, whatever SECRET_KEY becomes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from django.urls import reverse
 
 from bookings import emails
 from bookings.models import FeedToken
+from portal.models import User
 from tests.bookings.test_calendars import DUBLIN, member, room_booking  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +93,81 @@ def test_an_email_gives_the_link_the_member_turned_on(
     body = email_about(room_booking)
     assert [path_of(x) for x in FEED_LINK.findall(body)] == [path_of(link or "")]
     assert FeedToken.objects.filter(member=member).count() == 1  # the email made none
+
+
+# --- 2. one stored secret: shown and accepted alike ----------------------------------
+
+
+def test_the_shown_link_keeps_working_when_the_secret_key_changes(
+    client,
+    settings,
+    member,  # noqa: F811
+    room_booking,  # noqa: F811
+):
+    client.force_login(member)
+    client.post(reverse("renew_feed"))
+    before = profile_link(client)
+    # rotated as docs/operations.md says: provider secrets keep the old key
+    settings.CREDENTIALS_KEY = settings.CREDENTIALS_KEY or settings.SECRET_KEY
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 50
+    client.force_login(member)  # sessions are signed with the key too
+    after = profile_link(client)
+    assert after == before
+    assert client.get(path_of(after)).status_code == 200
+    assert [path_of(x) for x in FEED_LINK.findall(email_about(room_booking))] == [path_of(after)]
+
+
+def test_a_wrong_token_of_the_right_length_is_refused(client, member):  # noqa: F811
+    token = FeedToken.renew(member).token
+    wrong = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert client.get(reverse("member_feed", args=[token])).status_code == 200
+    assert client.get(reverse("member_feed", args=[wrong])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_links_made_before_it_working(client, settings):
+    """Before 0008 a token was an HMAC of the row's nonce under SECRET_KEY; the link a
+    member subscribed to still answers after the migration, and the profile shows it."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("bookings", "0007_search_covering_index")])
+    old_apps = executor.loader.project_state([("bookings", "0007_search_covering_index")]).apps
+    try:
+        OldFeedToken = old_apps.get_model("bookings", "FeedToken")
+        user = User.objects.create_user(email="old@example.com", password="pw-old-123456")
+        old_token = _old_hmac_token(settings.SECRET_KEY, user.pk, "ab" * 16)
+        OldFeedToken.objects.create(
+            member_id=user.pk, nonce="ab" * 16, digest=FeedToken.hash(old_token)
+        )
+        gone = OldFeedToken.objects.create(
+            member_id=user.pk,
+            nonce="cd" * 16,
+            digest=FeedToken.hash(_old_hmac_token(settings.SECRET_KEY, user.pk, "cd" * 16)),
+            revoked_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    member = User.objects.get(email="old@example.com")  # noqa: F811
+    assert client.get(f"/calendar/{old_token}.ics").status_code == 200
+    client.force_login(member)
+    assert path_of(profile_link(client) or "") == f"/calendar/{old_token}.ics"
+    assert FeedToken.objects.get(pk=gone.pk).token != old_token
+    # and from now on the key can change: the link shown stays the one subscribed to
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 50
+    client.force_login(member)
+    assert path_of(profile_link(client) or "") == f"/calendar/{old_token}.ics"
+
+
+def _old_hmac_token(secret_key: str, member_id: int, nonce: str) -> str:
+    import base64
+    import hashlib
+    import hmac
+
+    key = hashlib.sha256(b"portal-feed-token:" + secret_key.encode()).digest()
+    mac = hmac.new(key, f"{member_id}:{nonce}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")
