@@ -286,10 +286,35 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # calendar feed URLs carry the member's secret token: cut from request lines
+    "filters": {"feed_tokens": {"()": "portal.log_redaction.RedactFeedTokens"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {  # Django's own, as runserver prints it
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["feed_tokens"],  # whatever logger wrote the line
+        },
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # runserver's request lines (`make dev`) and the 404/500 lines: Django's defaults
+        # with the feed token cut (a logger's filter runs before any handler sees the line)
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["feed_tokens"],
+        },
+        "django.request": {"filters": ["feed_tokens"]},
         "django.db.backends": {"level": "INFO"},
         # httpx logs every URL with its query string at INFO; provider calls are logged
         # by providers.http instead, without query strings (they can carry credentials).

@@ -3,18 +3,29 @@
 - A link turned off stays off: an email never makes one, and mentions one only if the
   member turned it on.
 - The link the profile shows is the link the feed accepts, whatever SECRET_KEY becomes.
+- Feed tokens never reach a log line (gunicorn's access log, runserver, 404 lines).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import logging
+import os
 import re
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
 from django.core import mail
 from django.urls import reverse
+from gunicorn.config import Config
 
 from bookings import emails
 from bookings.models import FeedToken
@@ -171,3 +182,133 @@ def _old_hmac_token(secret_key: str, member_id: int, nonce: str) -> str:
     key = hashlib.sha256(b"portal-feed-token:" + secret_key.encode()).digest()
     mac = hmac.new(key, f"{member_id}:{nonce}".encode(), hashlib.sha256)
     return base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")
+
+
+# --- 3. feed tokens never in a log line ----------------------------------------------
+
+TOKEN = "Zq7xSECRETfeedTOKEN-that_no_log_may_hold_43ch"
+
+
+def test_gunicorn_access_and_error_lines_cut_the_feed_token(tmp_path):
+    from portal import gunicorn_conf
+
+    cfg = Config()
+    for name, value in vars(gunicorn_conf).items():
+        if name in cfg.settings:
+            cfg.set(name, value)
+    access_file = tmp_path / "access.log"
+    error_file = tmp_path / "error.log"
+    cfg.set("accesslog", str(access_file))
+    cfg.set("errorlog", str(error_file))
+    logger = cfg.logger_class(cfg)
+    assert isinstance(logger, gunicorn_conf.RedactingLogger)
+    path = f"/calendar/{TOKEN}.ics"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": path + "?x=1",
+        "PATH_INFO": path,
+        "QUERY_STRING": "x=1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "203.0.113.9",
+        "HTTP_REFERER": f"https://portal.example{path}",
+        "HTTP_USER_AGENT": "Calendar/1.0",
+    }
+    response = SimpleNamespace(status="200 OK", sent=1234, headers=[("Content-Type", "x")])
+    request = SimpleNamespace(headers=[("HOST", "portal.example")])
+    logger.access(response, request, environ, dt.timedelta(milliseconds=12))
+    logger.error("Error handling request %s", path)
+    for handler in logger.access_log.handlers + logger.error_log.handlers:
+        handler.flush()
+
+    access = access_file.read_text()
+    errors = error_file.read_text()
+    assert '"GET /calendar/Zq7x\u2026.ics?x=1 HTTP/1.1" 200 1234' in access
+    assert "Error handling request /calendar/Zq7x\u2026.ics" in errors
+    assert TOKEN[4:12] not in access + errors
+
+
+def test_django_404_lines_cut_the_feed_token(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get(f"/calendar/{TOKEN}.ics").status_code == 404
+    lines = [r.getMessage() for r in caplog.records if r.name == "django.request"]
+    assert lines == ["Not Found: /calendar/Zq7x\u2026.ics"]
+
+
+def test_runserver_request_lines_cut_the_feed_token():
+    """``make dev``: runserver logs each request on ``django.server`` (not propagated)."""
+    server_log = logging.getLogger("django.server")
+    stream = io.StringIO()
+    catcher = logging.StreamHandler(stream)
+    server_log.addHandler(catcher)
+    try:
+        # as django.core.servers.basehttp.WSGIRequestHandler.log_message writes it
+        server_log.info(
+            '"%s" %s %s',
+            f"GET /calendar/{TOKEN}.ics HTTP/1.1",
+            "200",
+            "512",
+            extra={"status_code": 200, "request": None},
+        )
+    finally:
+        server_log.removeHandler(catcher)
+    assert stream.getvalue() == '"GET /calendar/Zq7x\u2026.ics HTTP/1.1" 200 512\n'
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_procfile_web_server_logs_requests_without_the_feed_token():
+    """The Procfile's gunicorn line, as run: an access line per request, token cut."""
+    line = next(x for x in (ROOT / "Procfile").read_text().splitlines() if x.startswith("web:"))
+    port = _free_port()
+    server = subprocess.Popen(
+        ["bash", "-c", "exec " + line.removeprefix("web:").strip()],
+        cwd=ROOT,
+        env=_server_env(port),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/calendar/{TOKEN}.ics", timeout=5)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline, "no gunicorn"
+                time.sleep(0.3)
+        assert answer.status_code == 404
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        output = server.communicate(timeout=30)[0]
+    assert '"GET /calendar/Zq7x\u2026.ics HTTP/1.1" 404' in output, output
+    assert "Not Found: /calendar/Zq7x\u2026.ics" in output, output
+    assert TOKEN[4:12] not in output, output
+
+
+def _server_env(port: int) -> dict[str, str]:
+    """The portal's settings on the test database, gunicorn from this interpreter."""
+    from django.conf import settings
+
+    env = dict(os.environ)
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    else:
+        env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        PYTHONPATH=str(ROOT),
+        PATH=str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""),
+        WEB_PORT=str(port),
+        WEB_CONCURRENCY="1",
+        WEB_THREADS="1",
+    )
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
