@@ -1,4 +1,7 @@
-"""Calendar files: a resource's busy times, a member's feed, one booking's event."""
+"""Calendar files: a resource's busy times, a member's feed, one booking's event.
+
+They answer GET and HEAD alike (``require_safe``): calendar apps and link checkers ask
+HEAD first, and a 405 there reads as a broken link."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from bookings import availability, calendars
 from bookings.http import AuthenticatedHttpRequest
@@ -42,7 +45,7 @@ def _ics_response(
     return response
 
 
-@require_GET
+@require_safe
 def resource_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     resource = get_object_or_404(selectors.visible_resources(), pk=pk)
     first = availability.local_today_for(resource.space.timezone)
@@ -58,7 +61,7 @@ def resource_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     return _ics_response(request, body, filename=f"room-{resource.pk}.ics", last_modified=stamp)
 
 
-@require_GET
+@require_safe
 def member_feed(request: HttpRequest, token: str) -> HttpResponse:
     member = FeedToken.member_for(token)
     if member is None:
@@ -68,7 +71,7 @@ def member_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def booking_event(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # another member's booking is "not found", not "forbidden": ids reveal nothing
     booking = get_object_or_404(

@@ -4,6 +4,7 @@
   member turned it on.
 - The link the profile shows is the link the feed accepts, whatever SECRET_KEY becomes.
 - Feed tokens never reach a log line (gunicorn's access log, runserver, 404 lines).
+- The three .ics endpoints answer HEAD like GET.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from gunicorn.config import Config
 from bookings import emails
 from bookings.models import FeedToken
 from portal.models import User
+from providers import availability
+from providers.adapters.types import ProviderDay
 from tests.bookings.test_calendars import DUBLIN, member, room_booking  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -312,3 +315,33 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+# --- 4. HEAD on the .ics endpoints ---------------------------------------------------
+
+
+def test_the_three_calendar_files_answer_head_like_get(
+    client,
+    member,  # noqa: F811
+    room_booking,  # noqa: F811
+    monkeypatch,
+):
+    def facts(resource, day):
+        start = dt.datetime.combine(day, dt.time(9), DUBLIN)
+        return ProviderDay(open=[(start, start + dt.timedelta(hours=8))])
+
+    monkeypatch.setattr(availability, "fetch_resource_day", facts)
+    client.force_login(member)
+    urls = [
+        reverse("resource_calendar", args=[room_booking.resource.pk]),
+        reverse("member_feed", args=[FeedToken.renew(member).token]),
+        reverse("booking_event", args=[room_booking.pk]),
+    ]
+    for url in urls:
+        got = client.get(url)
+        head = client.head(url)
+        assert (url, head.status_code) == (url, 200)
+        assert head.content == b""
+        assert head["Content-Type"] == got["Content-Type"] == "text/calendar; charset=utf-8"
+        assert head["ETag"] == got["ETag"]
+        assert client.head(url, HTTP_IF_NONE_MATCH=got["ETag"]).status_code == 304
