@@ -1,8 +1,12 @@
+"""The portal's own middleware: a member's language and zone, and private pages kept
+private by caches."""
+
 from __future__ import annotations
 
 import zoneinfo
 
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 
 
 class MemberPreferencesMiddleware:
@@ -27,3 +31,30 @@ class MemberPreferencesMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """Every answer to a signed-in member is ``Cache-Control: private``.
+
+    A page for a member (their bookings, their name in the header, a calendar link) must
+    never be kept by a shared cache or a proxy and served to someone else. A view that
+    decided its own caching keeps it: ``private`` is added to what it set (``never_cache``
+    pages with secrets already say ``no-store, private``), and an answer it marked
+    ``public`` stays public. Answers to visitors are left as they are, so public catalogue
+    pages keep their caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not _says_public(response):
+            patch_cache_control(response, private=True)
+        return response
+
+
+def _says_public(response) -> bool:
+    directives = response.get("Cache-Control", "").lower().replace(" ", "").split(",")
+    return "public" in directives

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bookings import rules, services
@@ -49,6 +50,7 @@ def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache  # the page can show the booking's access code: no copy kept anywhere
 def booking_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # another member's booking answers 404: its id tells nothing
     booking = get_object_or_404(_mine(request), pk=pk)

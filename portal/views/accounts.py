@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import FeedToken
@@ -32,6 +33,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache  # the page shows the member's private calendar link: no copy kept anywhere
 def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():

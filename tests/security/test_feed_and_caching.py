@@ -5,6 +5,8 @@
 - The link the profile shows is the link the feed accepts, whatever SECRET_KEY becomes.
 - Feed tokens never reach a log line (gunicorn's access log, runserver, 404 lines).
 - The three .ics endpoints answer HEAD like GET.
+- Pages for a signed-in member are ``Cache-Control: private`` (``no-store`` where they
+  show a secret); public catalogue pages keep their caching.
 """
 
 from __future__ import annotations
@@ -345,3 +347,54 @@ def test_the_three_calendar_files_answer_head_like_get(
         assert head["Content-Type"] == got["Content-Type"] == "text/calendar; charset=utf-8"
         assert head["ETag"] == got["ETag"]
         assert client.head(url, HTTP_IF_NONE_MATCH=got["ETag"]).status_code == 304
+
+
+# --- 5. private pages are private to caches ------------------------------------------
+
+
+def directives(response) -> set[str]:
+    value = response.get("Cache-Control", "")
+    return {part.strip().split("=")[0] for part in value.split(",") if part.strip()}
+
+
+def test_the_profile_with_the_calendar_link_is_private_and_never_stored(
+    client,
+    member,  # noqa: F811
+):
+    client.force_login(member)
+    client.post(reverse("renew_feed"))
+    page = client.get(reverse("profile"))
+    assert FEED_LINK.search(page.content.decode())
+    assert {"private", "no-store"} <= directives(page)
+
+
+def test_a_members_bookings_are_private_and_a_booking_page_is_never_stored(
+    client,
+    member,  # noqa: F811
+    room_booking,  # noqa: F811
+):
+    client.force_login(member)
+    listing = client.get(reverse("my_bookings"))
+    assert listing.status_code == 200 and "private" in directives(listing)
+    detail = client.get(reverse("booking_detail", args=[room_booking.pk]))
+    assert "A1B2C3" in detail.content.decode()  # the access code
+    assert {"private", "no-store"} <= directives(detail)
+
+
+def test_every_page_for_a_signed_in_member_is_private(client, member):  # noqa: F811
+    client.force_login(member)
+    for url in ("/", "/spaces/", "/accounts/password_change/", "/no-such-page/"):
+        assert "private" in directives(client.get(url)), url
+
+
+def test_the_member_feed_is_private(client, member):  # noqa: F811
+    feed = client.get(reverse("member_feed", args=[FeedToken.renew(member).token]))
+    assert feed.status_code == 200 and "private" in directives(feed)
+    assert "public" not in directives(feed)
+
+
+def test_public_catalogue_pages_keep_their_caching_for_visitors(client):
+    for url in ("/", "/spaces/", "/api/spaces"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "private" not in directives(response), url
