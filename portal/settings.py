@@ -9,6 +9,7 @@ profile: it demands a real ``SECRET_KEY`` and ``ALLOWED_HOSTS`` and turns on eve
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
 ]
 # Development tools (the provider sandbox and its demo accounts) live outside the wheel and
 # are installed only in development, when the checkout has them.
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into its 429 page
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -237,12 +240,38 @@ AUTH_USER_MODEL = "portal.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out login before the password
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes), for members and the staff panel alike: after
+# LOGIN_FAILURE_LIMIT failed logins for one email address from one client address, that
+# pair is refused (429, "try again in N minutes") for LOGIN_LOCKOUT_MINUTES after its
+# last failure, even with the right password; a successful login starts the count again.
+# The counts live in the cache every process shares (Redis, or diskcache on a laptop),
+# like the portal's other limits: no table that failed attempts could grow.
+# Per-client limits count the client's address: REMOTE_ADDR, or behind proxies that
+# append to X-Forwarded-For (set their number), the address the outermost one was reached
+# from (portal.accounts.client_address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one member can't lock out another
+AXES_USERNAME_FORM_FIELD = "username"  # the login forms' field (the email address)
+AXES_USERNAME_CALLABLE = "portal.accounts.login_username"  # "ADA@x" counts as "ada@x"
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.client_address"
+AXES_LOCKOUT_CALLABLE = "portal.views.accounts.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # the cache handler keeps nothing for the admin to list
+AXES_VERBOSE = False  # no banner at each start (log lines mask member and address)
 
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -1,7 +1,11 @@
-"""Members' accounts: sign up, and the profile page (details, calendar link)."""
+"""Members' accounts: sign up, the page of a locked-out login, and the profile page
+(details, calendar link)."""
 
 from __future__ import annotations
 
+import math
+
+from axes.helpers import get_cool_off
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -30,6 +34,21 @@ def signup(request: HttpRequest) -> HttpResponse:
         )
         return redirect("profile")
     return render(request, "registration/signup.html", {"form": form}, status=_status(form))
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """The answer to a login refused after too many failures (AXES_LOCKOUT_CALLABLE): the
+    member's and the staff panel's alike. Each refused try starts the pause again."""
+    cool_off = get_cool_off(request)
+    seconds = int(cool_off.total_seconds()) if cool_off else 0
+    response = render(
+        request,
+        "registration/locked_out.html",
+        {"minutes": max(1, math.ceil(seconds / 60))},
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 @login_required

@@ -1,0 +1,111 @@
+"""Accounts under attack: guessing passwords (issue 14)."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from portal.models import User
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse 42"
+
+
+@pytest.fixture
+def member():
+    return User.objects.create_user(
+        email="ada@example.com", password=PASSWORD, first_name="Ada", last_name="L"
+    )
+
+
+@pytest.fixture
+def staff():
+    return User.objects.create_superuser(email="boss@example.com", password="x-admin-pass-99")
+
+
+def log_in(client, username, password, address="127.0.0.1", url="/accounts/login/", **headers):
+    data = {"username": username, "password": password}
+    return client.post(url, data, REMOTE_ADDR=address, **headers)
+
+
+def logged_in(client) -> bool:
+    return client.get(reverse("profile")).status_code == 200
+
+
+def guess(client, username, times, url="/accounts/login/", address="127.0.0.1"):
+    for _ in range(times):
+        log_in(client, username, "wrong-guess", address, url)
+
+
+# --- login throttling ------------------------------------------------------------------
+
+
+def test_after_five_wrong_passwords_even_the_right_one_does_not_log_in(client, member):
+    guess(client, "ada@example.com", 4)
+    assert log_in(client, "ada@example.com", "wrong-guess").status_code == 429
+    response = log_in(client, "ada@example.com", PASSWORD)
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Too many failed attempts to log in" in page
+    assert "Try again in 15 minutes" in page
+    assert response["Retry-After"] == "900"
+    assert not logged_in(client)
+
+
+def test_the_lock_counts_one_member_from_one_address(client, member):
+    User.objects.create_user(email="bob@example.com", password="bob-pass-12345")
+    guess(client, "ada@example.com", 5)
+    # the same member from another address, and another member from this one, log in
+    assert log_in(client, "ada@example.com", PASSWORD, address="10.0.0.2").status_code == 302
+    client.logout()
+    assert log_in(client, "bob@example.com", "bob-pass-12345").status_code == 302
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_the_lock_counts_the_address_the_proxy_saw(client, member):
+    proxy = "10.9.9.9"
+    for forged in range(5):  # what the client writes itself does not give it more tries
+        forwarded = f"192.0.2.{forged}, 203.0.113.5"
+        log_in(client, "ada@example.com", "wrong", proxy, HTTP_X_FORWARDED_FOR=forwarded)
+    here, elsewhere = "203.0.113.5", "198.51.100.7"
+    locked = log_in(client, "ada@example.com", PASSWORD, proxy, HTTP_X_FORWARDED_FOR=here)
+    assert locked.status_code == 429
+    # the member, elsewhere, comes through the same proxy and logs in
+    away = log_in(client, "ada@example.com", PASSWORD, proxy, HTTP_X_FORWARDED_FOR=elsewhere)
+    assert away.status_code == 302
+
+
+def test_changing_the_case_of_the_email_does_not_buy_more_guesses(client, member):
+    for username in ("ada@example.com", "ADA@example.com", " Ada@Example.com", "ada@EXAMPLE.com"):
+        log_in(client, username, "wrong-guess")
+    assert log_in(client, "AdA@example.com", "wrong-guess").status_code == 429
+    assert log_in(client, "ada@example.com", PASSWORD).status_code == 429
+
+
+def test_a_successful_login_starts_the_count_again(client, member):
+    guess(client, "ada@example.com", 4)
+    assert log_in(client, "ada@example.com", PASSWORD).status_code == 302
+    client.logout()
+    guess(client, "ada@example.com", 4)
+    assert log_in(client, "ada@example.com", PASSWORD).status_code == 302
+
+
+@override_settings(AXES_COOLOFF_TIME=timedelta(seconds=1))
+def test_the_member_logs_in_again_once_the_lock_has_passed(client, member):
+    guess(client, "ada@example.com", 5)
+    assert log_in(client, "ada@example.com", PASSWORD).status_code == 429
+    time.sleep(2.1)
+    assert log_in(client, "ada@example.com", PASSWORD).status_code == 302
+
+
+def test_the_staff_login_is_throttled_too(client, staff):
+    guess(client, "boss@example.com", 5, url="/admin/login/")
+    response = log_in(client, "boss@example.com", "x-admin-pass-99", url="/admin/login/")
+    assert response.status_code == 429
+    assert "Try again in 15 minutes" in response.content.decode()
+    assert client.get("/admin/").status_code == 302  # still the login page
