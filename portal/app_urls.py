@@ -1,10 +1,8 @@
 """The portal's own pages and endpoints (site, health, catalogue, accounts), included at
 the root by portal.urls."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal.forms import MemberPasswordResetForm
 from portal.views import accounts, catalogue, health, site
 
 urlpatterns = [
@@ -19,13 +17,5 @@ urlpatterns = [
     # accounts (the rest of accounts/ is django.contrib.auth's, included after these)
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/profile/", accounts.profile, name="profile"),
-    path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=MemberPasswordResetForm,
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
-        name="password_reset",
-    ),
+    path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
 ]

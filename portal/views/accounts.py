@@ -1,5 +1,5 @@
-"""Members' accounts: sign up, the page of a locked-out login, and the profile page
-(details, calendar link)."""
+"""Members' accounts: sign up, password reset, the page of a locked-out login, and the
+profile page (details, calendar link)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import math
 from axes.helpers import get_cool_off
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,7 +19,8 @@ from django.views.decorators.cache import never_cache
 
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import FeedToken
-from portal.forms import ProfileForm, SignUpForm
+from portal import accounts
+from portal.forms import MemberPasswordResetForm, ProfileForm, SignUpForm
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -34,6 +36,21 @@ def signup(request: HttpRequest) -> HttpResponse:
         )
         return redirect("profile")
     return render(request, "registration/signup.html", {"form": form}, status=_status(form))
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, in the member's language, within the account email limits: past them it
+    answers the same and sends nothing."""
+
+    form_class = MemberPasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if accounts.may_send_account_email(email, accounts.client_address(self.request)):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:

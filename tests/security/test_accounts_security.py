@@ -1,4 +1,4 @@
-"""Accounts under attack: guessing passwords (issue 14)."""
+"""Accounts under attack: guessing passwords, and flooding the reset form (issue 14)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
@@ -109,3 +110,30 @@ def test_the_staff_login_is_throttled_too(client, staff):
     assert response.status_code == 429
     assert "Try again in 15 minutes" in response.content.decode()
     assert client.get("/admin/").status_code == 302  # still the login page
+
+
+# --- password reset --------------------------------------------------------------------
+
+
+def ask_reset(client, email, address="127.0.0.1"):
+    return client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=address)
+
+
+def test_reset_requests_for_one_address_stop_sending_past_the_limit(client, member):
+    answers = [ask_reset(client, "ada@example.com", address=f"10.0.0.{n}") for n in range(8)]
+    assert len(mail.outbox) == 5  # ACCOUNT_EMAILS_PER_RECIPIENT
+    # the same answer before and past the limit: nothing tells the limit from no account
+    assert {(a.status_code, a["Location"]) for a in answers} == {
+        (302, reverse("password_reset_done"))
+    }
+
+
+def test_reset_requests_from_one_client_stop_sending_past_the_limit(client):
+    for n in range(25):
+        User.objects.create_user(email=f"m{n}@example.com", password="pw-member-12345")
+    answers = [ask_reset(client, f"m{n}@example.com") for n in range(25)]
+    assert len(mail.outbox) == 20  # ACCOUNT_EMAILS_PER_CLIENT
+    assert {a.status_code for a in answers} == {302}
+    ask_reset(client, "m24@example.com", address="10.0.0.9")  # another client still can
+    assert mail.outbox[-1].to == ["m24@example.com"]
+    assert len(mail.outbox) == 21
