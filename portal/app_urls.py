@@ -16,6 +16,8 @@ urlpatterns = [
     path("api/openapi.json", catalogue.api_openapi, name="api_openapi"),
     # accounts (the rest of accounts/ is django.contrib.auth's, included after these)
     path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/signup/done/", accounts.signup_done, name="signup_done"),
+    path("accounts/activate/<uidb64>/<token>/", accounts.activate, name="activate"),
     path("accounts/profile/", accounts.profile, name="profile"),
     path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
 ]

@@ -28,10 +28,11 @@ class SignUpForm(UserCreationForm):
         self.fields["last_name"].required = True
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email address already exists."))
-        return email
+        return self.cleaned_data["email"].strip().lower()
+
+    def validate_unique(self):
+        """Not here: saying an address is taken would tell anyone who is a member
+        (``accounts.sign_up`` emails the owner of the address instead)."""
 
 
 class ProfileForm(forms.ModelForm):

@@ -273,7 +273,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False  # the cache handler keeps nothing for the admin to list
 AXES_VERBOSE = False  # no banner at each start (log lines mask member and address)
 
-# Emails the account pages send on request (password reset): at most
+# Emails the account pages send on request (password reset, sign-up): at most
 # ACCOUNT_EMAILS_PER_RECIPIENT to one email address and ACCOUNT_EMAILS_PER_CLIENT asked
 # for by one client address within ACCOUNT_EMAILS_WINDOW_MINUTES. Past either, the page
 # answers the same as ever and sends nothing (no clue which addresses have an account).

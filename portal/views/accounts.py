@@ -1,5 +1,5 @@
-"""Members' accounts: sign up, password reset, the page of a locked-out login, and the
-profile page (details, calendar link)."""
+"""Members' accounts: sign up and activate, password reset, the page of a locked-out
+login, and the profile page (details, calendar link)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -28,14 +29,32 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("profile")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request,
-            _("Welcome! Add your phone number so providers can reach you about bookings."),
+        accounts.sign_up(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            language=translation.get_language() or "en",
+            client=accounts.client_address(request),
         )
-        return redirect("profile")
+        return redirect("signup_done")  # the same answer whether the address had an account
     return render(request, "registration/signup.html", {"form": form}, status=_status(form))
+
+
+def signup_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/signup_done.html")
+
+
+def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    user = accounts.activate(uidb64, token)
+    if user is None:
+        return render(request, "registration/activation_invalid.html", status=400)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(
+        request,
+        _("Welcome! Add your phone number so providers can reach you about bookings."),
+    )
+    return redirect("profile")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -20,7 +20,7 @@ def member():
     )
 
 
-def test_sign_up_creates_the_member_and_logs_them_in(client):
+def test_sign_up_then_the_emailed_link_activates_the_member_and_logs_them_in(client):
     response = client.post(
         reverse("signup"),
         {
@@ -32,12 +32,18 @@ def test_sign_up_creates_the_member_and_logs_them_in(client):
         },
         follow=True,
     )
+    assert response.redirect_chain[-1][0] == reverse("signup_done")
+    assert "Check your inbox" in response.content.decode()
+    [message] = mail.outbox
+    assert message.to == ["new.member@example.com"]
+    link = re.search(r"https?://[^/]+(/accounts/activate/\S+)", message.body).group(1)
+    response = client.get(link, follow=True)
     assert response.redirect_chain[-1][0] == reverse("profile")
     assert "Signed in as new.member@example.com" in response.content.decode()
     assert User.objects.get().email == "new.member@example.com"
 
 
-def test_sign_up_with_a_taken_email_is_refused_with_a_message(client, member):
+def test_sign_up_with_a_taken_email_emails_its_owner_instead_of_saying_so(client, member):
     response = client.post(
         reverse("signup"),
         {
@@ -48,9 +54,10 @@ def test_sign_up_with_a_taken_email_is_refused_with_a_message(client, member):
             "password2": "a-long-enough-pass-42",
         },
     )
-    assert response.status_code == 400
-    assert "already exists" in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("signup_done")
     assert User.objects.count() == 1
+    assert "already have an account" in mail.outbox[0].body
 
 
 def test_log_in_and_out(client, member):

@@ -1,7 +1,9 @@
-"""Accounts under attack: guessing passwords, and flooding the reset form (issue 14)."""
+"""Accounts under attack: guessing passwords, flooding the reset form, and sign-up as an
+oracle for which addresses have an account (issue 14)."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 
@@ -137,3 +139,85 @@ def test_reset_requests_from_one_client_stop_sending_past_the_limit(client):
     ask_reset(client, "m24@example.com", address="10.0.0.9")  # another client still can
     assert mail.outbox[-1].to == ["m24@example.com"]
     assert len(mail.outbox) == 21
+
+
+# --- sign-up ---------------------------------------------------------------------------
+
+
+def sign_up(client, email, password="a-long-enough-pass-42", address="127.0.0.1"):
+    return client.post(
+        reverse("signup"),
+        {
+            "email": email,
+            "first_name": "New",
+            "last_name": "Member",
+            "password1": password,
+            "password2": password,
+        },
+        follow=True,
+        REMOTE_ADDR=address,
+    )
+
+
+def visible_answer(response) -> tuple:
+    page = response.content.decode()
+    # the CSRF token differs on every page, for anyone
+    page = re.sub(r'(csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]+"', "", page)
+    return response.status_code, response.redirect_chain, page
+
+
+def test_sign_up_with_a_taken_email_answers_exactly_like_a_new_one(client, member):
+    taken = sign_up(client, "ada@example.com")
+    new = sign_up(client, "newcomer@example.com")
+    assert visible_answer(taken) == visible_answer(new)
+    assert "Check your inbox" in new.content.decode()
+    # neither is logged in: only the owner of the inbox can finish
+    assert not logged_in(client)
+
+
+def test_the_owner_of_a_taken_email_is_told_how_to_log_in_and_nothing_changes(client, member):
+    sign_up(client, "ADA@example.com", password="an-attackers-pass-77")
+    [message] = mail.outbox
+    assert message.to == ["ada@example.com"]
+    assert "already have an account" in message.body
+    assert "/accounts/login/" in message.body
+    assert "/accounts/password_reset/" in message.body
+    member.refresh_from_db()
+    assert member.check_password(PASSWORD)  # the sign-up changed nothing
+    assert (member.first_name, User.objects.count()) == ("Ada", 1)
+
+
+def activation_link(message) -> str:
+    return re.search(r"https?://[^/\s]+(/accounts/activate/\S+)", message.body).group(1)
+
+
+def test_a_new_account_waits_for_the_link_in_its_inbox(client):
+    sign_up(client, "New.Member@Example.com")
+    assert log_in(client, "new.member@example.com", "a-long-enough-pass-42").status_code == 200
+    assert not logged_in(client)  # the account is not active yet
+    [message] = mail.outbox
+    assert message.to == ["new.member@example.com"]
+    link = activation_link(message)
+    response = client.get(link, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("profile")
+    assert "Signed in as new.member@example.com" in response.content.decode()
+    assert User.objects.get().is_active
+    client.logout()
+    assert client.get(link).status_code == 400  # the link works once
+    assert log_in(client, "new.member@example.com", "a-long-enough-pass-42").status_code == 302
+
+
+def test_signing_up_again_before_the_link_sends_a_new_one(client):
+    sign_up(client, "late@example.com", password="first-try-pass-42")
+    sign_up(client, "late@example.com", password="second-try-pass-42")
+    first, second = mail.outbox
+    assert client.get(activation_link(first)).status_code == 400  # replaced by the second
+    client.get(activation_link(second))
+    assert logged_in(client)
+    assert User.objects.get().check_password("second-try-pass-42")
+
+
+def test_sign_up_emails_to_one_address_stop_past_the_limit(client, member):
+    for n in range(8):
+        sign_up(client, "ada@example.com", address=f"10.0.1.{n}")
+    assert len(mail.outbox) == 5
