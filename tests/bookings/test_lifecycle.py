@@ -147,8 +147,11 @@ def test_refused_credentials_fail_the_booking_and_alert_staff(
 def test_confirmation_email_has_the_ics_and_the_feed_link_in_the_members_language(
     member, room, provider, django_capture_on_commit_callbacks, monkeypatch
 ):
+    from bookings.models import FeedToken
+
     member.language = "fr"
     member.save()
+    feed = FeedToken.renew(member)  # the member turned their calendar link on
     monkeypatch.setattr(tasks.send_email, "delay", lambda *a: tasks.send_email(*a))
     booking = book(member, room)
     with django_capture_on_commit_callbacks(execute=True):
@@ -157,7 +160,7 @@ def test_confirmation_email_has_the_ics_and_the_feed_link_in_the_members_languag
     assert message.to == ["camille@example.com"]
     assert message.subject == f"Réservation confirmée\u00a0: {room.name} à {room.space.name}"
     assert "Votre réservation est confirmée." in message.body
-    assert "/calendar/" in message.body and "1234" in message.body
+    assert f"/calendar/{feed.token}.ics" in message.body and "1234" in message.body
     name, content, mimetype = message.attachments[0]
     assert name.endswith(".ics") and mimetype.startswith("text/calendar")
     assert "BEGIN:VEVENT" in str(content)
