@@ -47,6 +47,9 @@ class Slot:
     end: dt.datetime
     available: bool
     remaining: int | None = None
+    # the shortest booking fits from this start (a free cell just before closing or a
+    # busy time can be too short to start one): the week offers only such starts
+    bookable: bool = True
 
 
 @dataclasses.dataclass
@@ -115,6 +118,9 @@ def compute_slots(
         return sorted(slots, key=lambda s: s.start)
     grid = booking_rules.grid(rules)
     step, length = grid.step, dt.timedelta(minutes=grid.length)
+    # a free cell is a start the member can book: its shortest booking must fit there
+    # too (a 30-minute cell before closing is no start for a one-hour minimum)
+    need = max(length, dt.timedelta(minutes=grid.shortest))
     busy = list(facts.busy) + list(holds)
     for open_start, open_end in sorted(facts.open):
         # walk in UTC so a slot lasts its length even across a daylight-saving change
@@ -123,11 +129,15 @@ def compute_slots(
         while cursor + length <= stop:
             end = cursor + length
             used = _overlaps(busy, cursor, end)
+            fits = cursor + need <= stop and (
+                need == length or _overlaps(busy, cursor, cursor + need) < capacity
+            )
             slots.append(
                 Slot(
                     cursor.astimezone(zone),
                     end.astimezone(zone),
                     available=used < capacity and cursor >= earliest,
+                    bookable=fits,
                     remaining=max(0, capacity - used) if capacity > 1 else None,
                 )
             )

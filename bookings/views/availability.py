@@ -176,7 +176,8 @@ def _slot_cells(slots: list[availability.Slot], book_url: str) -> list[dict]:
     the space's zone already, as the grid shows them."""
     return [
         {
-            "available": slot.available,
+            "available": slot.available and slot.bookable,
+            "short": slot.available and not slot.bookable,
             "start": slot.start.strftime("%H:%M"),
             "end": slot.end.strftime("%H:%M"),
             "href": f"{book_url}?start={quote(slot.start.isoformat(), safe='/')}",

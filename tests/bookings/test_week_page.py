@@ -88,3 +88,26 @@ def test_a_week_holds_the_same_slots_as_each_day_asked_alone(member, room, provi
     assert {9, 10} <= taken and 12 not in taken
     assert 10 in {s.start.hour for s in week[1].slots if not s.available}
     assert 14 not in {s.start.hour for s in week[1].slots if not s.available}
+
+
+def test_a_free_cell_too_short_for_the_shortest_booking_is_no_link(client, member, room, provider):
+    """Open 08:00-20:00, half-hour cells, one hour at least: 19:30 is free but no start;
+    nor is 09:30 when 10:00 is held (the probe's form then said "not free")."""
+    start = tomorrow_at(10)
+    Booking.objects.create(
+        member=member,
+        kind="room",
+        space=room.space,
+        resource=room,
+        status=Status.PENDING,
+        start=start,
+        end=start + dt.timedelta(hours=1),
+    )
+    page = week_of(client, room, start.date())
+    link = reverse("book_resource", args=[room.pk]) + "?start="
+    free = {unquote(part.split('"', 1)[0]) for part in page.split(link)[1:]}
+    assert (start.replace(hour=19)).isoformat() in free
+    assert (start.replace(hour=19, minute=30)).isoformat() not in free
+    assert (start.replace(hour=9)).isoformat() in free
+    assert (start.replace(hour=9, minute=30)).isoformat() not in free
+    assert '19:30<span class="visually-hidden"> \N{EN DASH} 20:00, free, too short' in page
