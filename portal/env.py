@@ -104,6 +104,42 @@ def env_url(
     return url.rstrip("/")
 
 
+def env_url_prefixes(
+    name: str,
+    default: list[str],
+    *,
+    schemes: tuple[str, ...] = ("https", "http"),
+    environ: Mapping[str, str] | None = None,
+) -> list[str]:
+    """A comma-separated list of URL prefixes (``https://host[:port][/path]``), each with a
+    host and one of ``schemes``, and no user, query or fragment: what an allow-list of
+    destinations compares a URL's start with. Trailing slashes are dropped."""
+    prefixes = []
+    for url in env_list(name, default, environ=environ):
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {url!r} is not a valid URL: {exc}.") from None
+        if parts.scheme not in schemes or not parts.hostname:
+            raise ImproperlyConfigured(
+                f"{name}: {url!r} must be an absolute URL starting with one of "
+                f"{', '.join(s + '://' for s in schemes)}, such as 'https://api.example.com/v1'."
+            )
+        if parts.username is not None or "?" in url or "#" in url:
+            raise ImproperlyConfigured(
+                f"{name}: {url!r} must be a URL prefix without a user, query or fragment."
+            )
+        prefixes.append(url.rstrip("/"))
+    return prefixes
+
+
+def env_names(prefix: str, *, environ: Mapping[str, str] | None = None) -> list[str]:
+    """The names of the variables that start with ``prefix`` and are set (not blank)."""
+    source = os.environ if environ is None else environ
+    return sorted(n for n in source if n.startswith(prefix) and _raw(n, source) is not None)
+
+
 def env_timezone(name: str, default: str, *, environ: Mapping[str, str] | None = None) -> str:
     value = env_str(name, default, environ=environ)
     try:

@@ -23,9 +23,11 @@ from portal.env import (
     env_email,
     env_int,
     env_list,
+    env_names,
     env_str,
     env_timezone,
     env_url,
+    env_url_prefixes,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -233,6 +235,17 @@ BOOKING_RECHECK_SECONDS = env_int("BOOKING_RECHECK_SECONDS", 600, minimum=1)
 INDEX_DAYS = env_int("INDEX_DAYS", 14, minimum=1)
 INDEX_REFRESH_SECONDS = env_int("INDEX_REFRESH_SECONDS", 600, minimum=1)
 INDEX_UNLIMITED_BUDGET = env_int("INDEX_UNLIMITED_BUDGET", 60, minimum=1)
+# Where provider accounts may send their requests, and with them their secrets: the
+# deployment decides, not staff (providers/adapters/destinations.py). PROVIDER_URLS_<KIND>
+# (e.g. PROVIDER_URLS_THIA) lists comma-separated URL prefixes; a provider not set here
+# keeps the production URLs of its document (its SPEC.base_urls).
+PROVIDER_URLS = {
+    name.removeprefix("PROVIDER_URLS_").lower(): env_url_prefixes(name, [])
+    for name in env_names("PROVIDER_URLS_")
+}
+# The provider sandbox (plain http on this machine, any port) is a development tool: it is
+# allowed by default only with DEBUG (`make run`, the tests).
+PROVIDER_ALLOW_SANDBOX = env_bool("PROVIDER_ALLOW_SANDBOX", DEBUG)
 CREDENTIALS_KEY = env_str("CREDENTIALS_KEY", "")  # encrypts provider secrets; default SECRET_KEY
 
 # --- Members --------------------------------------------------------------------------

@@ -11,10 +11,14 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from providers import registry, services
+from providers.adapters import destinations
 from providers.models import (
     Amenity,
     Health,
@@ -33,6 +37,37 @@ def _secret_kinds() -> dict[str, list[str]]:
         for name in spec.secret_names:
             kinds.setdefault(name, []).append(spec.label)
     return dict(sorted(kinds.items()))
+
+
+def _destination_error(kind: str, name: str, url: object) -> str:
+    """Why staff cannot save this URL, and which URLs the deployment allows instead."""
+    allowed = list(destinations.allowed_prefixes(kind))
+    if destinations.sandbox_allowed():
+        allowed.append(
+            gettext("%(url)s (the sandbox, in development)") % {"url": "http://127.0.0.1:<port>"}
+        )
+    values = {
+        "field": name,
+        "url": destinations.shown(url) if isinstance(url, str) else repr(url),
+        "provider": registry.label(kind),
+        "allowed": ", ".join(allowed),
+        "variable": destinations.environment_variable(kind),
+    }
+    if not allowed:
+        return (
+            gettext(
+                "%(field)s: this deployment allows no %(provider)s API URL yet. Its "
+                "administrators list them in the environment variable %(variable)s."
+            )
+            % values
+        )
+    return (
+        gettext(
+            "%(field)s: %(url)s is not an allowed %(provider)s API URL. It must start with one "
+            "of: %(allowed)s (set by the deployment in %(variable)s, not here)."
+        )
+        % values
+    )
 
 
 class ProviderAccountForm(forms.ModelForm):
@@ -63,6 +98,16 @@ class ProviderAccountForm(forms.ModelForm):
         if not isinstance(config, dict):
             raise forms.ValidationError(_("Enter a JSON object of URLs and ids."))
         return config
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        kind, config = cleaned.get("kind"), cleaned.get("config")
+        if kind in registry.kinds() and isinstance(config, dict):
+            for name in registry.spec(kind).api_url_names:
+                url = config.get(name)
+                if url and not (isinstance(url, str) and destinations.is_allowed(kind, url)):
+                    self.add_error("config", _destination_error(kind, name, url))
+        return cleaned
 
     def save(self, commit=True):
         account = super().save(commit=False)
@@ -154,7 +199,16 @@ class ProviderAccountAdmin(admin.ModelAdmin):
         progress = (
             f" — last run: {latest.get_status_display()} ({latest.progress})" if latest else ""
         )
-        return format_html('<a class="button" href="{}">Sync now</a>{}', url, progress)
+        # A sync changes state, so it is a POST with the CSRF token: this button sits in
+        # the change form (a form cannot nest) and posts that form, token included, to the
+        # sync view instead of saving; the typed fields are ignored there.
+        return format_html(
+            '<button type="submit" class="button" formaction="{}" formmethod="post" '
+            'formnovalidate name="_sync">{}</button>{}',
+            url,
+            gettext("Sync now"),
+            progress,
+        )
 
     def get_urls(self):
         return [
@@ -166,6 +220,7 @@ class ProviderAccountAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    @method_decorator(require_POST)  # a GET (a link, a prefetch) must not start a sync
     def sync_view(self, request, pk):
         account = get_object_or_404(ProviderAccount, pk=pk)
         if not self.has_change_permission(request, account):

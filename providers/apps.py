@@ -6,6 +6,6 @@ class ProvidersConfig(AppConfig):
     verbose_name = "Providers and catalogue"
 
     def ready(self) -> None:
-        from providers import selectors
+        from providers import checks, selectors  # noqa: F401 - checks register themselves
 
         selectors.watch_catalogue()

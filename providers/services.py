@@ -201,9 +201,22 @@ def apply_catalogue(account: ProviderAccount, catalogue: Catalogue) -> Counts:
     return counts
 
 
-def _plain(exc: BaseException) -> str:
-    """An error for the run's record: type and message, never credentials."""
-    return f"{type(exc).__name__}: {exc}"[:500]
+def failure(exc: BaseException, when: dt.datetime) -> str:
+    """A failed call for staff pages and the logs, in our own words only: the error class,
+    the HTTP status and the time. Never the provider's answer (its message, a value it
+    sent): a server that is not the provider could echo what it was sent, secrets
+    included. A configuration error is ours (which setting is missing or not allowed)."""
+    if isinstance(exc, ProviderConfigurationError):
+        what = f"{type(exc).__name__}: {exc}"
+    else:
+        status = getattr(exc, "status", None)
+        cause = exc.__cause__
+        what = type(exc).__name__
+        if status:
+            what += f" (HTTP {status})"
+        elif cause is not None:  # a timeout, a refused connection, a body that is no JSON
+            what += f" ({type(cause).__name__})"
+    return f"{what} at {when:%Y-%m-%d %H:%M:%S} UTC"[:500]
 
 
 def start_sync(account: ProviderAccount, trigger: str) -> SyncRun:
@@ -234,14 +247,15 @@ def sync_account(
         run.save(update_fields=["progress"])
         counts = apply_catalogue(account, catalogue)
     except (ProviderError, ProviderConfigurationError) as exc:
-        logger.warning("sync of %s failed: %s", account.name, _plain(exc))
+        detail = failure(exc, timezone.now())
+        logger.warning("sync of %s failed: %s", account.name, detail)
         run.status = SyncRun.Status.FAILED
-        run.errors = [_plain(exc)]
+        run.errors = [detail]
         run.progress = "failed; the previous catalogue is kept"
         account.health = (
             Health.AUTH_FAILED if isinstance(exc, AuthenticationError) else Health.DEGRADED
         )
-        account.health_detail = _plain(exc)
+        account.health_detail = detail
     else:
         run.created, run.updated = counts.created, counts.updated
         run.deactivated, run.unchanged = counts.deactivated, counts.unchanged

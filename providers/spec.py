@@ -21,12 +21,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ConfigField:
-    """One non-secret setting of an account (a base URL, an id)."""
+    """One non-secret setting of an account (a base URL, an id).
+
+    ``type="api_url"``: the adapter sends requests, with the account's secrets, under this
+    URL, so it must be on the deployment's allow-list (``providers.adapters.destinations``).
+    """
 
     name: str
     label: StrOrPromise
     help_text: StrOrPromise = ""
-    type: Literal["url", "text", "email", "int"] = "text"
+    type: Literal["api_url", "url", "text", "email", "int"] = "text"
     required: bool = True
 
 
@@ -65,6 +69,9 @@ class ProviderSpec:
     adapter: str  # dotted path of the adapter class
     documents: tuple[str, ...]  # the seed documents in ../shared/seeds/ it is built from
     config_fields: tuple[ConfigField, ...] = ()
+    # The production API URLs its documents give: where its ``api_url`` fields may point
+    # unless the deployment says otherwise (``PROVIDER_URLS_<KIND>``).
+    base_urls: tuple[str, ...] = ()
     secret_fields: tuple[SecretField, ...] = ()
     capabilities: Capabilities = Capabilities()
     rate_limit: Limit | None = None  # the documented limit per credential
@@ -80,6 +87,10 @@ class ProviderSpec:
     @property
     def config_names(self) -> frozenset[str]:
         return frozenset(f.name for f in self.config_fields)
+
+    @property
+    def api_url_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.config_fields if f.type == "api_url")
 
     @property
     def secret_names(self) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ from bookings.http import AuthenticatedHttpRequest
 from bookings.models import FINAL, Booking, Kind, Status
 from bookings.views.availability import provider_budget
 from providers import selectors
+from providers.adapters.parsing import safe_url
 from providers.models import Offer
 
 
@@ -196,8 +197,8 @@ def _terms_only_to_confirm(form, confirming: bool) -> None:
 
 def booking_mode(offer: Offer) -> str:
     """How a member takes this offer: "pass" (book days), "inquiry" (people confirm), or
-    "external" (a link out)."""
-    if (offer.raw or {}).get("service_url"):
+    "external" (a link out, only to an http(s) page: never a ``javascript:`` one)."""
+    if safe_url((offer.raw or {}).get("service_url")):
         return "external"
     if offer.kind == "service":
         return "inquiry"

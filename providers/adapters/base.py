@@ -1,9 +1,10 @@
 """The shared base of every provider adapter (after anymail's ``base_requests.py``).
 
-The base owns the HTTP client: base URL, timeouts, user agent, the client-side rate
-limit, retries of transient faults with exponential backoff and full jitter honouring
-``Retry-After``, and one log line per call with provider, endpoint, status and latency —
-never headers, query strings or bodies, so secrets cannot reach the logs. Subclasses
+The base owns the HTTP client: base URL, where requests may go (the deployment's
+allow-list, ``destinations``), timeouts, user agent, the client-side rate limit, retries
+of transient faults with exponential backoff and full jitter honouring ``Retry-After``,
+and one log line per call with provider, endpoint, status and latency — never headers,
+query strings or bodies, so secrets cannot reach the logs. Subclasses
 only build requests and translate answers into ``providers.adapters.types``.
 """
 
@@ -25,6 +26,7 @@ from typing import Any, ClassVar
 import httpx
 from django.conf import settings
 
+from providers.adapters import destinations
 from providers.adapters.errors import (
     AuthenticationError,
     MalformedResponseError,
@@ -199,6 +201,10 @@ class BaseAdapter(ProviderAdapter):
             transport=transport,
             follow_redirects=False,
             verify=tls_context(),
+            # every request, also one a subclass sends on ``self.client`` itself, goes only
+            # where the deployment allows this provider (``_send_once`` checks first, so a
+            # refused URL waits for no rate limit)
+            event_hooks={"request": [self._check_destination]},
         )
 
     def configured_timeout(self) -> httpx.Timeout:
@@ -324,7 +330,13 @@ class BaseAdapter(ProviderAdapter):
             return retry_after + random.uniform(0, 0.25)  # honour it, plus a little jitter
         return random.uniform(0, min(self.backoff_cap, self.backoff_base * 2**attempt))
 
+    def _check_destination(self, request: httpx.Request) -> None:
+        destinations.check(self.kind or self.account.kind, request.url)
+
     def _send_once(self, method: str, url: str, *, endpoint: str, **kwargs: Any) -> httpx.Response:
+        # The account's secrets go with the request: never to a URL the deployment has not
+        # allowed for this provider (raises ProviderConfigurationError, never retried).
+        destinations.check(self.kind or self.account.kind, url)
         if self.rate_limit is not None:
             try:
                 acquire(

@@ -16,8 +16,10 @@ from portal.env import (
     env_email,
     env_int,
     env_list,
+    env_names,
     env_timezone,
     env_url,
+    env_url_prefixes,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +69,27 @@ def test_urls_must_have_an_allowed_scheme_and_a_host():
         env_url("SITE_URL", "", schemes=("https",), environ={"SITE_URL": "https://"})
 
 
+def test_provider_url_prefixes_are_absolute_urls_without_user_query_or_fragment():
+    environ = {"PROVIDER_URLS_THIA": "https://thia.work/api/v1/partner/, https://thia.eu"}
+    assert env_url_prefixes("PROVIDER_URLS_THIA", [], environ=environ) == [
+        "https://thia.work/api/v1/partner",
+        "https://thia.eu",
+    ]
+    assert env_url_prefixes("PROVIDER_URLS_THIA", ["https://a.io"], environ={}) == ["https://a.io"]
+    for bad, message in [
+        ("thia.work/api", "must be an absolute URL"),
+        ("ftp://thia.work", "must be an absolute URL"),
+        ("https://user@thia.work", "without a user, query or fragment"),
+        ("https://thia.work/api?key=1", "without a user, query or fragment"),
+        ("https://thia.work:port", "not a valid URL"),
+        ("https://a.io,,https://b.io", "empty item"),
+    ]:
+        with pytest.raises(ImproperlyConfigured, match=message):
+            env_url_prefixes("PROVIDER_URLS_THIA", [], environ={"PROVIDER_URLS_THIA": bad})
+    environ = {"PROVIDER_URLS_THIA": "https://t.io", "PROVIDER_URLS_ZENTRY": " ", "OTHER": "x"}
+    assert env_names("PROVIDER_URLS_", environ=environ) == ["PROVIDER_URLS_THIA"]
+
+
 def test_email_urls():
     smtp = env_email("E", "", environ={"E": "smtp://user:p%40ss@mail.example.com:587?tls=true"})
     assert smtp["EMAIL_HOST"] == "mail.example.com"
@@ -107,6 +130,7 @@ def _load_settings(**env: str) -> subprocess.CompletedProcess:
         ({"REDIS_URL": "http://localhost:6379"}, "REDIS_URL='http://localhost:6379' must start"),
         ({"TIME_ZONE": "Europe/Atlantis"}, "TIME_ZONE='Europe/Atlantis' is not an IANA"),
         ({"EMAIL_URL": "pigeon://x"}, "EMAIL_URL must start with"),
+        ({"PROVIDER_URLS_THIA": "thia.work"}, "PROVIDER_URLS_THIA: 'thia.work' must be"),
     ],
 )
 def test_the_portal_refuses_to_start_on_a_bad_value(env, message):

@@ -27,6 +27,12 @@ class DemoAdapter(BaseAdapter):
     kind = "demo"
 
 
+@pytest.fixture(autouse=True)
+def _demo_urls_allowed(settings):
+    """The deployment allows the demo provider's host (as PROVIDER_URLS_DEMO would)."""
+    settings.PROVIDER_URLS = {"demo": ["http://p.test"]}
+
+
 def adapter(handler, **kwargs) -> tuple[DemoAdapter, list[float]]:
     waits: list[float] = []
     return (

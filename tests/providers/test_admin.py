@@ -69,7 +69,7 @@ def test_sync_now_queues_a_run_and_shows_its_progress(
     monkeypatch.setattr(tasks.sync_provider, "delay", lambda *args: sent.append(args))
     account = factories.account()
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.get(
+        response = staff_client.post(
             reverse("admin:providers_provideraccount_sync", args=[account.pk]), follow=True
         )
     run = SyncRun.objects.get()

@@ -17,9 +17,10 @@ SPEC = ProviderSpec(
     adapter="providers.vendors.fourspaces.adapter.FourSpacesAdapter",
     documents=("004_a5945c39ebd5aa5e.txt",),
     config_fields=(
-        ConfigField("base_url", _("API base URL"), type="url"),
+        ConfigField("base_url", _("API base URL"), type="api_url"),
         ConfigField("organization_id", _("Organization id"), _("Sent as OrganizationId.")),
     ),
+    base_urls=("https://api.4spaces.io",),  # doc: "Host: api.4spaces.io"
     secret_fields=(SecretField("api_key", _("API key"), required=False),),
     # The document has only GET /organization/details: bookings are requests that staff
     # confirm or decline by hand; a daily service may be booked for several days.

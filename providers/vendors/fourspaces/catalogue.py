@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from providers.adapters.parsing import SkipItem, text
+from providers.adapters.parsing import SkipItem, safe_url, text
 from providers.adapters.types import (
     Catalogue,
     OfferData,
@@ -163,7 +163,7 @@ class CatalogueMixin(ThingsMixin):
             latitude=latitude,
             longitude=longitude,
             opening_hours=opening_hours(props.get("openingHours")),
-            photos=[photo] if photo.startswith(("http://", "https://")) else [],
+            photos=[photo] if safe_url(photo) else [],
             amenities=amenities,
             contact=contact,
             raw={k: v for k, v in raw.items() if v},
@@ -242,8 +242,10 @@ class CatalogueMixin(ThingsMixin):
         return raw
 
     def photos(self, product: dict, here: list) -> list[str]:
-        urls = [text(product.get("imageUrl"))] + [text(t.get("imageUrl")) for _, t, _ in here]
-        return [u for u in dict.fromkeys(urls) if u.startswith(("http://", "https://"))]
+        urls = [safe_url(product.get("imageUrl"))] + [
+            safe_url(t.get("imageUrl")) for _, t, _ in here
+        ]
+        return [u for u in dict.fromkeys(urls) if u]
 
     def resource(
         self, service: dict, context: dict, product: dict, here: list, space: SpaceData
@@ -304,7 +306,8 @@ class CatalogueMixin(ThingsMixin):
         else:
             kind, unit, validity = OfferKind.SERVICE, SERVICE_PRICE_UNITS[service_type], None
         if service_type == EXTERNAL and isinstance(product.get("externalData"), dict):
-            raw["service_url"] = text(product["externalData"].get("serviceUrl"))
+            # a link out for members: kept only when it is http(s) (else no link at all)
+            raw["service_url"] = safe_url(product["externalData"].get("serviceUrl"))
         price = raw["unit_price"]
         if raw["minimal_price"] is not None and price is not None:
             price = max(price, raw["minimal_price"])

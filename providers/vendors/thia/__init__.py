@@ -13,7 +13,7 @@ SPEC = ProviderSpec(
     adapter="providers.vendors.thia.adapter.ThiaAdapter",
     documents=("000_625ed28ef0e2e084.txt",),
     config_fields=(
-        ConfigField("base_url", _("API base URL"), _("Ends in /api/v1/partner."), type="url"),
+        ConfigField("base_url", _("API base URL"), _("Ends in /api/v1/partner."), type="api_url"),
         ConfigField(
             "media_url",
             _("Media base URL"),
@@ -22,6 +22,8 @@ SPEC = ProviderSpec(
             required=False,
         ),
     ),
+    # doc: "# prod https://thia.work/api/v1/partner" (its staging host is left out)
+    base_urls=("https://thia.work/api/v1/partner",),
     secret_fields=(
         SecretField("api_key", _("API key"), _("Sent as X-API-Key.")),
         SecretField("api_secret", _("API secret"), _("Sent as X-API-Secret.")),

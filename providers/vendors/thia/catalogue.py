@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from providers.adapters.base import malformed
-from providers.adapters.parsing import SkipItem, text
+from providers.adapters.parsing import SkipItem, safe_url, text
 from providers.adapters.types import (
     Catalogue,
     OfferData,
@@ -52,16 +52,9 @@ LEGAL_TITLES = {
     "cookies_policy": "Cookies policy",
     "internal_regulations": "Internal regulations",
 }
-CONTACT_FIELDS = (
-    "phone",
-    "email",
-    "website",
-    "facebook",
-    "instagram",
-    "linkedin",
-    "twitter",
-    "facebook_messenger",
-)
+CONTACT_FIELDS = ("phone", "email")
+# contact fields that are links: kept only as http(s) URLs (pages render them as href)
+CONTACT_LINKS = ("website", "facebook", "instagram", "linkedin", "twitter", "facebook_messenger")
 
 
 def photo_order(photo: dict) -> int:
@@ -224,8 +217,9 @@ class CatalogueMixin(ThiaClient):
     @staticmethod
     def contact(space: dict) -> dict[str, str]:
         contact = {key: text(space.get(key)) for key in CONTACT_FIELDS}
+        contact.update({key: safe_url(space.get(key)) for key in CONTACT_LINKS})
         if space.get("has_whatsapp") is True:
-            contact["whatsapp"] = text(space.get("whatsapp_group_url"))
+            contact["whatsapp"] = safe_url(space.get("whatsapp_group_url"))
         return {key: value for key, value in contact.items() if value}
 
     def rooms_by_id(self, rooms: list, skipped: list[SkippedItem]) -> dict[int, dict]:

@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from providers.adapters.base import BaseAdapter, malformed
 from providers.adapters.errors import ProviderConfigurationError, RejectedError
-from providers.adapters.parsing import text
+from providers.adapters.parsing import safe_url, text
 from providers.adapters.types import ItemRef
 from providers.ratelimit import Limit
 from providers.vendors.thia import SPEC
@@ -52,17 +52,18 @@ class ThiaClient(BaseAdapter):
         return {"X-API-Key": self.secret("api_key"), "X-API-Secret": self.secret("api_secret")}
 
     def absolute(self, path: Any) -> str:
-        """A storage path ("/storage/...") as an absolute URL on the API's host."""
+        """A storage path ("/storage/...") as an absolute http(s) URL on the API's host; ""
+        for anything else (a ``javascript:`` "path" would otherwise come through whole)."""
         path = text(path)
         if not path:
             return ""
-        if urlsplit(path).scheme in ("http", "https"):
-            return path
+        if urlsplit(path).scheme:
+            return safe_url(path)
         media = self.account.config.get("media_url")
         if not media:
             parts = urlsplit(self.base_url)
             media = f"{parts.scheme}://{parts.netloc}/"
-        return urljoin(media.rstrip("/") + "/", path.lstrip("/"))
+        return safe_url(urljoin(media.rstrip("/") + "/", path.lstrip("/")))
 
     def item_product_id(self, item: ItemRef) -> int:
         product_id = item.raw.get("product_id", item.external_id)

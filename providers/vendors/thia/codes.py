@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from providers.adapters.base import malformed
-from providers.adapters.parsing import jsonable, text
+from providers.adapters.parsing import jsonable, safe_url, text
 from providers.adapters.types import BookingRequest, ItemRef, SubmitResult
 from providers.messages import Message
 from providers.vendors.thia.client import ThiaClient
@@ -138,7 +138,7 @@ class CodesMixin(ThiaClient):
             "confirmed",
             reference=code_id,
             access_code=code_id,
-            qr_url=text(code.get("qr_code_download_url")),
+            qr_url=safe_url(code.get("qr_code_download_url")),
             valid_from=valid_from,
             valid_to=valid_to,
             next_step=Message("thia.show_code"),

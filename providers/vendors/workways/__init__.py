@@ -11,7 +11,8 @@ SPEC = ProviderSpec(
     label="Workways",
     adapter="providers.vendors.workways.adapter.WorkwaysAdapter",
     documents=("001_880c9b30cd55c5d4.txt",),
-    config_fields=(ConfigField("base_url", _("API base URL"), type="url"),),
+    config_fields=(ConfigField("base_url", _("API base URL"), type="api_url"),),
+    base_urls=("https://api.workways.com",),  # doc: "Base URL: https://api.workways.com"
     secret_fields=(SecretField("token", _("Bearer token"), _("Sent as Authorization: Bearer.")),),
     # Meeting requests may need the organization's registration and Workways' validation;
     # offices are monthly contracts asked for through registration (Workflow 2). No cancel

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from providers.adapters.errors import RejectedError
-from providers.adapters.parsing import SkipItem
+from providers.adapters.parsing import SkipItem, safe_url
 from providers.adapters.types import Customer
 from providers.messages import Message
 from providers.models import ResourceKind
@@ -165,7 +165,7 @@ def contact_from(value: str) -> dict[str, str]:
     if "@" in value and " " not in value:
         return {"email": value}
     if value.lower().startswith(("http://", "https://")):
-        return {"website": value}
+        return {"website": value} if safe_url(value) else {"other": value}
     if re.fullmatch(r"\+?[\d\s().-]{6,}", value):
         return {"phone": value}
     return {"other": value}

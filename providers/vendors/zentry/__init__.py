@@ -17,12 +17,15 @@ SPEC = ProviderSpec(
     adapter="providers.vendors.zentry.adapter.ZentryAdapter",
     documents=("002_b74326c229a2377d.txt", "003_c7b0553c6c4180e6.txt"),
     config_fields=(
-        ConfigField("workspaces_url", _("Workspaces API base URL"), type="url"),
-        ConfigField("checkins_url", _("CheckIns API base URL"), type="url"),
+        ConfigField("workspaces_url", _("Workspaces API base URL"), type="api_url"),
+        ConfigField("checkins_url", _("CheckIns API base URL"), type="api_url"),
         ConfigField("tenant_id", _("Tenant id")),
         ConfigField("user_id", _("Integration user id"), _("Members book as this user.")),
         ConfigField("workspace_id", _("Workspace id"), required=False),
     ),
+    # Both documents say "Base URLs:" and list none: the deployment names them
+    # (PROVIDER_URLS_ZENTRY); until then no Zentry account can be used.
+    base_urls=(),
     secret_fields=(SecretField("api_key", _("API key")),),
     # Reservations are cancelled with DELETE /Reservation/{id} and approved with
     # PUT /Reservation/{id}/approve (seed 003).

@@ -16,7 +16,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from providers.adapters.parsing import SkipItem, text
+from providers.adapters.parsing import SkipItem, safe_url, text
 from providers.adapters.types import (
     Catalogue,
     OfferData,
@@ -128,7 +128,7 @@ class CatalogueMixin(ZentryClient):
         if instructions := text(location.get("checkInInstructions")):
             description = f"{description}\n\nCheck-in: {instructions}".strip()
         legal = [
-            {"title": title, "url": location[key].strip()}
+            {"title": title, "url": safe_url(location[key])}
             for key, title in (
                 ("termsOfSerivceUrl", "Terms of service"),  # (sic) the document's spelling
                 ("waiverUrl", "Waiver"),

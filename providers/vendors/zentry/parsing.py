@@ -12,11 +12,10 @@ import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from providers.adapters.base import malformed
-from providers.adapters.parsing import SkipItem, text
+from providers.adapters.parsing import SkipItem, safe_url, text
 
 # doc: "API Key (API_KEY) • Parameter Name: Api-Key Authentication, in: header." A header
 # name cannot contain a space; docs/providers/zentry.md settles on `Api-Key`.
@@ -98,7 +97,8 @@ def strings(value: Any) -> list[str]:
 
 
 def is_url(value: Any) -> bool:
-    return isinstance(value, str) and urlsplit(value.strip()).scheme in ("http", "https")
+    """An absolute http(s) URL (``parsing.safe_url``): pages render these as links."""
+    return bool(safe_url(value))
 
 
 # --- date-times and reservations ------------------------------------------------------------

@@ -350,10 +350,12 @@ def test_office_without_booking_hours_is_a_monthly_private_office_offer():
 
 def test_relative_image_becomes_absolute_on_the_base_url():
     relative = room(image="/imageroom?id=imageId123")
-    account = AccountConfig("workways", "Sandbox", {"base_url": "http://h:8001/workways/"}, {})
+    account = AccountConfig(
+        "workways", "Sandbox", {"base_url": "http://127.0.0.1:8001/workways/"}, {}
+    )
     account.credentials["token"] = TOKEN
     [space] = workways(fake(rooms=rooms_with(relative)), account).fetch_catalogue().spaces
-    assert space.resources[0].photos == ["http://h:8001/workways/imageroom?id=imageId123"]
+    assert space.resources[0].photos == ["http://127.0.0.1:8001/workways/imageroom?id=imageId123"]
 
 
 @pytest.mark.parametrize(
