@@ -22,14 +22,28 @@ from providers.ratelimit import (
 LIMIT = Limit(10, 1.0)  # 10 per second: the same window logic as Thia's 60 per minute
 
 
+class _Clock:
+    """The disk limiter's clock, remembering its last reading: the instant the limiter
+    granted the call. Read after ``acquire`` returns instead, a process descheduled on a
+    loaded machine stamps its call late and seems to break a window it kept."""
+
+    last = 0.0
+
+    def __call__(self) -> float:
+        self.last = time.time()
+        return self.last
+
+
 def _worker(store: str, key: str, calls: int, results) -> None:
+    clock = None
     if store.startswith("redis://"):
         limiter = RedisRateLimiter(redis_lib.Redis.from_url(store))
     else:
-        limiter = DiskRateLimiter(store)
+        clock = _Clock()
+        limiter = DiskRateLimiter(store, clock=clock)
     for _ in range(calls):
         acquire(limiter, key, LIMIT, max_wait=30)
-        results.append(time.time())
+        results.append(clock.last if clock else time.time())
 
 
 def _four_processes(store: str) -> list[float]:
