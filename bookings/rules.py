@@ -12,8 +12,35 @@ from django.utils.translation import gettext as _
 
 from bookings.models import LIVE, Booking, ProviderIdentity, Status
 
-# How far ahead a room, a pass or a calendar page may be asked for.
+# How far ahead a room, a pass, an inquiry or a calendar page may be asked for (and how
+# far back a past day of a calendar may be shown).
 MAX_DAYS_AHEAD = 366
+
+# --- how far ahead ----------------------------------------------------------------------
+
+
+def start_refusal(start: dt.datetime, now: dt.datetime) -> str | None:
+    """Why a room booking may not start at ``start`` (aware), for the member to read; None:
+    it may, as far as the calendar goes. Checked before anything adds to the time: a year
+    0001 or 9999 start would overflow."""
+    if start < now:
+        return _("This time is in the past.")
+    if start > now + dt.timedelta(days=MAX_DAYS_AHEAD):
+        return _("Bookings open at most a year ahead.")
+    return None
+
+
+def day_refusal(day: dt.date, today: dt.date, *, inquiry: bool = False) -> str | None:
+    """Why a pass (or, ``inquiry``, a request to the space) may not start on ``day``, with
+    ``today`` the space's; None: it may, as far as the calendar goes."""
+    if day < today:
+        return _("This day is in the past.")
+    if day > today + dt.timedelta(days=MAX_DAYS_AHEAD):
+        if inquiry:
+            return _("Requests can be sent for a day at most a year ahead.")
+        return _("Passes can be booked at most a year ahead.")
+    return None
+
 
 # --- the member's profile -------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from bookings import money
+from bookings import money, rules
 from portal.models import User
 from providers import registry
 from providers.models import OfferKind, ResourceKind
@@ -107,6 +107,8 @@ class SpaceFilterForm(forms.Form):
         day = self.cleaned_data.get("date")
         if day and day < dt.date.today() - dt.timedelta(days=1):
             raise forms.ValidationError(_("Pick today or a later day."))
+        if day and day > dt.date.today() + dt.timedelta(days=rules.MAX_DAYS_AHEAD):
+            raise forms.ValidationError(_("Pick a day within a year."))
         return day
 
     def __init__(self, *args, choices: dict, **kwargs):

@@ -173,12 +173,9 @@ def booking_create_pass(
     if found := form_booking(member, idempotency_key):
         return replay(found)
     check_member(member)
-    tz = offer.space.timezone
-    today = availability.local_today_for(tz)
-    if day < today:
-        raise BookingError(_("This day is in the past."), field="date")
-    if day > today + dt.timedelta(days=rules.MAX_DAYS_AHEAD):
-        raise BookingError(_("Passes can be booked at most a year ahead."), field="date")
+    today = availability.local_today_for(offer.space.timezone)
+    if refusal := rules.day_refusal(day, today):
+        raise BookingError(refusal, field="date")
     if days < 1 or days > 31:
         raise BookingError(_("Book between 1 and 31 days."), field="days")
     if offer.weekdays and day.weekday() not in offer.weekdays:
@@ -240,9 +237,9 @@ def booking_create_inquiry(
     item = offer or resource
     if item is None:
         raise TypeError("booking_create_inquiry() needs an offer or a resource")
-    tz = item.space.timezone
-    if day < availability.local_today_for(tz):
-        raise BookingError(_("This day is in the past."), field="date")
+    today = availability.local_today_for(item.space.timezone)
+    if refusal := rules.day_refusal(day, today, inquiry=True):
+        raise BookingError(refusal, field="date")
     if not message.strip():
         raise BookingError(_("Tell the space what you need."), field="message")
     start, end = pass_bounds(item, day, 1)

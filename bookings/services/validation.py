@@ -49,10 +49,8 @@ def validate_room(resource: Resource, start: dt.datetime, end: dt.datetime, atte
         raise BookingError(_("Times must include their time zone."))
     if end <= start:
         raise BookingError(_("The end must be after the start."), field="end")
-    if start < now:
-        raise BookingError(_("This time is in the past."), field="start")
-    if start > now + dt.timedelta(days=rules.MAX_DAYS_AHEAD):
-        raise BookingError(_("Bookings open at most a year ahead."), field="start")
+    if refusal := rules.start_refusal(start, now):
+        raise BookingError(refusal, field="start")
     limits = resource.rules or {}
     minutes = (end - start).total_seconds() / 60
     room_grid = rules.grid(limits)

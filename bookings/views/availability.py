@@ -44,6 +44,8 @@ def parse_day(raw: str | None, tz: str, *, name: str = "date", allow_past: bool 
             _("%(name)s is in the past (today is %(today)s in %(tz)s).")
             % {"name": name, "today": today.isoformat(), "tz": tz}
         )
+    if day < today - dt.timedelta(days=MAX_DAYS_AHEAD):
+        raise BadDate(_("%(name)s is more than a year ago.") % {"name": name})
     if day > today + dt.timedelta(days=MAX_DAYS_AHEAD):
         raise BadDate(_("%(name)s is more than a year ahead.") % {"name": name})
     return day

@@ -15,7 +15,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from bookings import money, search
-from bookings.forms import SearchForm
+from bookings.forms import MAX_OFFSET, SearchForm
 from bookings.http import HtmxHttpRequest
 from portal.forms import SpaceFilterForm
 from providers import selectors
@@ -32,10 +32,13 @@ SEARCH_PAGE_SIZE = 20
 
 
 def _page_number(request: HttpRequest) -> int:
+    """The page asked for, 1 when unreadable; at most SearchForm's offset's pages (a page
+    far past the last one is an empty page, not an offset the database cannot hold)."""
     try:
-        return max(1, int(request.GET.get("page", "1")))
+        number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         return 1
+    return min(number, MAX_OFFSET // SEARCH_PAGE_SIZE + 1)
 
 
 def search_context(request: HtmxHttpRequest) -> tuple[dict, int]:
