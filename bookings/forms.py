@@ -38,6 +38,13 @@ class LocalDateTimeField(forms.DateTimeField):
         return super().to_python(value)
 
 
+def one_line(value: str) -> None:
+    """A validator: a one-line field (a title, a name) refuses line breaks and other
+    control characters; they would reach an email subject or a provider."""
+    if refusal := rules.one_line_refusal(value):
+        raise forms.ValidationError(refusal, code="one_line")
+
+
 class TermsMixin:
     fields: dict[str, forms.Field]  # the form's, which this mixin is mixed into
 
@@ -144,7 +151,9 @@ class RoomBookingForm(WhenMixin, OnceMixin, TermsMixin, forms.Form):
     start = LocalDateTimeField(label=_("Start"))
     minutes = forms.TypedChoiceField(label=_("Length"), coerce=int)
     attendees = forms.IntegerField(label=_("People"), min_value=1, max_value=1000, initial=1)
-    title = forms.CharField(label=_("Title (optional)"), max_length=200, required=False)
+    title = forms.CharField(
+        label=_("Title (optional)"), max_length=200, required=False, validators=[one_line]
+    )
 
     def __init__(self, *args, resource, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 
@@ -40,6 +42,32 @@ def day_refusal(day: dt.date, today: dt.date, *, inquiry: bool = False) -> str |
             return _("Requests can be sent for a day at most a year ahead.")
         return _("Passes can be booked at most a year ahead.")
     return None
+
+
+# --- text members write on one line (a title, a name, a phone number) ----------------
+
+# line breaks and the other control characters (NUL, tab, escape, U+2028 ...)
+_NOT_ONE_LINE = frozenset({"Cc", "Zl", "Zp"})
+
+
+def _breaks_line(char: str) -> bool:
+    return unicodedata.category(char) in _NOT_ONE_LINE
+
+
+def one_line_refusal(text: str) -> str | None:
+    """Why ``text`` cannot be a one-line field: it reaches an email subject, where a line
+    break is refused (``BadHeaderError``), and providers' one-line fields."""
+    if any(_breaks_line(char) for char in text):
+        return _("Write this on one line, without line breaks or control characters.")
+    return None
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: every run of spaces, line breaks and control characters
+    becomes one space (for text written before it was refused, and providers' names).
+    Other spaces stay: French puts a no-break space before a colon."""
+    spaced = "".join(" " if _breaks_line(char) else char for char in text)
+    return re.sub(" {2,}", " ", spaced).strip(" ")
 
 
 # --- the member's profile -------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from bookings import money, rules
+from bookings.forms import one_line
 from portal.models import User
 from providers import registry
 from providers.models import OfferKind, ResourceKind
@@ -26,6 +27,8 @@ class SignUpForm(UserCreationForm):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
+        for name in ("first_name", "last_name"):  # providers are sent them
+            self.fields[name].validators.append(one_line)
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -66,6 +69,8 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
+        for name in ("first_name", "last_name", "phone", "company"):  # providers are sent them
+            self.fields[name].validators.append(one_line)
         currency = cast(forms.ChoiceField, self.fields["display_currency"])
         currency.choices = [(c, c) for c in money.currencies()]
 

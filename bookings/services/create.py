@@ -91,7 +91,7 @@ def booking_create_room(
             start=start,
             end=end,
             attendees=attendees,
-            title=title[:200],
+            title=rules.one_line(title)[:200],
             price=quote.total if quote else None,
             currency=(quote.currency if quote else "") or locked.currency,
             quote=_quote_json(quote),

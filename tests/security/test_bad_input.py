@@ -6,12 +6,18 @@ schema says."""
 from __future__ import annotations
 
 import datetime as dt
+import pathlib
+import smtplib
 import zoneinfo
 
 import pytest
+from django.core import mail
+from django.core.mail import EmailMessage
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
+from bookings import services, tasks
 from bookings.models import AvailabilityWindow, Booking
 from providers.models import Offer
 from tests.bookings.conftest import (
@@ -19,6 +25,7 @@ from tests.bookings.conftest import (
     member,  # noqa: F401
     provider,  # noqa: F401
     room,  # noqa: F401
+    tomorrow_at,
 )
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +167,131 @@ def test_a_search_page_far_past_the_last_is_an_empty_page_not_a_500(browser, roo
     far = browser.get("/", {**query, "page": "9" * 30})
     assert far.status_code == 200
     assert room.name not in far.content.decode()
+
+
+# --- control characters in one-line text ----------------------------------------------
+
+ONE_LINE = "Write this on one line"
+BROKEN_LINES = ["Team\nsync", "Team\r\nBcc: someone@example.com", "Team\u2028sync", "Team\x1bsync"]
+
+
+@pytest.mark.parametrize("title", BROKEN_LINES, ids=repr)
+def test_a_title_with_a_line_break_is_refused_on_the_form(
+    browser,
+    room,  # noqa: F811
+    provider,  # noqa: F811
+    title,
+):
+    start = tomorrow_at(10).isoformat()
+    data = {"start": start, "minutes": 60, "attendees": 1, "title": title, "confirm": "1"}
+    response = browser.post(reverse("book_resource", args=[room.pk]), data)
+    assert response.status_code == 400
+    assert ONE_LINE in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name", "phone", "company"])
+def test_profile_fields_sent_to_providers_are_one_line(browser, member, field):  # noqa: F811
+    data = {
+        "first_name": member.first_name,
+        "last_name": member.last_name,
+        "phone": member.phone,
+        "company": "",
+        "language": "en",
+        "timezone": "Europe/Dublin",
+        field: "Acme\nLtd",
+    }
+    response = browser.post(reverse("profile"), data)
+    assert response.status_code == 400
+    assert ONE_LINE in response.content.decode()
+    member.refresh_from_db()
+    assert "\n" not in getattr(member, field)
+
+
+@pytest.fixture
+def email_worker(monkeypatch):
+    """Each email task runs as a worker would (``apply``: its retries too); the results."""
+    results: list = []
+    backend = str(tasks.send_email.app.conf.result_backend or "")
+    if backend.startswith("file://"):  # the embedded result store, made by a worker's start
+        pathlib.Path(backend.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
+    monkeypatch.setattr(
+        tasks.send_email, "delay", lambda *args: results.append(tasks.send_email.apply(args))
+    )
+    monkeypatch.setattr(tasks.submit_booking, "delay", lambda pk: None)
+    return results
+
+
+def _confirm(member, room, title=""):  # noqa: F811
+    booking = services.booking_create_room(
+        member=member, resource=room, start=tomorrow_at(10), end=tomorrow_at(11), title=title
+    )
+    services.submit(booking.pk)
+    return booking
+
+
+def test_a_title_saved_with_a_line_break_still_gets_its_email(
+    member,  # noqa: F811
+    room,  # noqa: F811
+    provider,  # noqa: F811
+    email_worker,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = services.booking_create_room(
+            member=member, resource=room, start=tomorrow_at(10), end=tomorrow_at(11)
+        )
+        # written before line breaks were refused (or by staff in the admin)
+        Booking.objects.filter(pk=booking.pk).update(title="Team\r\nsync")
+        services.submit(booking.pk)
+    assert [r.successful() for r in email_worker] == [True]
+    (message,) = mail.outbox
+    assert message.subject == f"Confirmed: Team sync at {room.space.name}"
+
+
+def test_a_title_with_a_line_break_reaches_the_provider_on_one_line(
+    member,  # noqa: F811
+    room,  # noqa: F811
+    provider,  # noqa: F811
+    email_worker,
+):
+    booking = services.booking_create_room(
+        member=member, resource=room, start=tomorrow_at(10), end=tomorrow_at(11), title="A\n\tB"
+    )
+    services.submit(booking.pk)
+    assert booking.title == "A B"
+    assert [request.title for request in provider.submitted] == ["A B"]
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+        ConnectionRefusedError("the mail server is down"),
+        OperationalError("database is locked"),
+    ],
+    ids=type,
+)
+def test_an_email_that_fails_for_a_moment_is_sent_by_a_retry(
+    member,  # noqa: F811
+    room,  # noqa: F811
+    provider,  # noqa: F811
+    email_worker,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+    fault,
+):
+    real_send = EmailMessage.send
+    faults = [fault, fault]
+
+    def flaky_send(message, *args, **kwargs):
+        if faults:
+            raise faults.pop()
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMessage, "send", flaky_send)
+    with django_capture_on_commit_callbacks(execute=True):
+        _confirm(member, room)
+    assert not faults  # it failed twice
+    assert [r.successful() for r in email_worker] == [True]
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["Confirmed"]
