@@ -120,18 +120,21 @@ def grid(rules: dict | None) -> Grid:
 # --- cancelling -------------------------------------------------------------------------
 
 
-def cancel_refusal(booking: Booking, member, now: dt.datetime) -> str | None:
+def cancel_refusal(
+    booking: Booking, member, now: dt.datetime, *, as_staff: bool = False
+) -> str | None:
     """Why ``member`` may not cancel ``booking`` at ``now``, for them to read; None: they may.
 
     A live booking can be cancelled, except while it is being sent to the provider. A
-    member cancels their own bookings until they end; staff (and the system, ``member``
-    None) cancel any live booking, even one that is over.
+    member cancels their own bookings until they end, and so does a staff user on the
+    member pages; staff acting as staff (``as_staff``: the admin) and the system
+    (``member`` None) cancel any live booking, even one that is over.
     """
     if booking.status not in LIVE:
         return _("This booking is already %(s)s.") % {"s": booking.get_status_display()}
     if booking.status == Status.SUBMITTING:
         return _("This booking is being sent to the provider; try again in a minute.")
-    if member is None or getattr(member, "is_staff", False):
+    if member is None or (as_staff and getattr(member, "is_staff", False)):
         return None
     if booking.member_id != member.pk:
         return _("This booking is not yours.")
@@ -140,9 +143,9 @@ def cancel_refusal(booking: Booking, member, now: dt.datetime) -> str | None:
     return None
 
 
-def can_cancel(booking: Booking, member, now: dt.datetime) -> bool:
+def can_cancel(booking: Booking, member, now: dt.datetime, *, as_staff: bool = False) -> bool:
     """Whether ``member`` may cancel ``booking`` at ``now`` (the cancel button shows)."""
-    return cancel_refusal(booking, member, now) is None
+    return cancel_refusal(booking, member, now, as_staff=as_staff) is None
 
 
 def free_cancellation_hours(booking: Booking) -> int | None:

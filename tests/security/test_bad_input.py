@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bookings import services, tasks
-from bookings.models import AvailabilityWindow, Booking
+from bookings.models import AvailabilityWindow, Booking, Status
 from providers.models import Offer
 from tests.bookings.conftest import (
     day_pass,  # noqa: F401 - fixtures used by name
@@ -295,3 +295,45 @@ def test_an_email_that_fails_for_a_moment_is_sent_by_a_retry(
     assert not faults  # it failed twice
     assert [r.successful() for r in email_worker] == [True]
     assert [m.subject.split(":")[0] for m in mail.outbox] == ["Confirmed"]
+
+
+# --- cancelling a booking that is over ------------------------------------------------
+
+
+def _over(member, room, status):  # noqa: F811
+    end = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    return Booking.objects.create(
+        member=member,
+        kind="room",
+        space=room.space,
+        resource=room,
+        start=end - dt.timedelta(hours=1),
+        end=end,
+        status=status,
+        provider_reference="ref-1" if status != Status.PENDING else "",
+    )
+
+
+@pytest.mark.parametrize("status", [Status.CONFIRMED, Status.PENDING, Status.AWAITING_APPROVAL])
+@pytest.mark.parametrize("staff", [False, True], ids=["member", "staff-member"])
+def test_a_booking_that_is_over_cannot_be_cancelled_from_the_member_pages(
+    browser,
+    member,  # noqa: F811
+    room,  # noqa: F811
+    provider,  # noqa: F811
+    status,
+    staff,
+):
+    # staff who book for themselves use the member pages like anyone: the admin is where
+    # they act as staff
+    member.is_staff = staff
+    member.save(update_fields=["is_staff"])
+    booking = _over(member, room, status)
+    page = browser.get(reverse("booking_detail", args=[booking.pk])).content.decode()
+    assert reverse("cancel_booking", args=[booking.pk]) not in page  # no button
+    response = browser.post(reverse("cancel_booking", args=[booking.pk]))
+    assert response.status_code == 409
+    assert "This booking is over; it can no longer be cancelled." in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == status
+    assert provider.cancelled == []
