@@ -26,6 +26,8 @@ from bookings.services.validation import (
     check_member,
     check_new_member_lead,
     check_not_held,
+    check_room_limits,
+    check_upcoming_limit,
     slots_free_per_provider,
     validate_room,
 )
@@ -80,6 +82,7 @@ def booking_create_room(
         locked = Resource.objects.select_for_update().get(pk=resource.pk)
         if found := form_booking(member, idempotency_key):
             return replay(found)  # the same form, sent while this one waited for the lock
+        check_room_limits(member, resource, start, end)  # under the lock: no race past it
         overlapping = locked.bookings.filter(status__in=HOLDING, start__lt=end, end__gt=start)
         if overlapping.count() >= max(1, locked.quantity):
             raise SlotTaken()
@@ -198,6 +201,7 @@ def booking_create_pass(
         )
         if found := form_booking(member, idempotency_key):
             return replay(found)
+        check_upcoming_limit(member, offer=locked)
         answer = availability.pass_days(locked, day, day + dt.timedelta(days=days - 1))
         if answer.known and not all(d.open for d in answer.days):
             raise SlotTaken(_("This pass is sold out or not sold on one of these days."))
@@ -245,6 +249,7 @@ def booking_create_inquiry(
     start, end = pass_bounds(item, day, 1)
     if not another:
         check_not_held(member, start, end, idempotency_key, offer=offer, resource=resource)
+    check_upcoming_limit(member, offer=offer, resource=resource)
     space = item.space
 
     def save() -> Booking:

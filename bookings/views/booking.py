@@ -109,6 +109,7 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         start, end = form.bounds()
         try:
             services.validate_room(resource, start, end, form.cleaned_data["attendees"])
+            services.check_room_limits(request.user, resource, start, end)
             quote = services.quote_for(
                 resource,
                 services.preview_request(
@@ -252,6 +253,7 @@ def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if mode == "pass":
                 days = form.cleaned_data.get("days") or 1
                 start, end = services.pass_bounds(offer, day, days)
+                services.check_upcoming_limit(request.user, offer=offer)
                 quote = services.quote_for(
                     offer,
                     services.preview_request(

@@ -337,3 +337,86 @@ def test_a_booking_that_is_over_cannot_be_cancelled_from_the_member_pages(
     booking.refresh_from_db()
     assert booking.status == status
     assert provider.cancelled == []
+
+
+# --- what one member may hold ----------------------------------------------------------
+
+
+def _book_room(client, room, start_hour, end_hour, day=1):  # noqa: F811
+    start = tomorrow_at(start_hour) + dt.timedelta(days=day - 1)
+    data = {"start": start.isoformat(), "minutes": (end_hour - start_hour) * 60, "attendees": 1}
+    return client.post(reverse("book_resource", args=[room.pk]), {**data, "confirm": "1"})
+
+
+def test_one_member_cannot_hold_a_room_all_day_back_to_back(
+    browser,
+    client,
+    room,  # noqa: F811
+    provider,  # noqa: F811
+    django_user_model,
+):
+    # the defaults: at most 8 hours of one room in one of its days
+    assert _book_room(browser, room, 8, 12).status_code == 302
+    assert _book_room(browser, room, 12, 16).status_code == 302
+    preview = browser.get(
+        reverse("book_resource", args=[room.pk]),
+        {"start": tomorrow_at(16).isoformat(), "minutes": 60, "attendees": 1},
+    )
+    refused = _book_room(browser, room, 16, 17)
+    for response in (preview, refused):
+        assert response.status_code == 409
+        assert "more than 8 hours of Boardroom on" in response.content.decode()
+        assert "the most one member may book in a day" in response.content.decode()
+    assert Booking.objects.count() == 2
+    other = django_user_model.objects.create_user(
+        email="noor@example.com", password="pw", first_name="Noor", last_name="B", phone="1"
+    )
+    client.force_login(other)
+    assert _book_room(client, room, 16, 20).status_code == 302  # the room is still free
+
+
+def test_one_member_holds_a_bounded_number_of_upcoming_bookings_of_a_room(
+    browser,
+    room,  # noqa: F811
+    provider,  # noqa: F811
+    settings,
+):
+    settings.MEMBER_MAX_UPCOMING_BOOKINGS_PER_ITEM = 3
+    for day in (1, 2, 3):
+        assert _book_room(browser, room, 10, 11, day=day).status_code == 302
+    response = _book_room(browser, room, 10, 11, day=4)
+    assert response.status_code == 409
+    assert "You already hold 3 upcoming bookings of Boardroom" in response.content.decode()
+    # one that is cancelled no longer counts
+    Booking.objects.filter(pk=Booking.objects.first().pk).update(status=Status.CANCELLED)
+    assert _book_room(browser, room, 10, 11, day=4).status_code == 302
+
+
+def test_one_member_holds_a_bounded_number_of_upcoming_passes(
+    browser,
+    day_pass,  # noqa: F811
+    provider,  # noqa: F811
+    settings,
+):
+    settings.MEMBER_MAX_UPCOMING_BOOKINGS_PER_ITEM = 2
+    url = reverse("book_offer", args=[day_pass.pk])
+    first = dt.date.today() + dt.timedelta(days=2)
+    days = [(first + dt.timedelta(days=n)).isoformat() for n in range(3)]
+    once = {"days": 1, "persons": 1, "confirm": "1"}
+    for day in days[:2]:
+        assert browser.post(url, {"date": day, **once}).status_code == 302
+    response = browser.post(url, {"date": days[2], **once})
+    assert response.status_code == 409
+    assert "You already hold 2 upcoming bookings of Day pass" in response.content.decode()
+
+
+def test_the_member_limits_can_be_turned_off(
+    browser,
+    room,  # noqa: F811
+    provider,  # noqa: F811
+    settings,
+):
+    settings.MEMBER_MAX_UPCOMING_BOOKINGS_PER_ITEM = 0
+    settings.MEMBER_MAX_HOURS_PER_DAY_PER_ROOM = 0
+    for start in (8, 12, 16):
+        assert _book_room(browser, room, start, start + 4).status_code == 302
