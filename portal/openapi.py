@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from bookings.forms import MAX_OFFSET
+from bookings.rules import MAX_DAYS_AHEAD
+from bookings.search import KINDS
 from portal.views.catalogue import MAX_LIMIT
 from providers import registry
+from providers.models import OfferKind, ResourceKind
 
 _ID = {"type": "integer"}
 _MONEY = {"type": ["string", "null"], "description": 'decimal amount, e.g. "25.00"'}
@@ -73,15 +78,51 @@ _SPACE = {
 }
 _ERROR = {
     "type": "object",
+    "required": ["error"],
     "properties": {
-        "error": {"type": "string"},
+        "error": {"type": "string", "description": "what is wrong, for a person to read"},
         "parameter": {"type": "string", "description": "the parameter in error"},
-        "fields": {},
+        "fields": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "every filter in error, with its messages",
+        },
     },
 }
+# A day parameter: the days are listed by ``document`` for the day it is read.
+_DAY = {"$ref": "#/components/schemas/Day"}
+# a path's id: what the URL patterns match (``<int:pk>``); another path is a JSON 404
+_ID_PATH = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 0},
+}
+# What a 400 answers, on every endpoint that takes parameters.
+_BAD = (
+    "a bad parameter, named in `parameter`: given empty, unreadable, out of its range, or "
+    "a day in the past or more than a year ahead"
+)
+
+
+def _text(longest: int) -> dict:
+    return {"type": "string", "maxLength": longest}
+
+
+def _amount(digits: int) -> dict:
+    """A decimal amount with at most ``digits`` digits before the point and 2 after."""
+    return {"type": "string", "pattern": f"^[0-9]{{1,{digits}}}(\\.[0-9]{{1,2}})?$"}
+
+
+# a local time, HH:MM
+_TIME = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}
+_PROVIDER = {"type": "string", "enum": registry.kinds()}
+_CATALOGUE_KIND = {"type": "string", "enum": [*ResourceKind.values, *OfferKind.values]}
 
 
 def _query(name: str, schema: dict, description: str) -> dict:
+    if schema.get("type") == "string" and "enum" not in schema:
+        schema = {**schema, "minLength": 1}  # given empty (``?q=``) is a 400: leave it out
     return {
         "name": name,
         "in": "query",
@@ -107,17 +148,19 @@ OPENAPI: dict[str, Any] = {
                     _query(
                         "offset", {"type": "integer", "minimum": 0, "default": 0}, "items to skip"
                     ),
-                    _query("q", {"type": "string"}, "words matched in name, city and description"),
-                    _query("city", {"type": "string"}, "city name"),
-                    _query("country", {"type": "string"}, "ISO code or country name"),
-                    _query("kind", {"type": "string"}, "a resource or offer kind"),
+                    _query("q", _text(100), "words matched in name, city and description"),
+                    _query("city", _text(120), "city name"),
+                    _query("country", _text(120), "ISO code or country name"),
+                    _query("kind", _CATALOGUE_KIND, "a resource or offer kind"),
                     _query(
-                        "capacity", {"type": "integer", "minimum": 1}, "at least this many people"
+                        "capacity",
+                        {"type": "integer", "minimum": 1, "maximum": 500},
+                        "at least this many people",
                     ),
                     _query("amenities", {"type": "string"}, "amenity slug; repeat for several"),
-                    _query("max_price", {"type": "string"}, "max hourly room price or pass price"),
-                    _query("provider", {"type": "string"}, "thia, workways, zentry or fourspaces"),
-                    _query("date", {"type": "string", "format": "date"}, "open on this day"),
+                    _query("max_price", _amount(6), "max hourly room price or pass price"),
+                    _query("provider", _PROVIDER, "thia, workways, zentry or fourspaces"),
+                    _query("date", _DAY, "open on this day"),
                 ],
                 "responses": {
                     "200": {
@@ -141,7 +184,7 @@ OPENAPI: dict[str, Any] = {
                         },
                     },
                     "400": {
-                        "description": "bad parameters",
+                        "description": _BAD,
                         "content": {
                             "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
                         },
@@ -152,7 +195,7 @@ OPENAPI: dict[str, Any] = {
         "/api/spaces/{id}": {
             "get": {
                 "summary": "One space",
-                "parameters": [{"name": "id", "in": "path", "required": True, "schema": _ID}],
+                "parameters": [_ID_PATH],
                 "responses": {
                     "200": {
                         "description": "the space",
@@ -183,7 +226,6 @@ def _answer(description: str, schema: dict, *errors: tuple[str, str]) -> dict:
 
 
 _NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
-_ID_PATH = {"name": "id", "in": "path", "required": True, "schema": _ID}
 _HIT_ITEM = {
     "type": ["object", "null"],
     "required": ["id", "name", "kind", "capacity"],
@@ -234,22 +276,29 @@ _HIT = {
     },
 }
 _SEARCH_PARAMETERS = [
-    _query("city", {"type": "string"}, "city, in any of its names"),
-    _query("country", {"type": "string"}, "ISO code or country name"),
-    _query("q", {"type": "string"}, "words matched in names and places, accents ignored"),
-    _query("date", {"type": "string", "format": "date"}, "the day (default today)"),
-    _query("start", {"type": "string", "pattern": "^\\d\\d:\\d\\d$"}, "HH:MM, local"),
-    _query("end", {"type": "string"}, "HH:MM, local to each space"),
-    _query("minutes", {"type": "integer", "minimum": 15}, "a length instead of end"),
-    _query("people", {"type": "integer", "minimum": 1}, "the same item holds them"),
-    _query("kind", {"type": "string"}, "meeting_room, day_pass, desk, office or a pass kind"),
+    _query("city", _text(120), "city, in any of its names"),
+    _query("country", _text(120), "ISO code or country name"),
+    _query("q", _text(100), "words matched in names and places, accents ignored"),
+    _query("date", _DAY, "the day (default today)"),
+    _query("start", _TIME, "HH:MM, local to each space"),
+    _query("end", _TIME, "HH:MM, local to each space, after start (needs start)"),
+    _query(
+        "minutes", {"type": "integer", "minimum": 15, "maximum": 1440}, "a length instead of end"
+    ),
+    _query("people", {"type": "integer", "minimum": 1, "maximum": 500}, "one item holds them"),
+    _query("kind", {"type": "string", "enum": list(KINDS)}, "what is asked for"),
+    _query("provider", _PROVIDER, "thia, workways, zentry or fourspaces"),
     _query("amenities", {"type": "string"}, "amenity slugs, repeated or comma separated"),
-    _query("max_total", {"type": "string"}, "maximum total, in the display currency"),
-    _query("currency", {"type": "string"}, "display currency (default the member's)"),
+    _query("max_total", _amount(8), "maximum total, in the display currency"),
+    _query(
+        "currency",
+        {"type": "string", "pattern": "^[A-Za-z]{3}$"},
+        "display currency (default the member's); one staff keep a rate for",
+    ),
     _query("sort", {"type": "string", "enum": ["start", "price", "distance"]}, "order"),
-    _query("near", {"type": "string"}, "lat,lon for sort=distance"),
+    _query("near", {"type": "string"}, "lat,lon for sort=distance (which needs it)"),
     _query("limit", {"type": "integer", "minimum": 1, "maximum": 100}, "page size"),
-    _query("offset", {"type": "integer", "minimum": 0}, "items to skip"),
+    _query("offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}, "items to skip"),
 ]
 _PROVIDER_STATUS = {
     "type": "object",
@@ -282,7 +331,7 @@ OPENAPI["paths"] |= {
                         "providers": {"type": "array", "items": _PROVIDER_STATUS},
                     },
                 },
-                ("400", "a bad parameter, named in `parameter`"),
+                ("400", _BAD),
             ),
         }
     },
@@ -291,10 +340,7 @@ OPENAPI["paths"] |= {
             "summary": "A room's slots on one local day, live from its provider",
             "parameters": [
                 _ID_PATH,
-                {
-                    **_query("date", {"type": "string", "format": "date"}, "local day"),
-                    "required": True,
-                },
+                {**_query("date", _DAY, "the space's local day"), "required": True},
             ],
             "responses": _answer(
                 "the day's slots",
@@ -307,7 +353,7 @@ OPENAPI["paths"] |= {
                         **_AVAILABILITY,
                     },
                 },
-                ("400", "a bad date"),
+                ("400", _BAD),
                 ("404", "no such resource"),
             ),
         }
@@ -317,8 +363,8 @@ OPENAPI["paths"] |= {
             "summary": "A pass's days, live from its provider",
             "parameters": [
                 _ID_PATH,
-                _query("from", {"type": "string", "format": "date"}, "first day (today)"),
-                _query("to", {"type": "string", "format": "date"}, "last day (from + 13)"),
+                _query("from", _DAY, "first day (today)"),
+                _query("to", _DAY, "last day (from + 13)"),
             ],
             "responses": _answer(
                 "the days",
@@ -332,10 +378,41 @@ OPENAPI["paths"] |= {
                         **_AVAILABILITY,
                     },
                 },
-                ("400", "bad dates"),
+                ("400", f"{_BAD}; or to before from, or more than 62 days after it"),
                 ("404", "no such offer"),
             ),
         }
     },
 }
 OPENAPI["components"]["schemas"]["Hit"] = _HIT
+
+
+def day_schema(now: dt.datetime) -> dict:
+    """The days a day parameter takes on the day ``now`` is: from today to a year ahead
+    (``bookings.rules.MAX_DAYS_AHEAD``) in every zone a space may be in, so every day
+    listed is taken by every endpoint, whatever the space's zone. An endpoint may take a
+    day more at either end (a space's own today; yesterday for the search's and the
+    browse list's own zone)."""
+    first = (now + dt.timedelta(hours=14)).date()  # today where it is latest (UTC+14)
+    last = (now - dt.timedelta(hours=12)).date() + dt.timedelta(days=MAX_DAYS_AHEAD)
+    return {
+        "type": "string",
+        "format": "date",
+        "minLength": 10,
+        "maxLength": 10,
+        "enum": [
+            (first + dt.timedelta(days=n)).isoformat() for n in range((last - first).days + 1)
+        ],
+        "description": (
+            "a day as YYYY-MM-DD, from today to a year ahead: the days listed are those of "
+            "the day this document is read; a day outside may be refused: 400, naming the "
+            "parameter"
+        ),
+    }
+
+
+def document(now: dt.datetime) -> dict[str, Any]:
+    """The OpenAPI document as read at ``now`` (the days a day parameter takes change
+    every day)."""
+    schemas = {**OPENAPI["components"]["schemas"], "Day": day_schema(now)}
+    return {**OPENAPI, "components": {**OPENAPI["components"], "schemas": schemas}}

@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.views.decorators.http import require_GET
 
 from bookings import money, search
 from bookings.forms import MAX_OFFSET, SearchForm
 from bookings.http import HtmxHttpRequest
+from bookings.views.api import bad_parameter, empty_parameter, read_only
 from portal.forms import SpaceFilterForm
 from providers import selectors
 from providers.cache import cache
@@ -200,6 +200,7 @@ def space_json(space: Space, request: HttpRequest) -> dict:
 def _bad_request(message: str, errors: dict | None = None) -> JsonResponse:
     body: dict[str, object] = {"error": message}
     if errors:
+        body["parameter"] = next(iter(errors))
         body["fields"] = errors
     return JsonResponse(body, status=400)
 
@@ -211,13 +212,13 @@ def _int_param(request: HttpRequest, name: str, default: int, low: int, high: in
     try:
         value = int(raw)
     except ValueError:
-        raise ValueError(f"{name} must be a whole number") from None
+        raise ValueError(name, f"{name} must be a whole number") from None
     if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low} and {high}")
+        raise ValueError(name, f"{name} must be between {low} and {high}")
     return value
 
 
-@require_GET
+@read_only
 def api_spaces(request: HttpRequest) -> HttpResponse:
     """A page of spaces; the answer is kept per catalogue version and exact URL (it holds
     absolute links), so a sync or a staff edit makes the next request build it afresh."""
@@ -234,11 +235,13 @@ def api_spaces(request: HttpRequest) -> HttpResponse:
 
 
 def _api_spaces(request: HttpRequest) -> JsonResponse:
+    if empty := empty_parameter(request):
+        return empty
     try:
         limit = _int_param(request, "limit", 20, 1, MAX_LIMIT)
         offset = _int_param(request, "offset", 0, 0, 10**9)
     except ValueError as exc:
-        return _bad_request(str(exc))
+        return bad_parameter(*exc.args)
     params = request.GET.copy()
     for name in ("limit", "offset"):
         params.pop(name, None)
@@ -254,7 +257,7 @@ def _api_spaces(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"count": count, "limit": limit, "offset": offset, "items": items})
 
 
-@require_GET
+@read_only
 def api_space(request: HttpRequest, pk: int) -> JsonResponse:
     found = selectors.visible_spaces().filter(pk=pk).first()
     if found is None:
@@ -262,8 +265,8 @@ def api_space(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(space_json(found, request))
 
 
-@require_GET
+@read_only
 def api_openapi(request: HttpRequest) -> JsonResponse:
     from portal import openapi  # the document reads this module's limits
 
-    return JsonResponse(openapi.OPENAPI)
+    return JsonResponse(openapi.document(timezone.now()))

@@ -420,3 +420,129 @@ def test_the_member_limits_can_be_turned_off(
     settings.MEMBER_MAX_HOURS_PER_DAY_PER_ROOM = 0
     for start in (8, 12, 16):
         assert _book_room(browser, room, start, start + 4).status_code == 302
+
+
+# --- the JSON API and its OpenAPI document agree ----------------------------------------
+
+
+def _schema(client) -> dict:
+    return client.get("/api/openapi.json").json()
+
+
+def _resolve(document: dict, schema: dict) -> dict:
+    while "$ref" in schema:
+        *_, name = schema["$ref"].split("/")
+        schema = document["components"]["schemas"][name]
+    return schema
+
+
+def _query_parameters(document: dict):
+    for path, operations in document["paths"].items():
+        for parameter in operations["get"]["parameters"]:
+            if parameter["in"] == "query":
+                yield path, parameter["name"], _resolve(document, parameter["schema"])
+
+
+EMPTY = [
+    ("api_spaces", None, "date"),
+    ("api_spaces", None, "limit"),
+    ("api_spaces", None, "city"),
+    ("api_search", None, "date"),
+    ("api_search", None, "q"),
+    ("api_slots", ROOM, "date"),
+    ("api_offer_days", PASS, "from"),
+    ("api_offer_days", PASS, "to"),
+]
+
+
+@pytest.mark.parametrize(("name", "what", "parameter"), EMPTY)
+def test_an_empty_api_parameter_is_a_400_naming_it(
+    client,
+    room,  # noqa: F811
+    day_pass,  # noqa: F811
+    provider,  # noqa: F811
+    name,
+    what,
+    parameter,
+):
+    item = {ROOM: room, PASS: day_pass}.get(what)
+    url = reverse(name, args=[item.pk]) if item else reverse(name)
+    response = client.get(url, {parameter: ""})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["parameter"] == parameter
+    assert "empty" in response.json()["error"]
+
+
+def test_the_schema_says_every_query_parameter_has_a_value_and_dates_are_days(client):
+    document = _schema(client)
+    parameters = list(_query_parameters(document))
+    assert len(parameters) > 20
+    for path, name, schema in parameters:
+        if schema.get("type") == "string":
+            assert schema.get("minLength", 0) >= 1 or "" not in schema.get("enum", [""]), (
+                path,
+                name,
+            )
+    dates = [(path, name, s) for path, name, s in parameters if name in ("date", "from", "to")]
+    assert len(dates) == 5
+    for path, name, schema in dates:
+        assert schema["format"] == "date" and schema["minLength"] == 10, (path, name)
+
+
+def test_the_schema_lists_the_days_the_server_accepts(
+    client,
+    room,  # noqa: F811
+    provider,  # noqa: F811
+):
+    document = _schema(client)
+    (days,) = {
+        tuple(schema["enum"]) for _, name, schema in _query_parameters(document) if name == "date"
+    }
+    now = dt.datetime.now(dt.UTC)
+    assert days[0] == (now + dt.timedelta(hours=14)).date().isoformat()  # today everywhere
+    assert days[-1] == ((now - dt.timedelta(hours=12)).date() + dt.timedelta(days=366)).isoformat()
+    assert len(days) in (366, 367)
+    slots = reverse("api_slots", args=[room.pk])
+    for day in (days[0], days[-1]):
+        assert client.get(slots, {"date": day}).status_code == 200
+    yesterday = (now - dt.timedelta(days=2)).date().isoformat()
+    assert yesterday not in days
+    refused = client.get(slots, {"date": yesterday})
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "error": refused.json()["error"],
+        "parameter": "date",
+    }
+    assert "in the past" in refused.json()["error"]
+    documented = document["paths"]["/api/resources/{id}/slots"]["get"]["responses"]["400"]
+    error = _resolve(document, documented["content"]["application/json"]["schema"])
+    assert error["required"] == ["error"] and "parameter" in error["properties"]
+    assert "past" in documented["description"] and "year" in documented["description"]
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/spaces/-1",
+        "/api/resources/-1/slots?date=2030-01-01",
+        "/api/offers/-1/days",
+        "/api/spaces/99999999999999999999999",
+        "/api/nothing-here",
+    ],
+)
+def test_every_api_path_answers_json_errors(settings, path, debug):
+    settings.DEBUG = debug
+    response = Client(raise_request_exception=False).get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] in ("not found", "no such space")
+
+
+def test_a_method_the_api_does_not_take_is_a_json_405(client):
+    response = client.post("/api/search")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response["Content-Type"] == "application/json"
+    assert "GET" in response.json()["error"]
