@@ -184,7 +184,7 @@ OPENAPI: dict[str, Any] = {
                         },
                     },
                     "400": {
-                        "description": _BAD,
+                        "description": f"{_BAD}; or an amenity the catalogue does not have",
                         "content": {
                             "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
                         },
@@ -331,7 +331,11 @@ OPENAPI["paths"] |= {
                         "providers": {"type": "array", "items": _PROVIDER_STATUS},
                     },
                 },
-                ("400", _BAD),
+                (
+                    "400",
+                    f"{_BAD}; or end without start or not after it, start without end or "
+                    "minutes, sort=distance without near, a currency staff keep no rate for",
+                ),
             ),
         }
     },
