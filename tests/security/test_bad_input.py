@@ -51,8 +51,6 @@ def office(room):  # noqa: F811
 
 @pytest.fixture(autouse=True)
 def _no_broker(monkeypatch):
-    from bookings import tasks
-
     monkeypatch.setattr(tasks.submit_booking, "delay", lambda pk: None)
 
 
@@ -63,7 +61,7 @@ PAST = "in the past"
 ROOM, PASS, OFFICE = "room", "pass", "office"
 
 OUT_OF_RANGE = [
-    # (what, method, path, parameters, a phrase of the message)
+    # (the item, method, URL name, parameters, a phrase of the message)
     (ROOM, "get", "book_resource", {"start": "0001-01-01T00:00:00+14:00"}, PAST),
     (ROOM, "get", "book_resource", {"start": "9999-12-31T23:30"}, FAR),
     (
