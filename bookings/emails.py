@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
-from bookings import calendars
+from bookings import calendars, rules
 from bookings.models import Booking, BookingEvent, FeedToken, Kind, Status
 from providers import jobs
 
@@ -195,10 +195,13 @@ def _subject(key: str, booking: Booking) -> str:
         Status.CANCELLED_BY_PROVIDER: _("Cancelled by the space: %(what)s at %(space)s"),
         "moved": _("Moved by the space: %(what)s at %(space)s"),
     }
-    return subjects.get(key, _("Your booking at %(space)s")) % {
+    subject = subjects.get(key, _("Your booking at %(space)s")) % {
         "what": what,
         "space": booking.space.name,
     }
+    # a line break in a header is refused (BadHeaderError): a title saved before they
+    # were refused, or a provider's name, must not lose the member their email
+    return rules.one_line(subject)
 
 
 def when_text(booking: Booking) -> str:
@@ -264,7 +267,9 @@ def _deliver_staff_alert(booking: Booking, reason: str) -> None:
         "emails/staff_alert.txt", {"booking": booking, "reason": reason, "admin_url": admin_url}
     )
     EmailMessage(
-        subject=f"[portal] booking #{booking.pk} needs attention: {booking.get_status_display()}",
+        subject=rules.one_line(
+            f"[portal] booking #{booking.pk} needs attention: {booking.get_status_display()}"
+        ),
         body=body,
         to=recipients,
     ).send()

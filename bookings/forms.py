@@ -10,10 +10,11 @@ from typing import cast
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from bookings import rules
+from bookings import availability, rules
 from providers import registry
 
 
@@ -37,6 +38,13 @@ class LocalDateTimeField(forms.DateTimeField):
         return super().to_python(value)
 
 
+def one_line(value: str) -> None:
+    """A validator: a one-line field (a title, a name) refuses line breaks and other
+    control characters; they would reach an email subject or a provider."""
+    if refusal := rules.one_line_refusal(value):
+        raise forms.ValidationError(refusal, code="one_line")
+
+
 class TermsMixin:
     fields: dict[str, forms.Field]  # the form's, which this mixin is mixed into
 
@@ -47,6 +55,46 @@ class TermsMixin:
                 required=True,
                 error_messages={"required": _("Accept the space's terms to book.")},
             )
+
+
+class WhenMixin(forms.Form):
+    """The form's time field (``when``) is refused out of the bookable range (the past,
+    more than a year ahead: ``bookings.rules``), in the words the services use, before
+    anything computes with it: a year-9999 start plus its length overflows."""
+
+    when = "date"
+
+    def refusal(self, value) -> str | None:
+        """Why ``value`` of ``when`` cannot be booked; None: it can, as far as the calendar
+        goes."""
+        raise NotImplementedError
+
+    def prefill_refusal(self, raw: str) -> str | None:
+        """Why a link's pre-filled ``when`` (``?start=``, ``?date=``) cannot be shown for
+        booking: unreadable, or out of range; None: it can."""
+        try:
+            value = self.fields[self.when].clean(raw)
+        except forms.ValidationError as exc:
+            return exc.messages[0]
+        return self.refusal(value) if value is not None else None
+
+    def clean(self):
+        data = super().clean() or {}
+        value = data.get(self.when)
+        if value is not None and (refusal := self.refusal(value)):
+            self.add_error(self.when, refusal)
+        return data
+
+
+class DayMixin(WhenMixin):
+    """A day (``date``) in the space's zone: a pass's first day, an inquiry's."""
+
+    zone = "UTC"
+    inquiry = False
+
+    def refusal(self, value) -> str | None:
+        today = availability.local_today_for(self.zone)
+        return rules.day_refusal(value, today, inquiry=self.inquiry)
 
 
 KEY_FIELD = "idempotency_key"
@@ -98,11 +146,14 @@ def new_form_key() -> dict[str, str]:
     return {KEY_FIELD: str(uuid.uuid4())}
 
 
-class RoomBookingForm(OnceMixin, TermsMixin, forms.Form):
+class RoomBookingForm(WhenMixin, OnceMixin, TermsMixin, forms.Form):
+    when = "start"
     start = LocalDateTimeField(label=_("Start"))
     minutes = forms.TypedChoiceField(label=_("Length"), coerce=int)
     attendees = forms.IntegerField(label=_("People"), min_value=1, max_value=1000, initial=1)
-    title = forms.CharField(label=_("Title (optional)"), max_length=200, required=False)
+    title = forms.CharField(
+        label=_("Title (optional)"), max_length=200, required=False, validators=[one_line]
+    )
 
     def __init__(self, *args, resource, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,19 +178,23 @@ class RoomBookingForm(OnceMixin, TermsMixin, forms.Form):
             self.fields["attendees"].validators.append(MaxValueValidator(resource.capacity))
         self.add_terms(resource.space)
 
+    def refusal(self, value) -> str | None:
+        return rules.start_refusal(value, timezone.now())
+
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         """The booking's start and end, once the form is valid (both fields are required)."""
         start = self.cleaned_data["start"]
         return start, start + dt.timedelta(minutes=self.cleaned_data["minutes"])
 
 
-class PassBookingForm(OnceMixin, TermsMixin, forms.Form):
+class PassBookingForm(DayMixin, OnceMixin, TermsMixin, forms.Form):
     date = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=31, initial=1)
     persons = forms.IntegerField(label=_("People"), min_value=1, max_value=100, initial=1)
 
     def __init__(self, *args, offer, **kwargs):
         super().__init__(*args, **kwargs)
+        self.zone = offer.space.timezone
         capabilities = offer.space.account.spec.capabilities
         if offer.price_unit not in ("day", "") or not capabilities.multi_day_passes:
             # one start day: the product fixes the length (a month, 10 days), or the
@@ -153,7 +208,9 @@ class PassBookingForm(OnceMixin, TermsMixin, forms.Form):
         self.add_terms(offer.space)
 
 
-class InquiryForm(OnceMixin, TermsMixin, forms.Form):
+class InquiryForm(DayMixin, OnceMixin, TermsMixin, forms.Form):
+    inquiry = True
+
     date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     persons = forms.IntegerField(label=_("People"), min_value=1, max_value=500, initial=1)
     message = forms.CharField(
@@ -162,6 +219,7 @@ class InquiryForm(OnceMixin, TermsMixin, forms.Form):
 
     def __init__(self, *args, space, **kwargs):
         super().__init__(*args, **kwargs)
+        self.zone = space.timezone
         self.add_terms(space)
 
 
@@ -187,6 +245,9 @@ class _ListField(forms.Field):
             return []
         values = value if isinstance(value, list | tuple) else [value]
         return [part.strip() for v in values for part in str(v).split(",") if part.strip()]
+
+
+MAX_OFFSET = 100_000
 
 
 class SearchForm(forms.Form):
@@ -234,7 +295,10 @@ class SearchForm(forms.Form):
     )
     near = forms.CharField(required=False, widget=forms.HiddenInput, max_length=60)
     limit = forms.IntegerField(required=False, min_value=1, max_value=100, widget=forms.HiddenInput)
-    offset = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    # bounded: a database counts rows with 64 bits, and nobody reads that far
+    offset = forms.IntegerField(
+        required=False, min_value=0, max_value=MAX_OFFSET, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, amenity_choices=(), currencies=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,13 +7,68 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 
 from bookings.models import LIVE, Booking, ProviderIdentity, Status
 
-# How far ahead a room, a pass or a calendar page may be asked for.
+# How far ahead a room, a pass, an inquiry or a calendar page may be asked for (and how
+# far back a past day of a calendar may be shown).
 MAX_DAYS_AHEAD = 366
+
+# --- how far ahead ----------------------------------------------------------------------
+
+
+def start_refusal(start: dt.datetime, now: dt.datetime) -> str | None:
+    """Why a room booking may not start at ``start`` (aware), for the member to read; None:
+    it may, as far as the calendar goes. Checked before anything adds to the time: a year
+    0001 or 9999 start would overflow."""
+    if start < now:
+        return _("This time is in the past.")
+    if start > now + dt.timedelta(days=MAX_DAYS_AHEAD):
+        return _("Bookings open at most a year ahead.")
+    return None
+
+
+def day_refusal(day: dt.date, today: dt.date, *, inquiry: bool = False) -> str | None:
+    """Why a pass (or, ``inquiry``, a request to the space) may not start on ``day``, with
+    ``today`` the space's; None: it may, as far as the calendar goes."""
+    if day < today:
+        return _("This day is in the past.")
+    if day > today + dt.timedelta(days=MAX_DAYS_AHEAD):
+        if inquiry:
+            return _("Requests can be sent for a day at most a year ahead.")
+        return _("Passes can be booked at most a year ahead.")
+    return None
+
+
+# --- text members write on one line (a title, a name, a phone number) ----------------
+
+# line breaks and the other control characters (NUL, tab, escape, U+2028 ...)
+_NOT_ONE_LINE = frozenset({"Cc", "Zl", "Zp"})
+
+
+def _breaks_line(char: str) -> bool:
+    return unicodedata.category(char) in _NOT_ONE_LINE
+
+
+def one_line_refusal(text: str) -> str | None:
+    """Why ``text`` cannot be a one-line field: it reaches an email subject, where a line
+    break is refused (``BadHeaderError``), and providers' one-line fields."""
+    if any(_breaks_line(char) for char in text):
+        return _("Write this on one line, without line breaks or control characters.")
+    return None
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: every run of spaces, line breaks and control characters
+    becomes one space (for text written before it was refused, and providers' names).
+    Other spaces stay: French puts a no-break space before a colon."""
+    spaced = "".join(" " if _breaks_line(char) else char for char in text)
+    return re.sub(" {2,}", " ", spaced).strip(" ")
+
 
 # --- the member's profile -------------------------------------------------------------
 
@@ -65,18 +120,21 @@ def grid(rules: dict | None) -> Grid:
 # --- cancelling -------------------------------------------------------------------------
 
 
-def cancel_refusal(booking: Booking, member, now: dt.datetime) -> str | None:
+def cancel_refusal(
+    booking: Booking, member, now: dt.datetime, *, as_staff: bool = False
+) -> str | None:
     """Why ``member`` may not cancel ``booking`` at ``now``, for them to read; None: they may.
 
     A live booking can be cancelled, except while it is being sent to the provider. A
-    member cancels their own bookings until they end; staff (and the system, ``member``
-    None) cancel any live booking, even one that is over.
+    member cancels their own bookings until they end, and so does a staff user on the
+    member pages; staff acting as staff (``as_staff``: the admin) and the system
+    (``member`` None) cancel any live booking, even one that is over.
     """
     if booking.status not in LIVE:
         return _("This booking is already %(s)s.") % {"s": booking.get_status_display()}
     if booking.status == Status.SUBMITTING:
         return _("This booking is being sent to the provider; try again in a minute.")
-    if member is None or getattr(member, "is_staff", False):
+    if member is None or (as_staff and getattr(member, "is_staff", False)):
         return None
     if booking.member_id != member.pk:
         return _("This booking is not yours.")
@@ -85,9 +143,9 @@ def cancel_refusal(booking: Booking, member, now: dt.datetime) -> str | None:
     return None
 
 
-def can_cancel(booking: Booking, member, now: dt.datetime) -> bool:
+def can_cancel(booking: Booking, member, now: dt.datetime, *, as_staff: bool = False) -> bool:
     """Whether ``member`` may cancel ``booking`` at ``now`` (the cancel button shows)."""
-    return cancel_refusal(booking, member, now) is None
+    return cancel_refusal(booking, member, now, as_staff=as_staff) is None
 
 
 def free_cancellation_hours(booking: Booking) -> int | None:

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from bookings import services
 from bookings.models import Booking, Status
@@ -48,14 +49,22 @@ def sweep() -> int:
     return services.sweep()
 
 
+# What may pass by itself: a mail server that does not answer or drops the connection
+# (smtplib's errors are OSErrors), a database that is busy or reconnecting. Anything else
+# is a fault in the email, which a retry would only repeat.
+EMAIL_TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
+
+
 @shared_task(
     name="bookings.send_email",
     acks_late=True,
-    # a mail server that does not answer (smtplib's errors are OSErrors): try again later;
-    # a re-delivery sends nothing twice (deliver claims the event before sending)
-    autoretry_for=(OSError,),
+    # try again later, waiting 30 s, 1 min, 2 min ... at most an hour between tries, for
+    # about four hours in all; a re-delivery sends nothing twice (deliver claims the event
+    # before sending and frees it when the sending fails)
+    autoretry_for=EMAIL_TRANSIENT_ERRORS,
     retry_backoff=30,
-    max_retries=5,
+    retry_backoff_max=3600,
+    max_retries=10,
 )
 def send_email(kind: str, booking_id: int, reason: str = "", event_id: int | None = None) -> None:
     from bookings import emails

@@ -9,7 +9,8 @@ from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from bookings import money
+from bookings import money, rules
+from bookings.forms import one_line
 from portal.models import User
 from providers import registry
 from providers.models import OfferKind, ResourceKind
@@ -26,6 +27,8 @@ class SignUpForm(UserCreationForm):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
+        for name in ("first_name", "last_name"):  # providers are sent them
+            self.fields[name].validators.append(one_line)
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -67,6 +70,8 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
+        for name in ("first_name", "last_name", "phone", "company"):  # providers are sent them
+            self.fields[name].validators.append(one_line)
         currency = cast(forms.ChoiceField, self.fields["display_currency"])
         currency.choices = [(c, c) for c in money.currencies()]
 
@@ -108,6 +113,8 @@ class SpaceFilterForm(forms.Form):
         day = self.cleaned_data.get("date")
         if day and day < dt.date.today() - dt.timedelta(days=1):
             raise forms.ValidationError(_("Pick today or a later day."))
+        if day and day > dt.date.today() + dt.timedelta(days=rules.MAX_DAYS_AHEAD):
+            raise forms.ValidationError(_("Pick a day within a year."))
         return day
 
     def __init__(self, *args, choices: dict, **kwargs):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django.http import JsonResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
@@ -58,3 +59,33 @@ class PrivateCacheMiddleware:
 def _says_public(response) -> bool:
     directives = response.get("Cache-Control", "").lower().replace(" ", "").split(",")
     return "public" in directives
+
+
+class ApiJsonErrorsMiddleware:
+    """Every answer under /api/ is JSON, errors too, as the OpenAPI document says (its
+    ``Error`` schema): a path no URL pattern matches (``/api/spaces/-1``), a method the
+    endpoint does not take, a server error. The endpoints' own errors are JSON already
+    and pass untouched.
+
+    First in ``MIDDLEWARE`` but for security: it sees the answer of every other layer,
+    Django's error pages included (with DEBUG on too)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            not request.path.startswith("/api/")
+            or response.status_code < 400
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        error = response.reason_phrase.lower()
+        if response.status_code == 405 and response.has_header("Allow"):
+            error = f"{error}: use {response['Allow']}"
+        answer = JsonResponse({"error": error}, status=response.status_code)
+        for header in ("Allow", "Retry-After", "Vary"):
+            if response.has_header(header):
+                answer[header] = response[header]
+        return answer

@@ -81,6 +81,7 @@ if DEBUG:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -227,6 +228,14 @@ ANON_PROVIDER_ITEM_DAYS_PER_MINUTE = env_int("ANON_PROVIDER_ITEM_DAYS_PER_MINUTE
 # the rest is reserved for bookings, submissions and quotes (providers/ratelimit.py).
 PROVIDER_BROWSE_PERCENT = env_int("PROVIDER_BROWSE_PERCENT", 50, minimum=1)
 BOOKING_STALE_SUBMISSION_SECONDS = env_int("BOOKING_STALE_SUBMISSION_SECONDS", 300, minimum=10)
+# What one member may hold (0: no limit): live bookings of one room or pass (or inquiries
+# about it) that have not ended, and hours of one room in one of its space's days (never
+# less than the room's own longest booking). Checked where members book (staff booking
+# for themselves too); the admin books nothing, so staff there are not limited.
+MEMBER_MAX_UPCOMING_BOOKINGS_PER_ITEM = env_int(
+    "MEMBER_MAX_UPCOMING_BOOKINGS_PER_ITEM", 10, minimum=0
+)
+MEMBER_MAX_HOURS_PER_DAY_PER_ROOM = env_int("MEMBER_MAX_HOURS_PER_DAY_PER_ROOM", 8, minimum=0)
 # how often each upcoming booking is read back from its provider (bookings.recheck_upcoming)
 BOOKING_RECHECK_SECONDS = env_int("BOOKING_RECHECK_SECONDS", 600, minimum=1)
 # The availability index (bookings/index.py): how many local days ahead it covers, how

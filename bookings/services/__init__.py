@@ -69,7 +69,13 @@ from bookings.services.submission import (
     submit,
 )
 from bookings.services.sweeper import sweep
-from bookings.services.validation import AlreadyHeld, RoomChoice, validate_room
+from bookings.services.validation import (
+    AlreadyHeld,
+    RoomChoice,
+    check_room_limits,
+    check_upcoming_limit,
+    validate_room,
+)
 
 __all__ = [
     "MAX_SUBMIT_ATTEMPTS",
@@ -90,6 +96,8 @@ __all__ = [
     "booking_create_room",
     "cancel",
     "catalogue_quote",
+    "check_room_limits",
+    "check_upcoming_limit",
     "claim",
     "complete_cancellation",
     "complete_registration",

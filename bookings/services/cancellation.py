@@ -44,8 +44,11 @@ def held_at_provider(booking: Booking) -> bool:
 
 def cancel(booking: Booking, *, actor, actor_label: str, reason: str = "") -> Booking:
     """Cancel a live booking: at the provider first when it holds it and can cancel it;
-    where it cannot, the cancellation is requested from staff."""
-    refusal = rules.cancel_refusal(booking, actor, timezone.now())
+    where it cannot, the cancellation is requested from staff. Staff rights apply only
+    where staff act as staff (``actor_label`` "staff": the admin), not on the member
+    pages where they book for themselves."""
+    as_staff = actor_label == "staff"
+    refusal = rules.cancel_refusal(booking, actor, timezone.now(), as_staff=as_staff)
     if refusal:
         raise BookingError(refusal, status=409)
     reason = reason or "cancelled"

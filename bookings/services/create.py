@@ -26,6 +26,8 @@ from bookings.services.validation import (
     check_member,
     check_new_member_lead,
     check_not_held,
+    check_room_limits,
+    check_upcoming_limit,
     slots_free_per_provider,
     validate_room,
 )
@@ -80,6 +82,7 @@ def booking_create_room(
         locked = Resource.objects.select_for_update().get(pk=resource.pk)
         if found := form_booking(member, idempotency_key):
             return replay(found)  # the same form, sent while this one waited for the lock
+        check_room_limits(member, resource, start, end)  # under the lock: no race past it
         overlapping = locked.bookings.filter(status__in=HOLDING, start__lt=end, end__gt=start)
         if overlapping.count() >= max(1, locked.quantity):
             raise SlotTaken()
@@ -91,7 +94,7 @@ def booking_create_room(
             start=start,
             end=end,
             attendees=attendees,
-            title=title[:200],
+            title=rules.one_line(title)[:200],
             price=quote.total if quote else None,
             currency=(quote.currency if quote else "") or locked.currency,
             quote=_quote_json(quote),
@@ -173,12 +176,9 @@ def booking_create_pass(
     if found := form_booking(member, idempotency_key):
         return replay(found)
     check_member(member)
-    tz = offer.space.timezone
-    today = availability.local_today_for(tz)
-    if day < today:
-        raise BookingError(_("This day is in the past."), field="date")
-    if day > today + dt.timedelta(days=rules.MAX_DAYS_AHEAD):
-        raise BookingError(_("Passes can be booked at most a year ahead."), field="date")
+    today = availability.local_today_for(offer.space.timezone)
+    if refusal := rules.day_refusal(day, today):
+        raise BookingError(refusal, field="date")
     if days < 1 or days > 31:
         raise BookingError(_("Book between 1 and 31 days."), field="days")
     if offer.weekdays and day.weekday() not in offer.weekdays:
@@ -201,6 +201,7 @@ def booking_create_pass(
         )
         if found := form_booking(member, idempotency_key):
             return replay(found)
+        check_upcoming_limit(member, offer=locked)
         answer = availability.pass_days(locked, day, day + dt.timedelta(days=days - 1))
         if answer.known and not all(d.open for d in answer.days):
             raise SlotTaken(_("This pass is sold out or not sold on one of these days."))
@@ -240,14 +241,15 @@ def booking_create_inquiry(
     item = offer or resource
     if item is None:
         raise TypeError("booking_create_inquiry() needs an offer or a resource")
-    tz = item.space.timezone
-    if day < availability.local_today_for(tz):
-        raise BookingError(_("This day is in the past."), field="date")
+    today = availability.local_today_for(item.space.timezone)
+    if refusal := rules.day_refusal(day, today, inquiry=True):
+        raise BookingError(refusal, field="date")
     if not message.strip():
         raise BookingError(_("Tell the space what you need."), field="message")
     start, end = pass_bounds(item, day, 1)
     if not another:
         check_not_held(member, start, end, idempotency_key, offer=offer, resource=resource)
+    check_upcoming_limit(member, offer=offer, resource=resource)
     space = item.space
 
     def save() -> Booking:

@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bookings import rules
 from bookings.models import Booking, BookingEvent, Kind, Status
 from bookings.services.errors import BookingError
 from bookings.services.requests import customer_for, remember_identity
@@ -25,11 +26,12 @@ def complete_registration(booking: Booking, *, company: str, residents: int, act
     the periodic reconcile follows it. Returns the words to show the member."""
     if booking.status != Status.AWAITING_REGISTRATION:
         raise BookingError(_("This booking does not wait for a registration."), status=409)
-    if not company.strip():
+    company = rules.one_line(company)[:200]  # sent to the provider, shown in the profile
+    if not company:
         raise BookingError(_("Enter your company's name."), field="company")
     member = booking.member
-    if member.company != company.strip():
-        member.company = company.strip()[:200]
+    if member.company != company:
+        member.company = company
         member.save(update_fields=["company"])
     customer = customer_for(booking)
     try:

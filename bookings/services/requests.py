@@ -7,6 +7,7 @@ import datetime as dt
 import zoneinfo
 
 from bookings.models import Booking, Kind, ProviderIdentity
+from bookings.rules import one_line
 from providers.adapters.types import BookingRequest, Customer
 from providers.models import Offer, Resource
 
@@ -17,10 +18,11 @@ def customer_of(member, account) -> Customer:
     identity = ProviderIdentity.objects.filter(member=member, account=account).first()
     return Customer(
         email=member.email,
-        first_name=member.first_name,
-        last_name=member.last_name,
-        phone=member.phone,
-        company=member.company,
+        # one line each, whatever a profile saved before line breaks were refused
+        first_name=one_line(member.first_name),
+        last_name=one_line(member.last_name),
+        phone=one_line(member.phone),
+        company=one_line(member.company),
         language=member.language,
         identity=dict(identity.data) if identity else {},
     )
@@ -66,7 +68,7 @@ def request_for(booking: Booking) -> BookingRequest:
         end=booking.end.astimezone(tz),
         customer=customer_for(booking),
         attendees=booking.attendees,
-        title=booking.title,
+        title=one_line(booking.title),
         message=booking.message,
         days=days if booking.kind == Kind.PASS else 1,
     )

@@ -9,8 +9,10 @@ import logging
 import uuid
 import zoneinfo
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bookings import availability, rules
@@ -49,10 +51,8 @@ def validate_room(resource: Resource, start: dt.datetime, end: dt.datetime, atte
         raise BookingError(_("Times must include their time zone."))
     if end <= start:
         raise BookingError(_("The end must be after the start."), field="end")
-    if start < now:
-        raise BookingError(_("This time is in the past."), field="start")
-    if start > now + dt.timedelta(days=rules.MAX_DAYS_AHEAD):
-        raise BookingError(_("Bookings open at most a year ahead."), field="start")
+    if refusal := rules.start_refusal(start, now):
+        raise BookingError(refusal, field="start")
     limits = resource.rules or {}
     minutes = (end - start).total_seconds() / 60
     room_grid = rules.grid(limits)
@@ -174,6 +174,76 @@ def check_not_held(
         mine = mine.exclude(idempotency_key=key)
     if held := mine.first():
         raise AlreadyHeld(held)
+
+
+def check_upcoming_limit(
+    member, *, resource: Resource | None = None, offer: Offer | None = None
+) -> None:
+    """Refuse a booking of a room or pass (or an inquiry about it) when the member already
+    holds ``MEMBER_MAX_UPCOMING_BOOKINGS_PER_ITEM`` live ones of it that have not ended
+    (0: no limit), so one member cannot hold a room back to back for weeks."""
+    limit = settings.MEMBER_MAX_UPCOMING_BOOKINGS_PER_ITEM
+    if not limit:
+        return
+    held = Booking.objects.filter(
+        member=member,
+        resource=resource,
+        offer=offer,
+        status__in=LIVE,
+        end__gt=timezone.now(),
+    ).count()
+    if held >= limit:
+        raise BookingError(
+            _(
+                "You already hold %(n)s upcoming bookings of %(item)s, the most one member "
+                "may hold. Cancel one, or book again once one has passed."
+            )
+            % {"n": held, "item": resource or offer},
+            status=409,
+        )
+
+
+def check_daily_hours(member, resource: Resource, start: dt.datetime, end: dt.datetime) -> None:
+    """Refuse a room booking that would give the member more than
+    ``MEMBER_MAX_HOURS_PER_DAY_PER_ROOM`` hours of this room in one of the space's days
+    (0: no limit), counting their live bookings of it; never less than the room's own
+    longest booking, which one booking may always take."""
+    hours = settings.MEMBER_MAX_HOURS_PER_DAY_PER_ROOM
+    if not hours:
+        return
+    allowed = max(hours * 60, rules.grid(resource.rules).longest or 0)
+    zone = zoneinfo.ZoneInfo(resource.space.timezone)
+    day = start.astimezone(zone).date()
+    while (midnight := dt.datetime.combine(day, dt.time(0), zone)) < end:
+        next_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), zone)
+        held = Booking.objects.filter(
+            member=member,
+            resource=resource,
+            status__in=LIVE,
+            start__lt=next_midnight,
+            end__gt=midnight,
+        ).values_list("start", "end")
+        seconds = sum(
+            (min(e, next_midnight) - max(s, midnight)).total_seconds()
+            for s, e in [*held, (start, end)]
+        )
+        if seconds > allowed * 60:
+            raise BookingError(
+                _(
+                    "This would give you more than %(hours)s hours of %(item)s on %(day)s, "
+                    "the most one member may book in a day."
+                )
+                % {"hours": allowed // 60, "item": resource, "day": date_format(day)},
+                status=409,
+            )
+        day += dt.timedelta(days=1)
+
+
+def check_room_limits(member, resource: Resource, start: dt.datetime, end: dt.datetime) -> None:
+    """What one member may hold of a room (``check_upcoming_limit``, ``check_daily_hours``):
+    checked on the price preview, and again under the room's lock when booking."""
+    check_upcoming_limit(member, resource=resource)
+    check_daily_hours(member, resource, start, end)
 
 
 def slots_free_per_provider(resource: Resource, start: dt.datetime, end: dt.datetime) -> None:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from bookings import availability
 from bookings.http import HtmxHttpRequest
 from bookings.rules import MAX_DAYS_AHEAD
+from bookings.views.api import bad_parameter, empty_parameter, read_only
 from providers import selectors
 from providers.models import Offer, Resource
 
@@ -25,7 +26,11 @@ MAX_PASS_RANGE = 62
 
 
 class BadDate(ValueError):
-    pass
+    """A date parameter that cannot be read or is out of range; ``parameter`` names it."""
+
+    def __init__(self, message: str, parameter: str = "date"):
+        super().__init__(message)
+        self.parameter = parameter
 
 
 local_today = availability.local_today_for
@@ -33,19 +38,22 @@ local_today = availability.local_today_for
 
 def parse_day(raw: str | None, tz: str, *, name: str = "date", allow_past: bool = False) -> dt.date:
     if not raw:
-        raise BadDate(_("%(name)s is required, as YYYY-MM-DD.") % {"name": name})
+        raise BadDate(_("%(name)s is required, as YYYY-MM-DD.") % {"name": name}, name)
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        raise BadDate(_("%(name)s must be a date as YYYY-MM-DD.") % {"name": name}) from None
+        raise BadDate(_("%(name)s must be a date as YYYY-MM-DD.") % {"name": name}, name) from None
     today = local_today(tz)
     if day < today and not allow_past:
         raise BadDate(
             _("%(name)s is in the past (today is %(today)s in %(tz)s).")
-            % {"name": name, "today": today.isoformat(), "tz": tz}
+            % {"name": name, "today": today.isoformat(), "tz": tz},
+            name,
         )
+    if day < today - dt.timedelta(days=MAX_DAYS_AHEAD):
+        raise BadDate(_("%(name)s is more than a year ago.") % {"name": name}, name)
     if day > today + dt.timedelta(days=MAX_DAYS_AHEAD):
-        raise BadDate(_("%(name)s is more than a year ahead.") % {"name": name})
+        raise BadDate(_("%(name)s is more than a year ahead.") % {"name": name}, name)
     return day
 
 
@@ -88,16 +96,18 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-@require_GET
+@read_only
 @provider_budget
 def resource_slots(request: HttpRequest, pk: int) -> JsonResponse:
     resource = selectors.visible_resources().filter(pk=pk).first()
     if resource is None:
         return JsonResponse({"error": "no such resource"}, status=404)
+    if empty := empty_parameter(request):
+        return empty
     try:
         day = parse_day(request.GET.get("date"), resource.space.timezone)
     except BadDate as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+        return bad_parameter(exc.parameter, str(exc))
     answer = availability.resource_day(resource, day)
     return JsonResponse(
         {
@@ -121,12 +131,14 @@ def resource_slots(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
-@require_GET
+@read_only
 @provider_budget
 def offer_days(request: HttpRequest, pk: int) -> JsonResponse:
     offer = selectors.visible_offers().filter(pk=pk).first()
     if offer is None:
         return JsonResponse({"error": "no such offer"}, status=404)
+    if empty := empty_parameter(request):
+        return empty
     tz = offer.space.timezone
     try:
         start = parse_day(request.GET.get("from") or local_today(tz).isoformat(), tz, name="from")
@@ -134,11 +146,10 @@ def offer_days(request: HttpRequest, pk: int) -> JsonResponse:
             request.GET.get("to") or (start + dt.timedelta(days=13)).isoformat(), tz, name="to"
         )
     except BadDate as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+        return bad_parameter(exc.parameter, str(exc))
     if end < start or (end - start).days >= MAX_PASS_RANGE:
-        return JsonResponse(
-            {"error": f"to must be on or after from, and at most {MAX_PASS_RANGE} days later"},
-            status=400,
+        return bad_parameter(
+            "to", f"to must be on or after from, and at most {MAX_PASS_RANGE} days later"
         )
     answer = availability.pass_days(offer, start, end)
     return JsonResponse(

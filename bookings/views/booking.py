@@ -21,6 +21,7 @@ from bookings.forms import (
     InquiryForm,
     PassBookingForm,
     RoomBookingForm,
+    WhenMixin,
     new_form_key,
     with_form_key,
 )
@@ -104,13 +105,14 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     }
     form = RoomBookingForm(with_form_key(data), initial=initial, resource=resource)
     _terms_only_to_confirm(form, confirming)
-    quote, status = None, 200
+    quote, status = None, _prefill_status(request, form, data)
     if form.is_bound and form.is_valid():
         if confirming and (sent := services.form_booking(request.user, form.key())):
             return _booked(request, services.replay(sent))
         start, end = form.bounds()
         try:
             services.validate_room(resource, start, end, form.cleaned_data["attendees"])
+            services.check_room_limits(request.user, resource, start, end)
             quote = services.quote_for(
                 resource,
                 services.preview_request(
@@ -182,11 +184,21 @@ def _local_start(raw: str, tz: str) -> str:
     """A slot link's ISO start, as the space's wall-clock time for the datetime input."""
     try:
         start = dt.datetime.fromisoformat(raw)
-    except ValueError:
+        if start.tzinfo is not None:
+            start = start.astimezone(zoneinfo.ZoneInfo(tz))
+    except (ValueError, OverflowError):  # unreadable, or a year 0001 east of UTC
         return ""
-    if start.tzinfo is not None:
-        start = start.astimezone(zoneinfo.ZoneInfo(tz))
     return start.strftime("%Y-%m-%dT%H:%M")
+
+
+def _prefill_status(request: AuthenticatedHttpRequest, form: WhenMixin, data) -> int:
+    """A link that only pre-fills the form (``?start=``, ``?date=``) with a time that
+    cannot be booked (unreadable, past, more than a year ahead) is told why: 400."""
+    raw = request.GET.get(form.when, "")
+    if data is not None or not raw or not (refusal := form.prefill_refusal(raw)):
+        return 200
+    messages.error(request, refusal)
+    return 400
 
 
 def _terms_only_to_confirm(form, confirming: bool) -> None:
@@ -235,7 +247,7 @@ def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else InquiryForm(data, initial=initial, space=offer.space)
     )
     _terms_only_to_confirm(form, confirming)
-    quote, status = None, 200
+    quote, status = None, _prefill_status(request, form, data)
     if form.is_bound and form.is_valid():
         if confirming and (sent := services.form_booking(request.user, form.key())):
             return _booked(request, services.replay(sent))
@@ -244,6 +256,7 @@ def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if mode == "pass":
                 days = form.cleaned_data.get("days") or 1
                 start, end = services.pass_bounds(offer, day, days)
+                services.check_upcoming_limit(request.user, offer=offer)
                 quote = services.quote_for(
                     offer,
                     services.preview_request(

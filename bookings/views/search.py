@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
 
 from bookings import money, search
 from bookings.forms import SearchForm
+from bookings.views.api import bad_parameter, empty_parameter, read_only
 
 PARAMETERS = (
     "city",
@@ -80,22 +80,20 @@ def hit_json(hit: search.Hit) -> dict:
     }
 
 
-def _bad(parameter: str, message: str) -> JsonResponse:
-    return JsonResponse({"error": message, "parameter": parameter}, status=400)
-
-
-@require_GET
+@read_only
 def api_search(request: HttpRequest) -> JsonResponse:
     unknown = sorted(set(request.GET) - set(PARAMETERS))
     if unknown:
-        return _bad(unknown[0], f"unknown parameter: {unknown[0]}")
+        return bad_parameter(unknown[0], f"unknown parameter: {unknown[0]}")
+    if empty := empty_parameter(request):
+        return empty
     data: dict[str, object] = {"amenities": request.GET.getlist("amenities")}
     data |= {name: request.GET.get(name) for name in PARAMETERS if name != "amenities"}
     rates = money.rates()  # read once: the form's currencies and the search's totals
     form = SearchForm(data, currencies=rates)
     if not form.is_valid():
         parameter, message = form.first_error()
-        return _bad(parameter, message)
+        return bad_parameter(parameter, message)
     user = request.user
     display = getattr(user, "display_currency", "") if user.is_authenticated else ""
     query = search.query_from(

@@ -60,8 +60,15 @@ def test_a_member_cancels_their_own_live_booking_until_it_ends():
 
 
 def test_staff_cancel_any_live_booking_even_one_that_is_over():
-    assert rules.can_cancel(_booking(member_id=9, end=NOW - dt.timedelta(days=1)), STAFF, NOW)
+    over = _booking(member_id=9, end=NOW - dt.timedelta(days=1))
+    assert rules.can_cancel(over, STAFF, NOW, as_staff=True)
     assert rules.can_cancel(_booking(member_id=9), None, NOW)
+
+
+def test_staff_on_the_member_pages_follow_the_members_rule():
+    over = _booking(member_id=STAFF.pk, end=NOW)
+    assert "over" in rules.cancel_refusal(over, STAFF, NOW)
+    assert not rules.can_cancel(over, MEMBER, NOW, as_staff=True)  # a member is no staff
 
 
 @pytest.mark.parametrize("who", [MEMBER, STAFF])
