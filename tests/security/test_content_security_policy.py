@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,6 +55,19 @@ def test_an_htmx_fragment_and_a_not_found_page_carry_it_too(client):
     missing = client.get("/spaces/999999/")
     assert missing.status_code == 404
     assert directives(missing["Content-Security-Policy"])["script-src"] == ["'self'"]
+
+
+@pytest.mark.django_db
+def test_a_form_sent_without_its_csrf_token_gets_a_page_that_fits_the_policy():
+    response = Client(enforce_csrf_checks=True).post(
+        "/accounts/login/", {"username": "a@example.com", "password": "x"}
+    )
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "This form has expired" in page
+    assert "reload the page and try again" in page
+    assert "<style" not in page  # Django's built-in page has one, refused by the policy
+    assert directives(response["Content-Security-Policy"])["style-src"] == ["'self'"]
 
 
 @pytest.mark.slow
