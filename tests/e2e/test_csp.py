@@ -177,6 +177,9 @@ def test_member_pages_satisfy_the_policy(watched, live_server, catalogue, worker
     ]:
         staff.goto(f"{url}{path}")
         staff.locator("#content").wait_for()
+    staff.goto(f"{url}/admin/providers/provideraccount/{account.pk}/change/")
+    staff.get_by_role("button", name="Sync now").click()  # posts the change form elsewhere
+    staff.get_by_text("follow its progress").wait_for()
     staff.goto(f"{url}/admin/bookings/booking/")
     staff.locator(f"input[name=_selected_action][value='{booking.pk}']").check()
     staff.locator("select[name=action]").select_option("mark_cancelled")
