@@ -334,10 +334,10 @@ if not DEBUG:
 
 # --- Content-Security-Policy (django-csp), in every profile so a break shows in development
 # Pages run only the scripts and styles of our own origin: no inline script, event handler
-# attribute, eval (htmx's is turned off in base.html) or style attribute. Photos come from
-# the providers' hosts, which staff configure, so any HTTPS image is allowed; a site served
-# over plain HTTP (a laptop, the sandbox's photos) also allows HTTP images. Over HTTPS the
-# browser upgrades a provider's http:// photo before this policy checks it.
+# attribute, eval (htmx's is turned off in base.html) or style attribute. Photos are URLs
+# in the providers' data, on hosts no one lists in advance, so any HTTPS image is allowed;
+# a site served over plain HTTP (a laptop, the sandbox's photo paths) also allows HTTP
+# images. Over HTTPS the browser upgrades a provider's http:// photo before this check.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
