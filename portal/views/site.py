@@ -18,3 +18,10 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form that came back without its CSRF token (open too long, or cookies blocked):
+    the site's own page, because Django's built-in one has an inline style the
+    Content-Security-Policy refuses (settings.CSRF_FAILURE_VIEW)."""
+    return render(request, "403_csrf.html", status=403)
