@@ -106,7 +106,12 @@ _BAD = (
 
 
 def _text(longest: int) -> dict:
-    return {"type": "string", "maxLength": longest}
+    """Free text: a NUL character is refused (it cannot be stored or searched)."""
+    return {"type": "string", "maxLength": longest, "pattern": "^[^\\x00]*$"}
+
+
+_LATITUDE = "-?(90(\\.0+)?|[0-8]?[0-9](\\.[0-9]+)?)"
+_LONGITUDE = "-?(180(\\.0+)?|(1[0-7][0-9]|[0-9]?[0-9])(\\.[0-9]+)?)"
 
 
 def _amount(digits: int) -> dict:
@@ -296,7 +301,11 @@ _SEARCH_PARAMETERS = [
         "display currency (default the member's); one staff keep a rate for",
     ),
     _query("sort", {"type": "string", "enum": ["start", "price", "distance"]}, "order"),
-    _query("near", {"type": "string"}, "lat,lon for sort=distance (which needs it)"),
+    _query(
+        "near",
+        {"type": "string", "pattern": f"^{_LATITUDE},{_LONGITUDE}$"},
+        "lat,lon in degrees for sort=distance (which needs it)",
+    ),
     _query("limit", {"type": "integer", "minimum": 1, "maximum": 100}, "page size"),
     _query("offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}, "items to skip"),
 ]
