@@ -35,6 +35,19 @@ class _SafeCache:
     def add(self, key, value, timeout) -> bool:
         return self._try("add", key, value, timeout, default=True)
 
+    def get_many(self, keys) -> dict:
+        return self._try("get_many", keys, default={})
+
+    def incr(self, key, timeout) -> None:
+        """Add one to a counter that lives ``timeout`` seconds from its first count."""
+        if not self._try("add", key, 1, timeout, default=False):
+            try:
+                _cache.incr(key)
+            except ValueError:  # expired between the two calls: start again
+                self._try("add", key, 1, timeout)
+            except Exception as exc:
+                logger.warning("cache incr failed (%s): going without it", type(exc).__name__)
+
     def delete(self, key):
         self._try("delete", key)
 

@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 import httpx
 from django.conf import settings
 
+from providers import callstats
 from providers.adapters import destinations
 from providers.adapters.errors import (
     AuthenticationError,
@@ -373,6 +374,7 @@ class BaseAdapter(ProviderAdapter):
             status,
             (time.perf_counter() - started) * 1000,
         )
+        callstats.record(self.account.name, status)  # the staff's provider health
 
     # --- answers ------------------------------------------------------------------
     def raise_for_status(self, response: httpx.Response) -> None:
