@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "portal",
     "providers",
     "bookings",
-    "django.contrib.admin",
+    "portal.apps.StaffAdminConfig",  # django.contrib.admin, landing on Today
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,0 +1,214 @@
+"""Today, the staff landing page (/admin/): what needs a person, most urgent first, the
+bookings starting today and tomorrow in each space's own time, each provider's health
+over the last hour, and bookings per day per provider; staff only, viewers included."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import zoneinfo
+
+import httpx
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings import services
+from bookings.models import Booking, Status
+from portal.models import User
+from providers import services as catalogue
+from providers.adapters.base import BaseAdapter
+from providers.adapters.errors import AuthenticationError, TransientError
+from providers.adapters.types import AccountConfig, SubmitResult
+from providers.models import Resource
+from tests.bookings.conftest import tomorrow_at
+from tests.providers import factories
+
+pytestmark = pytest.mark.django_db
+
+VIENNA = zoneinfo.ZoneInfo("Europe/Vienna")
+TODAY = "/admin/"
+
+
+def room_at(kind: str, zone: str = "Europe/Dublin") -> Resource:
+    account = factories.account(kind=kind, name=f"{kind} account")
+    catalogue.apply_catalogue(account, factories.catalogue(factories.space(kind, timezone=zone)))
+    return Resource.objects.select_related("space__account").get(external_id=f"{kind}-r1")
+
+
+def book(member, room, start, provider, answer) -> Booking:
+    provider.submit_answers = [answer]
+    booking = services.booking_create_room(
+        member=member, resource=room, start=start, end=start + dt.timedelta(hours=1)
+    )
+    services.submit(booking.pk)
+    booking.refresh_from_db()
+    return booking
+
+
+def failed_booking(member, provider) -> Booking:
+    """A submission the provider answered with a fault that no retry fixes."""
+    fault = AuthenticationError("credentials refused", provider="workways")
+    booking = book(member, room_at("workways"), tomorrow_at(9), provider, fault)
+    assert booking.status == Status.FAILED
+    return booking
+
+
+def vienna_tomorrow_at(hour: int) -> dt.datetime:
+    day = timezone.now().astimezone(VIENNA).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(hour), VIENNA)
+
+
+@pytest.fixture
+def staff(admin_user):
+    admin_user.timezone = "America/New_York"  # the staff member's zone is not the space's
+    admin_user.save()
+    return admin_user
+
+
+def queue_section(html: str) -> str:
+    return html.split('id="today-queue"', 1)[1].split("</section>", 1)[0]
+
+
+def test_queue_holds_a_failed_booking_before_a_4spaces_request_waiting_for_approval(
+    client, staff, member, provider
+):
+    request = book(
+        member,
+        room_at("fourspaces", "Europe/Vienna"),
+        vienna_tomorrow_at(14),
+        provider,
+        SubmitResult("awaiting_approval", reference="fs-1"),
+    )
+    failed = failed_booking(member, provider)
+    assert request.status == Status.AWAITING_APPROVAL
+
+    client.force_login(staff)
+    html = client.get(TODAY).content.decode()
+    queue = queue_section(html)
+    rows = re.findall(r'<tr class="queue-(\w+)">.*?#(\d+)</a>', queue, re.S)
+    assert rows[:2] == [("failed", str(failed.pk)), ("approval", str(request.pk))]
+    # the request's time as the Vienna space reads it, the zone named
+    assert "14:00 CET (Europe/Vienna)" in queue or "14:00 CEST (Europe/Vienna)" in queue
+    # each row leads to what resolves it: the booking, and its actions with a confirmation
+    change = reverse("admin:bookings_booking_change", args=[request.pk])
+    assert f'href="{change}"' in queue
+    assert 'name="action" value="confirm_request"' in queue
+    retry = reverse("admin:today_confirm", args=["retry", failed.pk])
+    assert f'href="{retry}"' in queue
+
+
+def test_queue_buttons_confirm_then_run_the_admin_action(client, staff, member, provider):
+    failed = failed_booking(member, provider)
+    client.force_login(staff)
+    page = client.get(reverse("admin:today_confirm", args=["retry", failed.pk]))
+    assert page.status_code == 200
+    assert b'value="retry"' in page.content
+    unknown = reverse("admin:today_confirm", args=["delete_all", failed.pk])
+    assert client.get(unknown).status_code == 404
+    client.post(
+        reverse("admin:bookings_booking_changelist"),
+        {"action": "retry", "_selected_action": [failed.pk], "index": "0"},
+    )
+    failed.refresh_from_db()
+    assert failed.status != Status.FAILED
+
+
+def test_bookings_starting_tomorrow_show_in_the_space_zone_named(client, staff, member, provider):
+    book(
+        member,
+        room_at("fourspaces", "Europe/Vienna"),
+        vienna_tomorrow_at(14),
+        provider,
+        SubmitResult("confirmed", reference="fs-2"),
+    )
+    client.force_login(staff)
+    html = client.get(TODAY).content.decode()
+    schedule = html.split('id="today-schedule"', 1)[1].split("</section>", 1)[0]
+    assert "Space fourspaces" in schedule
+    assert "times in Europe/Vienna" in schedule
+    assert "<td>14:00</td>" in schedule  # not 08:00, the staff member's New York time
+    assert "Tomorrow" in schedule
+
+
+def test_health_counts_errors_and_429s_of_the_last_hour(client, staff, settings):
+    factories.account(kind="thia", name="Thia Vienna")
+    settings.PROVIDER_URLS = {"thia": ["http://p.test"]}
+    answers = iter(
+        [
+            httpx.Response(429, json={"error": "Too Many Requests"}),
+            httpx.Response(503, text="busy"),
+            httpx.Response(200, json={"ok": True}),
+            httpx.Response(200, json={"ok": True}),
+        ]
+    )
+
+    class Thia(BaseAdapter):
+        kind = "thia"
+        max_attempts = 1
+
+    adapter = Thia(
+        AccountConfig(kind="thia", name="Thia Vienna", config={}, credentials={}),
+        transport=httpx.MockTransport(lambda request: next(answers)),
+        sleep=lambda s: None,
+    )
+    for _ in range(4):
+        with contextlib.suppress(TransientError):
+            adapter.get_json("http://p.test/x", endpoint="GET /x")
+
+    client.force_login(staff)
+    html = client.get(TODAY).content.decode()
+    row = html.split('data-account="Thia Vienna"', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="health-calls">4</td>' in row
+    assert '<td class="health-errors">2 (50%)</td>' in row
+    assert '<td class="health-429">1</td>' in row
+    assert "% this minute" in row  # Thia documents a rate limit: the share used is shown
+
+
+def test_chart_shows_bookings_per_provider(client, staff, member, provider):
+    book(
+        member,
+        room_at("fourspaces", "Europe/Vienna"),
+        vienna_tomorrow_at(14),
+        provider,
+        SubmitResult("confirmed"),
+    )
+    room = room_at("workways")
+    for hour in (9, 11):
+        book(member, room, tomorrow_at(hour), provider, SubmitResult("confirmed"))
+    client.force_login(staff)
+    html = client.get(TODAY).content.decode()
+    chart = html.split('id="today-chart"', 1)[1].split("</section>", 1)[0]
+    assert "<svg" in chart and "<title" in chart and "<desc" in chart
+    assert chart.count("<polyline") == 2
+    assert "4Spaces: 1 bookings" in chart or "4spaces: 1 bookings" in chart.lower()
+    assert "Workways: 2 bookings" in chart
+    # the table alternative holds tomorrow's numbers
+    assert re.search(r"<td>1</td><td>2</td>|<td>2</td><td>1</td>", chart)
+
+
+def test_non_staff_is_sent_to_login(client, member):
+    client.force_login(member)
+    response = client.get(TODAY)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_a_viewer_sees_today_but_no_action_buttons(client, member, provider):
+    failed = failed_booking(member, provider)
+    viewer = User.objects.create_user(email="viewer@example.com", password="pw-viewer-123")
+    viewer.is_staff = True
+    viewer.save()
+    viewer.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_booking", "view_provideraccount"])
+    )
+    client.force_login(viewer)
+    response = client.get(TODAY)
+    assert response.status_code == 200
+    html = response.content.decode()
+    queue = queue_section(html)
+    assert f"#{failed.pk}</a>" in queue
+    assert 'name="action"' not in queue and "today/confirm" not in queue
+    assert 'id="today-health"' in html
