@@ -19,7 +19,7 @@ from providers import registry
 
 SPAN_DAYS = 14
 WIDTH, HEIGHT = 600, 180
-LEFT, RIGHT, TOP, BOTTOM = 32, 8, 8, 24
+LEFT, RIGHT, TOP, BOTTOM = 32, 24, 8, 24  # room for the axis labels
 NOT_COUNTED = (Status.FAILED, Status.REJECTED)  # never held anything at the provider
 
 
