@@ -18,6 +18,7 @@ from django.utils import timezone
 from bookings import services
 from bookings.models import Booking, Status
 from portal.models import User
+from providers import callstats
 from providers import services as catalogue
 from providers.adapters.base import BaseAdapter
 from providers.adapters.errors import AuthenticationError, TransientError
@@ -212,3 +213,21 @@ def test_a_viewer_sees_today_but_no_action_buttons(client, member, provider):
     assert f"#{failed.pk}</a>" in queue
     assert 'name="action"' not in queue and "today/confirm" not in queue
     assert 'id="today-health"' in html
+
+
+def test_the_hour_forgets_older_calls_and_a_broken_cache_fails_no_call(monkeypatch):
+    now = 1_800_000_000.0
+    callstats.record("Thia Vienna", 500, now=now - 61 * 60)  # more than an hour ago
+    callstats.record("Thia Vienna", 429, now=now - 30 * 60)
+    counts = callstats.last_hour("Thia Vienna", now=now)
+    assert (counts.calls, counts.errors, counts.rate_limited) == (1, 1, 1)
+
+    import providers.cache
+
+    class Down:
+        def __getattr__(self, name):
+            raise ConnectionError("redis is restarting")
+
+    monkeypatch.setattr(providers.cache, "_cache", Down())
+    callstats.record("Thia Vienna", 200, now=now)  # no exception: the call goes on
+    assert callstats.last_hour("Thia Vienna", now=now).calls == 0
