@@ -231,3 +231,24 @@ def test_the_hour_forgets_older_calls_and_a_broken_cache_fails_no_call(monkeypat
     monkeypatch.setattr(providers.cache, "_cache", Down())
     callstats.record("Thia Vienna", 200, now=now)  # no exception: the call goes on
     assert callstats.last_hour("Thia Vienna", now=now).calls == 0
+
+
+def test_the_approve_button_leads_to_the_admin_confirmation_page(client, staff, member, provider):
+    request = book(
+        member,
+        room_at("fourspaces", "Europe/Vienna"),
+        vienna_tomorrow_at(14),
+        provider,
+        SubmitResult("awaiting_approval", reference="fs-1"),
+    )
+    client.force_login(staff)
+    queue = queue_section(client.get(TODAY).content.decode())
+    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', queue, re.S)
+    assert form is not None
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form.group(2)))
+    assert fields["action"] == "confirm_request"
+    page = client.post(form.group(1), fields)
+    assert page.status_code == 200  # the confirmation step, nothing done yet
+    assert f"#{request.pk}" in page.content.decode()
+    request.refresh_from_db()
+    assert request.status == Status.AWAITING_APPROVAL
