@@ -184,7 +184,7 @@ def test_chart_shows_bookings_per_provider(client, staff, member, provider):
     chart = html.split('id="today-chart"', 1)[1].split("</section>", 1)[0]
     assert "<svg" in chart and "<title" in chart and "<desc" in chart
     assert chart.count("<polyline") == 2
-    assert "4Spaces: 1 bookings" in chart or "4spaces: 1 bookings" in chart.lower()
+    assert "4Spaces: 1 booking<" in chart
     assert "Workways: 2 bookings" in chart
     # the table alternative holds tomorrow's numbers
     assert re.search(r"<td>1</td><td>2</td>|<td>2</td><td>1</td>", chart)
