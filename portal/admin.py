@@ -1,8 +1,9 @@
 """Members in the admin: profile, their bookings and calendar link, and disabling one.
 
 Only a superuser changes who is staff and what they may do (``is_staff``,
-``is_superuser``, groups, permissions): an Administrator who may change members must not
-be able to raise their own rights.
+``is_superuser``, groups, permissions) or changes another staff account: an Administrator
+who may change members must not be able to raise their own rights, nor take over a
+superuser's account by setting its password.
 """
 
 from __future__ import annotations
@@ -70,6 +71,14 @@ class MemberAdmin(UserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def has_change_permission(self, request, obj=None):
+        """Staff accounts are changed (password, email, disabling) by superusers only, or
+        by themselves: an Administrator must not take over a superuser's account."""
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or request.user.is_superuser or obj == request.user:
+            return allowed
+        return allowed and not (obj.is_staff or obj.is_superuser)
 
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))

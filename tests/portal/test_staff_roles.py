@@ -107,6 +107,27 @@ def test_a_viewer_reads_bookings_but_cannot_change_them(room):
     assert booking.status == Status.CONFIRMED
 
 
+# Django offers a model's actions to anyone who may view its list unless an action names
+# the permission it needs (``allowed_permissions``). The booking and provider-account
+# admins are reworked on other branches of issue 15; remove the mark once they are
+# merged (strict: the test fails when it passes).
+ACTIONS_NOT_GUARDED = pytest.mark.xfail(
+    strict=True, reason="admin actions need allowed_permissions=('change',)"
+)
+
+
+@ACTIONS_NOT_GUARDED
+def test_a_viewer_is_offered_no_action_on_bookings_nor_accounts(room):
+    viewer = _client(staff_in(roles.VIEWER, "viewer@example.com"))
+    alice = User.objects.create_user(email="alice@example.com", password="pw-alice-123")
+    book(alice, room, start=timezone.now() + dt.timedelta(days=2), status=Status.FAILED)
+    bookings = viewer.get(reverse("admin:bookings_booking_changelist"))
+    assert b'value="retry"' not in bookings.content
+    assert b'value="confirm_request"' not in bookings.content
+    accounts = viewer.get(reverse("admin:providers_provideraccount_changelist"))
+    assert b'value="sync_now"' not in accounts.content
+
+
 def test_an_operator_may_change_bookings_but_not_provider_accounts(room):
     operator = _client(staff_in(roles.OPERATOR, "operator@example.com"))
     account = room.space.account
@@ -125,6 +146,17 @@ def test_an_administrator_cannot_make_themselves_superuser():
     assert page.status_code == 200
     assert b'name="is_superuser"' not in page.content
     assert b'name="groups"' not in page.content
+
+
+def test_an_administrator_cannot_take_over_another_staff_account():
+    boss = User.objects.create_superuser(email="boss@example.com", password="pw-boss-123")
+    client = _client(staff_in(roles.ADMINISTRATOR, "admin@example.com"))
+    password = reverse("admin:auth_user_password_change", args=[boss.pk])
+    refused = client.post(password, {"password1": "taken-over-1", "password2": "taken-over-1"})
+    assert refused.status_code == 403
+    assert client.post(reverse("admin:portal_user_disable", args=[boss.pk])).status_code == 403
+    boss.refresh_from_db()
+    assert boss.is_active and boss.check_password("pw-boss-123")
 
 
 def test_the_demo_data_makes_an_operator_and_a_viewer(capsys):
