@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from bookings.exports import space_time
@@ -148,14 +148,28 @@ class MemberAdmin(UserAdmin):
                 member,
                 gettext("Disabled: sign-in refused, calendar link turned off."),
             )
+            if not future:
+                self.message_user(
+                    request,
+                    gettext(
+                        "%(member)s is disabled and their calendar link is off. "
+                        "They have no future bookings."
+                    )
+                    % {"member": member.email},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(change_url)
             self.message_user(
                 request,
-                gettext(
+                ngettext(
                     "%(member)s is disabled and their calendar link is off. "
-                    "Their %(count)d future bookings are listed below: decide each one."
+                    "Their %(count)d future booking is listed below: decide what to do.",
+                    "%(member)s is disabled and their calendar link is off. "
+                    "Their %(count)d future bookings are listed below: decide each one.",
+                    len(future),
                 )
                 % {"member": member.email, "count": len(future)},
-                messages.WARNING if future else messages.SUCCESS,
+                messages.WARNING,
             )
             return HttpResponseRedirect(change_url)
         context = {

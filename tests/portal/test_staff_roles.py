@@ -219,7 +219,7 @@ def test_disabling_a_member_revokes_the_feed_and_lists_future_bookings(room, adm
     assert FeedToken.active(alice) is None
     assert client.get(reverse("member_feed", args=[feed.token])).status_code == 404
     text = done.content.decode()
-    assert "future bookings are listed below" in text
+    assert "1 future booking is listed below" in text
     future_section = text.split("Future bookings (not ended, still held)")[1].split(
         "Latest bookings"
     )[0]
