@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from bookings.views import availability, booking, calendars, search
+from bookings.views import availability, booking, calendars, exports, search
 
 urlpatterns = [
     # availability: a room's week and its slots, a pass's page and its days
@@ -34,4 +34,6 @@ urlpatterns = [
     path("bookings/<int:pk>/event.ics", calendars.booking_event, name="booking_event"),
     path("accounts/calendar/renew/", calendars.renew_feed, name="renew_feed"),
     path("accounts/calendar/revoke/", calendars.revoke_feed, name="revoke_feed"),
+    # staff: bookings of a period for accounting (?from=YYYY-MM-DD&to=YYYY-MM-DD)
+    path("staff/bookings.csv", exports.bookings_csv, name="bookings_export"),
 ]

@@ -163,6 +163,9 @@ ACCESS: dict[str, Probe] = {
     "admin/portal/user/<id>/password/": Probe(
         STAFF, lambda w: [{"id": w.alice.pk}], methods=("GET", "POST")
     ),
+    "admin/portal/user/<id>/disable/": Probe(
+        STAFF, lambda w: [{"id": w.alice.pk}], methods=("GET", "POST")
+    ),
     "admin/providers/provideraccount/<int:pk>/sync/": Probe(
         STAFF, lambda w: [{"pk": w.account.pk}], methods=("GET", "POST")
     ),
