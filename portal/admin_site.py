@@ -8,6 +8,8 @@ this only renders it.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.http import Http404
@@ -63,6 +65,11 @@ class StaffAdminSite(admin.AdminSite):
             context["chart"] = chart.bookings_per_day(now)
             context["changelist_url"] = reverse("admin:bookings_booking_changelist")
             context["export_url"] = _url_or_none("bookings_export")
+            # the form's period: last month, what accounting asks for most
+            first = timezone.localdate(now).replace(day=1)
+            previous = first - dt.timedelta(days=1)
+            context["export_from"] = previous.replace(day=1).isoformat()
+            context["export_to"] = previous.isoformat()
         if user.has_perm("providers.view_provideraccount"):
             context["health"] = health.accounts(now)
         return super().index(request, {**context, **(extra_context or {})})

@@ -252,3 +252,17 @@ def test_the_approve_button_leads_to_the_admin_confirmation_page(client, staff, 
     assert f"#{request.pk}" in page.content.decode()
     request.refresh_from_db()
     assert request.status == Status.AWAITING_APPROVAL
+
+
+def test_the_export_form_offers_last_month_and_downloads_it(client, staff):
+    import re
+
+    client.force_login(staff)
+    html = client.get(reverse("admin:index")).content.decode()
+    period = dict(re.findall(r'name="(from|to)" value="([0-9-]+)"', html))
+    first, last = dt.date.fromisoformat(period["from"]), dt.date.fromisoformat(period["to"])
+    assert first.day == 1 and (last + dt.timedelta(days=1)).day == 1  # a whole month
+    assert last < dt.date.today().replace(day=1)  # the one before this one
+    response = client.get(reverse("bookings_export"), period)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
