@@ -234,6 +234,15 @@ class ProviderAccountAdmin(admin.ModelAdmin):
         account = get_object_or_404(ProviderAccount, pk=pk)
         if not self.has_change_permission(request, account):
             return HttpResponseRedirect(reverse("admin:index"))
+        if account.kind not in registry.kinds():
+            self.message_user(
+                request,
+                gettext("No provider %(kind)s any more: nothing to test.") % {"kind": account.kind},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:providers_provideraccount_change", args=[pk])
+            )
         report = connection.check_connection(account)
         self.log_change(request, account, gettext("Tested the connection: %s") % report.summary)
         level = messages.SUCCESS if report.ok else messages.ERROR

@@ -87,7 +87,9 @@ def secret_field(declared: SecretField) -> forms.Field:
 class ProviderAccountForm(forms.ModelForm):
     """The fields common to every provider; ``account_form`` adds one provider's."""
 
-    spec: ProviderSpec  # set on each provider's subclass
+    # Set on each provider's subclass; None for an account whose provider the registry no
+    # longer has (its name, state and interval stay editable, its settings untouched).
+    spec: ProviderSpec | None = None
 
     class Meta:
         model = ProviderAccount
@@ -95,13 +97,16 @@ class ProviderAccountForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.instance.kind = self.spec.kind  # a new account is of the chosen provider
+        spec = self.spec
+        if spec is None:
+            return
+        self.instance.kind = spec.kind  # a new account is of the chosen provider
         config = self.instance.config or {}
-        for setting in self.spec.config_fields:
+        for setting in spec.config_fields:
             if setting.name in config:
                 self.initial.setdefault(f"config_{setting.name}", config[setting.name])
         stored = self.instance.credentials if self.instance.pk else {}
-        for declared in self.spec.secret_fields:
+        for declared in spec.secret_fields:
             field = self.fields[f"secret_{declared.name}"]
             state = (
                 _("Stored: leave blank to keep it, or type a new one to replace it.")
@@ -112,13 +117,16 @@ class ProviderAccountForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        kind = self.spec.kind
-        for name in self.spec.api_url_names:
+        spec = self.spec
+        if spec is None:
+            return cleaned
+        kind = spec.kind
+        for name in spec.api_url_names:
             url = cleaned.get(f"config_{name}")
             if url and not destinations.is_allowed(kind, url):
                 self.add_error(f"config_{name}", _destination_error(kind, url))
         stored = self.instance.credentials if self.instance.pk else {}
-        for declared in self.spec.secret_fields:
+        for declared in spec.secret_fields:
             typed = cleaned.get(f"secret_{declared.name}")
             cleared = cleaned.get(f"clear_{declared.name}")
             if typed and cleared:
@@ -132,11 +140,14 @@ class ProviderAccountForm(forms.ModelForm):
         return cleaned
 
     def save(self, commit: bool = True) -> ProviderAccount:
+        spec = self.spec
+        if spec is None:
+            return super().save(commit)
         account = super().save(commit=False)
-        account.kind = self.spec.kind
+        account.kind = spec.kind
         # The declared settings are the whole configuration: a blank one is left out.
         config: dict[str, Any] = {}
-        for setting in self.spec.config_fields:
+        for setting in spec.config_fields:
             value = self.cleaned_data.get(f"config_{setting.name}")
             if value not in (None, ""):
                 config[setting.name] = value.strip() if isinstance(value, str) else value
@@ -144,7 +155,7 @@ class ProviderAccountForm(forms.ModelForm):
         # Only this provider's secrets are kept; a blank one keeps the stored value.
         stored = dict(account.credentials or {}) if account.pk else {}
         credentials: dict[str, str] = {}
-        for declared in self.spec.secret_fields:
+        for declared in spec.secret_fields:
             name = declared.name
             typed = self.cleaned_data.get(f"secret_{name}")
             if typed:

@@ -11,11 +11,14 @@ import respx
 from django.test import Client
 from django.urls import reverse
 
+from devtools.demo import accounts_from_sandbox_config
 from portal.models import User
 from providers import registry, services
 from providers.adapters.types import Catalogue
-from providers.models import ProviderAccount, SyncRun
+from providers.connection import check_connection
+from providers.models import ProviderAccount, Space, SyncRun
 from tests.providers import factories
+from tests.providers.test_sync_sandbox import live_sandbox  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -184,6 +187,27 @@ def test_a_new_account_needs_its_required_secret(staff_client):
     assert not ProviderAccount.objects.filter(name="No token").exists()
 
 
+def test_an_account_of_a_provider_no_longer_known_still_opens(staff_client):
+    account = ProviderAccount.objects.create(
+        kind="gone", name="Old", config={"base_url": "x"}, credentials={"key": "old-secret"}
+    )
+    page = staff_client.get(change_url(account))
+    assert page.status_code == 200
+    assert "old-secret" not in page.content.decode()
+    form = {
+        "name": "Old, to delete",
+        "sync_interval": "60",
+        "sync_runs-TOTAL_FORMS": "0",
+        "sync_runs-INITIAL_FORMS": "0",
+    }
+    assert staff_client.post(change_url(account), form).status_code == 302
+    account.refresh_from_db()
+    assert (account.name, account.config) == ("Old, to delete", {"base_url": "x"})
+    assert account.credentials == {"key": "old-secret"}
+    answer = staff_client.post(connection_url(account), follow=True)
+    assert "No provider gone any more: nothing to test." in answer.content.decode()
+
+
 # --- test connection -----------------------------------------------------------------------
 
 
@@ -311,3 +335,26 @@ def test_a_running_sync_is_polled_by_a_script_file(staff_client):
     assert "5 of 12 items" in page
     assert 'data-running="true"' in page
     assert "js/admin-progress.js" in page
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", registry.kinds())
+def test_every_provider_answers_the_connection_test_from_the_sandbox(live_sandbox, kind):  # noqa: F811
+    for config in accounts_from_sandbox_config(live_sandbox.print_config(live_sandbox.base_url)):
+        if config.kind != kind:
+            continue
+        account = ProviderAccount.objects.create(
+            kind=kind, name=config.name, config=config.config, credentials=config.credentials
+        )
+        report = check_connection(account)
+        assert report.ok, report.summary
+        assert report.status == 200
+        assert f"{registry.label(kind)} answered the connection test: HTTP 200 in" in (
+            report.summary
+        )
+        for secret in config.credentials.values():
+            assert secret not in report.summary
+        assert not Space.objects.exists()  # a question, not a sync
+        break
+    else:
+        pytest.fail(f"the sandbox has no {kind} account")
