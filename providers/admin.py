@@ -62,12 +62,13 @@ def _progress_meter(run: SyncRun) -> str:
     running = run.status in (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING)
     return format_html(
         '<span class="sync-progress" data-progress-url="{}" data-running="{}" '
-        'aria-live="polite"><progress max="{}" value="{}"></progress> '
+        'aria-live="polite"><progress max="{}" value="{}" aria-label="{}"></progress> '
         '<span class="sync-progress-text">{} — {}</span></span>',
         reverse("admin:providers_syncrun_progress", args=[run.pk]),
         "true" if running else "false",
         total or 1,
         done if total else 0,
+        gettext("Sync progress"),
         run.get_status_display(),
         _progress(run),
     )

@@ -335,6 +335,7 @@ def test_a_running_sync_is_polled_by_a_script_file(staff_client):
     assert "5 of 12 items" in page
     assert 'data-running="true"' in page
     assert "js/admin-progress.js" in page
+    assert '<progress max="12" value="5" aria-label="Sync progress">' in page
 
 
 @pytest.mark.django_db(transaction=True)
