@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -17,8 +17,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from providers import registry, services
-from providers.adapters import destinations
+from providers import connection, registry, services
+from providers import forms as account_forms
 from providers.models import (
     Amenity,
     Offer,
@@ -29,147 +29,123 @@ from providers.models import (
 )
 
 
-def _secret_kinds() -> dict[str, list[str]]:
-    """Each secret's name and the providers that declare it."""
-    kinds: dict[str, list[str]] = {}
-    for spec in registry.specs():
-        for name in spec.secret_names:
-            kinds.setdefault(name, []).append(spec.label)
-    return dict(sorted(kinds.items()))
-
-
-def _destination_error(kind: str, name: str, url: object) -> str:
-    """Why staff cannot save this URL, and which URLs the deployment allows instead."""
-    allowed = list(destinations.allowed_prefixes(kind))
-    if destinations.sandbox_allowed():
-        allowed.append(
-            gettext("%(url)s (the sandbox, in development)") % {"url": "http://127.0.0.1:<port>"}
-        )
-    values = {
-        "field": name,
-        "url": destinations.shown(url) if isinstance(url, str) else repr(url),
-        "provider": registry.label(kind),
-        "allowed": ", ".join(allowed),
-        "variable": destinations.environment_variable(kind),
-    }
-    if not allowed:
-        return (
-            gettext(
-                "%(field)s: this deployment allows no %(provider)s API URL yet. Its "
-                "administrators list them in the environment variable %(variable)s."
-            )
-            % values
-        )
-    return (
-        gettext(
-            "%(field)s: %(url)s is not an allowed %(provider)s API URL. It must start with one "
-            "of: %(allowed)s (set by the deployment in %(variable)s, not here)."
-        )
-        % values
-    )
-
-
-class ProviderAccountForm(forms.ModelForm):
-    """Secrets are typed in, never shown: a blank field keeps the stored value."""
-
-    class Meta:
-        model = ProviderAccount
-        fields = ("kind", "name", "enabled", "sync_interval", "config")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"] = forms.ChoiceField(
-            label=_("provider"), choices=registry.choices(), initial=self.initial.get("kind")
-        )
-        stored = self.instance.credentials if self.instance.pk else {}
-        for name, labels in _secret_kinds().items():
-            kinds = ", ".join(labels)
-            state = _("stored — leave blank to keep") if stored.get(name) else _("not set")
-            self.fields[f"secret_{name}"] = forms.CharField(
-                label=name.replace("_", " "),
-                required=False,
-                widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-                help_text=f"{state} ({kinds})",
-            )
-
-    def clean_config(self):
-        config = self.cleaned_data["config"]
-        if not isinstance(config, dict):
-            raise forms.ValidationError(_("Enter a JSON object of URLs and ids."))
-        return config
-
-    def clean(self):
-        cleaned = super().clean() or {}
-        kind, config = cleaned.get("kind"), cleaned.get("config")
-        if kind in registry.kinds() and isinstance(config, dict):
-            for name in registry.spec(kind).api_url_names:
-                url = config.get(name)
-                if url and not (isinstance(url, str) and destinations.is_allowed(kind, url)):
-                    self.add_error("config", _destination_error(kind, name, url))
-        return cleaned
-
-    def save(self, commit=True):
-        account = super().save(commit=False)
-        credentials = dict(account.credentials or {})
-        for name in registry.spec(account.kind).secret_names:
-            value = self.cleaned_data.get(f"secret_{name}")
-            if value:
-                credentials[name] = value.strip()
-        account.credentials = credentials
-        if commit:
-            account.save()
-        return account
-
-
 class SyncRunInline(admin.TabularInline):
     model = SyncRun
     extra = 0
     max_num = 0
     can_delete = False
-    fields = ("created_at", "trigger", "status", "progress", "created", "updated", "deactivated")
+    fields = ("created_at", "trigger", "status", "items", "created", "updated", "deactivated")
     readonly_fields = fields
+
+    @admin.display(description=_("items"))
+    def items(self, run):
+        return _progress(run)
+
     ordering = ("-created_at",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).order_by("-created_at")
 
 
+def _progress(run: SyncRun) -> str:
+    """A run's items done of the total, in words ("12 of 40 items")."""
+    done, total = services.sync_progress(run)
+    if total is None:
+        return gettext("%(done)d items so far") % {"done": done}
+    return gettext("%(done)d of %(total)d items") % {"done": done, "total": total}
+
+
+def _progress_meter(run: SyncRun) -> str:
+    """The progress of one run; while it runs, ``static/js/admin-progress.js`` asks the
+    run's progress URL again every few seconds (a file: the CSP forbids inline scripts)."""
+    done, total = services.sync_progress(run)
+    running = run.status in (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING)
+    return format_html(
+        '<span class="sync-progress" data-progress-url="{}" data-running="{}" '
+        'aria-live="polite"><progress max="{}" value="{}" aria-label="{}"></progress> '
+        '<span class="sync-progress-text">{} — {}</span></span>',
+        reverse("admin:providers_syncrun_progress", args=[run.pk]),
+        "true" if running else "false",
+        total or 1,
+        done if total else 0,
+        gettext("Sync progress"),
+        run.get_status_display(),
+        _progress(run),
+    )
+
+
+def _kind(request, obj) -> str | None:
+    """The provider of the account on the page: its own, or the one chosen to add."""
+    kind = obj.kind if obj is not None else request.GET.get("kind")
+    return kind if kind in registry.kinds() else None
+
+
 @admin.register(ProviderAccount)
 class ProviderAccountAdmin(admin.ModelAdmin):
-    form = ProviderAccountForm
+    form = account_forms.ProviderAccountForm
     list_display = ("name", "label", "enabled", "health_badge", "last_sync_at", "space_count")
     list_filter = ("kind", "enabled", "health")
     search_fields = ("name",)
-    readonly_fields = ("health", "health_detail", "last_sync_at", "last_success_at", "sync_button")
+    readonly_fields = (
+        "provider",
+        "health",
+        "health_detail",
+        "last_sync_at",
+        "last_success_at",
+        "sync_button",
+        "sync_progress",
+        "connection_button",
+    )
     actions = ["sync_now"]
     inlines = [SyncRunInline]
 
+    class Media:
+        js = ("js/admin-progress.js",)
+
     def get_fieldsets(self, request, obj=None):
-        form = self.get_form(request, obj)
-        secrets = [f for f in form.base_fields if f.startswith("secret_")]
-        return [
-            (None, {"fields": ["kind", "name", "enabled", "sync_interval", "config"]}),
+        kind = _kind(request, obj)
+        if kind is None:
+            return [(None, {"fields": ["provider", "name", "enabled", "sync_interval"]})]
+        config, secrets = account_forms.field_names(registry.spec(kind))
+        stored = obj.credentials if obj is not None else {}
+        secrets = [f for f in secrets if not f.startswith("clear_") or stored.get(f[6:])]
+        fieldsets = [
+            (None, {"fields": ["provider", "name", "enabled", "sync_interval"]}),
+            (_("Settings"), {"fields": config}),
             (_("Credentials (write-only)"), {"fields": secrets}),
-            (
-                _("Health"),
-                {
-                    "fields": [
-                        "health",
-                        "health_detail",
-                        "last_sync_at",
-                        "last_success_at",
-                        "sync_button",
-                    ]
-                },
-            ),
         ]
+        if obj is not None:
+            health = ["health", "health_detail", "last_sync_at", "last_success_at"]
+            actions = ["connection_button", "sync_button", "sync_progress"]
+            fieldsets.append((_("Health"), {"fields": health + actions}))
+        return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        kind = _kind(request, obj)
+        if kind is not None:
+            kwargs["form"] = account_forms.account_form(kind)
         kwargs["fields"] = None
-        form = super().get_form(request, obj, change=change, **kwargs)
-        probe = form(instance=obj) if obj else form()
-        form.base_fields.update({k: v for k, v in probe.fields.items() if k.startswith("secret_")})
-        return form
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if _kind(request, None) is None:
+            # first step: which provider (its settings and secrets follow from it)
+            context = {
+                **self.admin_site.each_context(request),
+                "title": gettext("Add a provider account"),
+                "opts": self.model._meta,
+                "providers": [
+                    (spec.label, f"{request.path}?kind={spec.kind}") for spec in registry.specs()
+                ],
+            }
+            return TemplateResponse(
+                request, "admin/providers/provideraccount/choose_kind.html", context
+            )
+        return super().add_view(request, form_url, extra_context)
+
+    @admin.display(description=_("provider"))
+    def provider(self, account):
+        return registry.label(account.kind) if account.kind else "—"
 
     @admin.display(description=_("health"), ordering="health")
     def health_badge(self, account):
@@ -191,19 +167,32 @@ class ProviderAccountAdmin(admin.ModelAdmin):
         if not account.pk:
             return "—"
         url = reverse("admin:providers_provideraccount_sync", args=[account.pk])
-        latest = account.sync_runs.first()
-        progress = (
-            f" — last run: {latest.get_status_display()} ({latest.progress})" if latest else ""
-        )
         # A sync changes state, so it is a POST with the CSRF token: this button sits in
         # the change form (a form cannot nest) and posts that form, token included, to the
         # sync view instead of saving; the typed fields are ignored there.
         return format_html(
             '<button type="submit" class="button" formaction="{}" formmethod="post" '
-            'formnovalidate name="_sync">{}</button>{}',
+            'formnovalidate name="_sync">{}</button>',
             url,
             gettext("Sync now"),
-            progress,
+        )
+
+    @admin.display(description=_("last sync's progress"))
+    def sync_progress(self, account):
+        latest = account.sync_runs.first() if account.pk else None
+        return _progress_meter(latest) if latest else gettext("No sync yet.")
+
+    @admin.display(description=_("connection"))
+    def connection_button(self, account):
+        if not account.pk:
+            return "—"
+        # a POST, as "Sync now": it sends the stored credentials to the provider
+        return format_html(
+            '<button type="submit" class="button" formaction="{}" formmethod="post" '
+            'formnovalidate name="_test_connection">{}</button> <span class="help">{}</span>',
+            reverse("admin:providers_provideraccount_test_connection", args=[account.pk]),
+            gettext("Test connection"),
+            gettext("Asks the provider one read-only question with the stored settings."),
         )
 
     def get_urls(self):
@@ -212,6 +201,11 @@ class ProviderAccountAdmin(admin.ModelAdmin):
                 "<int:pk>/sync/",
                 self.admin_site.admin_view(self.sync_view),
                 name="providers_provideraccount_sync",
+            ),
+            path(
+                "<int:pk>/test-connection/",
+                self.admin_site.admin_view(self.test_connection_view),
+                name="providers_provideraccount_test_connection",
             ),
             *super().get_urls(),
         ]
@@ -226,9 +220,34 @@ class ProviderAccountAdmin(admin.ModelAdmin):
         url = reverse("admin:providers_syncrun_change", args=[run.pk])
         self.message_user(
             request,
-            format_html('Sync of {} queued: <a href="{}">follow its progress</a>.', account, url),
+            format_html(
+                '{} <a href="{}">{}</a>',
+                gettext("Sync of %(account)s queued:") % {"account": account},
+                url,
+                gettext("follow its progress"),
+            ),
             messages.SUCCESS,
         )
+        return HttpResponseRedirect(reverse("admin:providers_provideraccount_change", args=[pk]))
+
+    @method_decorator(require_POST)  # it sends the account's secrets: never on a GET
+    def test_connection_view(self, request, pk):
+        account = get_object_or_404(ProviderAccount, pk=pk)
+        if not self.has_change_permission(request, account):
+            return HttpResponseRedirect(reverse("admin:index"))
+        if account.kind not in registry.kinds():
+            self.message_user(
+                request,
+                gettext("No provider %(kind)s any more: nothing to test.") % {"kind": account.kind},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:providers_provideraccount_change", args=[pk])
+            )
+        report = connection.check_connection(account)
+        self.log_change(request, account, gettext("Tested the connection: %s") % report.summary)
+        level = messages.SUCCESS if report.ok else messages.ERROR
+        self.message_user(request, report.summary, level)
         return HttpResponseRedirect(reverse("admin:providers_provideraccount_change", args=[pk]))
 
     @admin.action(description=_("Sync now"))
@@ -246,7 +265,7 @@ class SyncRunAdmin(admin.ModelAdmin):
         "created_at",
         "trigger",
         "status",
-        "progress",
+        "items",
         "created",
         "updated",
         "deactivated",
@@ -254,9 +273,48 @@ class SyncRunAdmin(admin.ModelAdmin):
         "duration",
     )
     list_filter = ("status", "account", "trigger")
-    readonly_fields = [f.name for f in SyncRun._meta.fields] + ["errors_pretty"]
-    exclude = ("errors",)
+    readonly_fields = ["live_progress"] + [
+        f.name for f in SyncRun._meta.fields if f.name not in ("items_done", "items_total")
+    ]
+    readonly_fields += ["errors_pretty"]
+    exclude = ("errors", "items_done", "items_total")
     date_hierarchy = "created_at"
+
+    class Media:
+        js = ("js/admin-progress.js",)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/progress/",
+                self.admin_site.admin_view(self.progress_view),
+                name="providers_syncrun_progress",
+            ),
+            *super().get_urls(),
+        ]
+
+    def progress_view(self, request, pk):
+        """The run's progress for the page's poller: counts and words, nothing else."""
+        run = get_object_or_404(SyncRun, pk=pk)
+        if not self.has_view_permission(request, run):
+            return HttpResponseRedirect(reverse("admin:index"))
+        done, total = services.sync_progress(run)
+        return JsonResponse(
+            {
+                "done": done,
+                "total": total,
+                "running": run.status in (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING),
+                "text": f"{run.get_status_display()} — {_progress(run)}",
+            }
+        )
+
+    @admin.display(description=_("items"))
+    def items(self, run):
+        return _progress(run)
+
+    @admin.display(description=_("progress"))
+    def live_progress(self, run):
+        return _progress_meter(run)
 
     def has_add_permission(self, request):
         return False

@@ -219,6 +219,11 @@ class SyncRun(models.Model):
     updated = models.PositiveIntegerField(default=0)
     deactivated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
+    # Catalogue items (spaces, rooms, passes) saved so far, of how many the provider
+    # listed. While a run saves, its count lives in the cache (``services.sync_progress``):
+    # the save is one transaction, whose row writes no one else sees before it ends.
+    items_done = models.PositiveIntegerField(_("items done"), default=0)
+    items_total = models.PositiveIntegerField(_("items in total"), null=True, blank=True)
     errors = models.JSONField(default=list, blank=True)
 
     class Meta:

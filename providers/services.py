@@ -16,9 +16,11 @@ import datetime as dt
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -155,10 +157,40 @@ def _amenities(names: list[str]) -> list[Amenity]:
     return list(result.values())
 
 
+def catalogue_size(catalogue: Catalogue) -> int:
+    """How many items (spaces, rooms, passes) a sync saves: its progress's total."""
+    return sum(1 + len(s.resources) + len(s.offers) for s in catalogue.spaces)
+
+
+def _progress_key(run_id: int) -> str:
+    return f"providers:sync-progress:{run_id}"
+
+
+def record_progress(run_id: int, done: int, total: int) -> None:
+    """A running sync's count, readable by the pages while its transaction is open."""
+    cache.set(_progress_key(run_id), (done, total), timeout=3600)
+
+
+def sync_progress(run: SyncRun) -> tuple[int, int | None]:
+    """Items done and the total (None: not known yet) of a run, live while it runs."""
+    if run.status == SyncRun.Status.RUNNING:
+        live = cache.get(_progress_key(run.pk))
+        if live:
+            return live[0], live[1]
+    return run.items_done, run.items_total
+
+
 @transaction.atomic
-def apply_catalogue(account: ProviderAccount, catalogue: Catalogue) -> Counts:
-    """Upsert a whole catalogue for one account (the only writer of catalogue rows)."""
+def apply_catalogue(
+    account: ProviderAccount,
+    catalogue: Catalogue,
+    on_progress: Callable[[int], None] | None = None,
+) -> Counts:
+    """Upsert a whole catalogue for one account (the only writer of catalogue rows).
+
+    ``on_progress`` is told how many items are saved after each space."""
     counts = Counts()
+    done = 0
     spaces = {s.external_id: s for s in account.spaces.select_for_update()}
     seen_spaces: set[str] = set()
     for data in catalogue.spaces:
@@ -190,6 +222,9 @@ def apply_catalogue(account: ProviderAccount, catalogue: Catalogue) -> Counts:
                 Offer, offers, offer.external_id, _offer_fields(offer), {"space": space}, counts
             )
         _deactivate(space.offers.all(), {o.external_id for o in data.offers}, counts)
+        done += 1 + len(data.resources) + len(data.offers)
+        if on_progress is not None:
+            on_progress(done)
 
     gone_spaces = account.spaces.filter(active=True).exclude(external_id__in=seen_spaces)
     for space in gone_spaces:
@@ -243,9 +278,15 @@ def sync_account(
     try:
         with adapter_for(account) as adapter:
             catalogue = adapter.fetch_catalogue()
+        total = catalogue_size(catalogue)
         run.progress = f"saving {len(catalogue.spaces)} spaces"
-        run.save(update_fields=["progress"])
-        counts = apply_catalogue(account, catalogue)
+        run.items_total, run.items_done = total, 0
+        run.save(update_fields=["progress", "items_total", "items_done"])
+        record_progress(run.pk, 0, total)
+        counts = apply_catalogue(
+            account, catalogue, lambda done: record_progress(run.pk, done, total)
+        )
+        run.items_done = total
     except (ProviderError, ProviderConfigurationError) as exc:
         detail = failure(exc, timezone.now())
         logger.warning("sync of %s failed: %s", account.name, detail)

@@ -25,13 +25,16 @@ class ConfigField:
 
     ``type="api_url"``: the adapter sends requests, with the account's secrets, under this
     URL, so it must be on the deployment's allow-list (``providers.adapters.destinations``).
+    The staff form has one typed field per setting (``providers.forms``): ``choice`` offers
+    ``choices`` ((value, label) pairs), ``bool`` is a check box.
     """
 
     name: str
     label: StrOrPromise
     help_text: StrOrPromise = ""
-    type: Literal["api_url", "url", "text", "email", "int"] = "text"
+    type: Literal["api_url", "url", "text", "email", "int", "choice", "bool"] = "text"
     required: bool = True
+    choices: tuple[tuple[str, StrOrPromise], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,11 @@ class ProviderAdapter(ABC):
     def fetch_catalogue(self) -> Catalogue:
         """Every space with its rooms and passes, in the project's own types."""
 
+    def ping(self) -> None:
+        """One cheap, read-only call that proves the URL and credentials work (the staff
+        panel's "Test connection"); raises the call's ``ProviderError`` otherwise."""
+        raise UnsupportedError(f"{self.kind} has no connection test", provider=self.kind)
+
     @abstractmethod
     def day_facts(self, item: ItemRef, day: dt.date) -> ProviderDay:
         """What the provider says about one room on one local day."""
@@ -196,6 +201,8 @@ class BaseAdapter(ProviderAdapter):
         self.rate_share = rate_share
         # a page's budget leaves no time for retries: it asks for one attempt
         self.attempts_limit = max(1, max_attempts) if max_attempts is not None else None
+        # the HTTP status of the last answer (the connection test reports it)
+        self.last_status: int | None = None
         self.client = httpx.Client(
             timeout=timeout or self.configured_timeout(),
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
@@ -366,6 +373,7 @@ class BaseAdapter(ProviderAdapter):
         return response
 
     def _log(self, endpoint: str, status: object, started: float) -> None:
+        self.last_status = status if isinstance(status, int) else None
         logger.info(
             "provider=%s account=%r endpoint=%r status=%s latency_ms=%.0f",
             self.kind,

@@ -24,7 +24,7 @@ def test_secrets_are_never_displayed(staff_client):
     page = staff_client.get(reverse("admin:providers_provideraccount_change", args=[account.pk]))
     assert page.status_code == 200
     assert "secret-token-value" not in page.content.decode()
-    assert "stored — leave blank to keep" in page.content.decode()
+    assert "Stored: leave blank to keep it" in page.content.decode()
 
 
 def test_a_blank_secret_keeps_the_stored_one_and_a_new_one_replaces_it(staff_client):
@@ -35,7 +35,7 @@ def test_a_blank_secret_keeps_the_stored_one_and_a_new_one_replaces_it(staff_cli
         "name": "Test account",
         "enabled": "on",
         "sync_interval": "30",
-        "config": '{"base_url": "http://127.0.0.1:9/none"}',
+        "config_base_url": "http://127.0.0.1:9/none",
         "secret_token": "",
         "sync_runs-TOTAL_FORMS": "0",
         "sync_runs-INITIAL_FORMS": "0",

@@ -8,7 +8,6 @@ they read its declaration instead of testing provider names.
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import httpx
 import pytest
@@ -99,17 +98,17 @@ def test_staff_add_an_account_with_its_declared_secret(client, acme):
     staff = User.objects.create_superuser(email="ops@example.com", password="x-ops-9")
     client.force_login(staff)
     add = reverse("admin:providers_provideraccount_add")
-    form = client.get(add).content.decode()
-    assert 'value="acme"' in form
+    assert f"{add}?kind=acme" in client.get(add).content.decode()  # the provider first
+    form = client.get(f"{add}?kind=acme").content.decode()
+    assert 'name="config_base_url"' in form
     assert "secret_api_token" in form
     response = client.post(
-        add,
+        f"{add}?kind=acme",
         {
-            "kind": "acme",
             "name": "Acme Lisbon",
             "enabled": "on",
             "sync_interval": "60",
-            "config": json.dumps({"base_url": ACME_URL}),
+            "config_base_url": ACME_URL,
             "secret_api_token": "typed-in-token",
             "sync_runs-TOTAL_FORMS": "0",
             "sync_runs-INITIAL_FORMS": "0",

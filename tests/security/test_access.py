@@ -169,6 +169,12 @@ ACCESS: dict[str, Probe] = {
     "admin/providers/provideraccount/<int:pk>/sync/": Probe(
         STAFF, lambda w: [{"pk": w.account.pk}], methods=("GET", "POST")
     ),
+    "admin/providers/provideraccount/<int:pk>/test-connection/": Probe(
+        STAFF, lambda w: [{"pk": w.account.pk}], methods=("GET", "POST")
+    ),
+    "admin/providers/syncrun/<int:pk>/progress/": Probe(
+        STAFF, lambda w: [{"pk": w.account.sync_runs.first().pk}]
+    ),
     **_admin_rows("auth/group", _group),
     **_admin_rows("portal/user", lambda w: w.alice),
     **_admin_rows("providers/provideraccount", lambda w: w.account),

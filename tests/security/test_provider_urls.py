@@ -60,7 +60,7 @@ def change_form(account: ProviderAccount, config: dict) -> dict[str, str]:
         "name": account.name,
         "enabled": "on",
         "sync_interval": "30",
-        "config": json.dumps(config),
+        **{f"config_{name}": value for name, value in config.items()},
         "sync_runs-TOTAL_FORMS": "0",
         "sync_runs-INITIAL_FORMS": "0",
     }

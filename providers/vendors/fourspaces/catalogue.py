@@ -64,6 +64,9 @@ from providers.vendors.fourspaces.timeoptions import timespan_price
 class CatalogueMixin(ThingsMixin):
     """The organization's smart spaces and services as the portal's catalogue."""
 
+    def ping(self) -> None:
+        self.organization()  # the catalogue's only call
+
     def fetch_catalogue(self) -> Catalogue:
         org = self.organization()
         skipped: list[SkippedItem] = []

@@ -64,6 +64,9 @@ def photo_order(photo: dict) -> int:
 
 
 class CatalogueMixin(ThiaClient):
+    def ping(self) -> None:
+        self.get_data("/space", dict)  # the catalogue's first call
+
     def fetch_catalogue(self) -> Catalogue:
         space = self.get_data("/space", dict)
         hours = self.get_data("/space/hours", list)

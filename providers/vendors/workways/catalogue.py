@@ -53,6 +53,10 @@ from providers.vendors.workways.parsing import (
 class CatalogueMixin(WorkwaysClient):
     """``fetch_catalogue``: sites and rooms as spaces, resources and offers."""
 
+    def ping(self) -> None:
+        # the catalogue's first call, and the check that the token was honoured
+        self.check_token_used(self.get_data("sites", {"type": "all"}))
+
     def fetch_catalogue(self) -> Catalogue:
         # doc: "Use type=all with API key to get all room types" (and otherRooms, below)
         sites = self.get_data("sites", {"type": "all"})

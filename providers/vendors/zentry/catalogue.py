@@ -48,6 +48,9 @@ def flag(value: Any) -> bool | None:
 
 
 class CatalogueMixin(ZentryClient):
+    def ping(self) -> None:
+        self.search("/Location", {"statuses": ["Active"]})  # a catalogue call, read-only
+
     def fetch_catalogue(self) -> Catalogue:
         user_id = str(self.setting("user_id"))
         member_of = {
