@@ -165,7 +165,10 @@ class BookingAdmin(admin.ModelAdmin):
         css = {"all": ("css/admin.css",)}
 
     def get_fields(self, request, obj=None):
-        return list(self.readonly_fields)
+        # what staff look for first: when, where, how it stands; the history last
+        first = ["when", "space_zone", "status", "approval", "member", "space"]
+        rest = [f for f in self.readonly_fields if f not in first and f != "timeline"]
+        return [*first, *rest, "timeline"]
 
     def has_add_permission(self, request):
         return False  # bookings are made by members
