@@ -33,6 +33,7 @@ from bookings.models import (
     ProviderIdentity,
     Status,
 )
+from providers import registry
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -71,9 +72,16 @@ class BookingKindFilter(TitledChoicesFilter):
 
 
 class ProviderKindFilter(admin.AllValuesFieldListFilter):
+    """The provider (account kind), by its name: "4Spaces", not "fourspaces"."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.title = _("provider")
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            kind, paren, count = str(choice["display"]).partition(" (")
+            yield {**choice, "display": f"{registry.label(kind)}{paren}{count}"}
 
 
 class StaffTaskFilter(admin.SimpleListFilter):
@@ -161,9 +169,6 @@ class BookingAdmin(admin.ModelAdmin):
         "resend_email",
     ]
 
-    class Media:
-        css = {"all": ("css/admin.css",)}
-
     def get_fields(self, request, obj=None):
         # what staff look for first: when, where, how it stands; the history last
         first = ["when", "space_zone", "status", "approval", "member", "space"]
@@ -197,8 +202,9 @@ class BookingAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("when (space's time)"), ordering="start")
     def when(self, booking):
+        day, _sep, hours = _when(booking).partition(", ")
         return format_html(
-            '{}<br><span class="booking-zone">{}</span>', _when(booking), booking.space.timezone
+            '{}<br>{} <span class="booking-zone">{}</span>', day, hours, booking.space.timezone
         )
 
     @admin.display(description=_("member"), ordering="member__email")
@@ -297,7 +303,6 @@ class BookingAdmin(admin.ModelAdmin):
             "form": form,
             "action": action,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media,
         }
         return TemplateResponse(
             request, "admin/bookings/booking/action_confirm.html", context, status=status
