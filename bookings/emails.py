@@ -57,6 +57,22 @@ CANCELLING: frozenset[str] = frozenset(
 # The reason of the BookingEvent the re-check records when the provider moved a booking
 # (same status before and after, new times, sequence raised).
 MOVED_REASON = "changed at the provider"
+# What staff wrote for the member when they acted (an approval, a cancellation carried
+# out by hand): kept in the event's reason after this marker, and quoted in the email.
+STAFF_NOTE = "note from staff: "
+
+
+def staff_note(event: BookingEvent | None) -> str:
+    """Staff's words to the member recorded with ``event``, or ""."""
+    if event is None or event.actor_label != "staff" or STAFF_NOTE not in event.reason:
+        return ""
+    return event.reason.split(STAFF_NOTE, 1)[1].strip()
+
+
+def with_staff_note(reason: str, note: str) -> str:
+    """An event's reason with staff's note for the member (``staff_note`` reads it)."""
+    note = note.strip()
+    return f"{reason}; {STAFF_NOTE}{note}" if note else reason
 
 
 # --- queueing ------------------------------------------------------------------------
@@ -228,6 +244,7 @@ def _send_member_email(booking: Booking, event: BookingEvent | None) -> None:
             "booking": booking,
             "member": member,
             "event": event,
+            "staff_note": staff_note(event),
             "when": when_text(booking),
             "zone": booking.space.timezone,
             # 4Spaces never hears of a booking: portal staff confirm it with the space

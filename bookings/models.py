@@ -259,6 +259,8 @@ class ProviderIdentity(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("provider identity")
+        verbose_name_plural = _("provider identities")
         constraints = [
             models.UniqueConstraint(fields=["member", "account"], name="one_identity_per_account")
         ]

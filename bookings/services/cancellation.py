@@ -181,7 +181,7 @@ def complete_cancellation(booking: Booking, *, actor, note: str) -> bool:
     return transition(
         booking,
         Status.CANCELLED,
-        reason=f"cancelled at {booking.space.account.label} by staff: {note}",
+        reason=emails.with_staff_note(f"cancelled at {booking.space.account.label} by staff", note),
         actor=actor,
         actor_label="staff",
         next_step="",

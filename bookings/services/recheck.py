@@ -161,6 +161,12 @@ def recheck_booking(booking: Booking, *, now: dt.datetime | None = None) -> str:
     except (RejectedError, AuthenticationError, ProviderConfigurationError) as exc:
         logger.warning("re-check of booking %s refused: %s", booking.pk, exc)
         return "unknown"
+    return apply_read_back(booking, result)
+
+
+def apply_read_back(booking: Booking, result: SubmitResult) -> str:
+    """Apply what the provider said of a booking it holds (the re-check's, or staff's
+    "ask the provider"): "cancelled", "moved", "skipped" or "unchanged"."""
     if result.status == "cancelled":
         return "cancelled" if _dropped(booking, result.reply) else "unchanged"
     moved = (

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from bookings import availability
+from bookings import availability, emails
 from bookings.models import Booking, Status
 from bookings.services.errors import BookingError
+from bookings.services.recheck import AWAITING, apply_read_back
 from bookings.services.requests import request_for
 from bookings.services.states import transition
 from bookings.services.submission import apply_result, enqueue_submit
@@ -29,12 +30,12 @@ from providers.adapters.errors import (
 REQUESTS = (Status.AWAITING_APPROVAL, Status.AWAITING_REGISTRATION)
 
 
-def retry(booking: Booking, *, actor) -> None:
+def retry(booking: Booking, *, actor, note: str = "") -> None:
     """Staff: send a failed booking again (it is reconciled first)."""
     if transition(
         booking,
         Status.PENDING,
-        reason="retry requested by staff",
+        reason=emails.with_staff_note("retry requested by staff", note),
         actor=actor,
         actor_label="staff",
         provider_message="",
@@ -77,7 +78,9 @@ def approve_request(booking: Booking, *, actor, note: str = "") -> bool:
         return transition(
             booking,
             Status.CONFIRMED,
-            reason=note or f"confirmed by staff ({label} has no approval call)",
+            reason=emails.with_staff_note(
+                f"confirmed by staff ({label} has no approval call)", note
+            ),
             actor=actor,
             actor_label="staff",
             next_step="",
@@ -113,7 +116,8 @@ def approve_request(booking: Booking, *, actor, note: str = "") -> bool:
             % {"provider": label, "s": result.status},
             status=409,
         )
-    return apply_result(booking, result, actor_label="staff", actor=actor)
+    noted = emails.with_staff_note("", note)
+    return apply_result(booking, result, actor_label="staff", actor=actor, note=noted)
 
 
 def decline_request(booking: Booking, *, actor, reason: str) -> bool:
@@ -159,3 +163,63 @@ def staff_decide(booking: Booking, *, approve: bool, actor, note: str = "") -> b
     if approve:
         return approve_request(booking, actor=actor, note=note)
     return decline_request(booking, actor=actor, reason=note or _("The space could not accept it."))
+
+
+def ask_provider(booking: Booking, *, actor) -> str:
+    """Staff: ask the provider how it holds this booking now, apply what it says (as the
+    re-check does) and return, in words, what it answered and what changed."""
+    account = booking.space.account
+    label = account.label
+    if not account.spec.capabilities.reads_back:
+        raise BookingError(
+            _("%(provider)s cannot be asked about a booking: check it with the space.")
+            % {"provider": label},
+            status=409,
+        )
+    if not booking.provider_reference:
+        raise BookingError(
+            _("%(provider)s does not hold this booking (it has no provider reference).")
+            % {"provider": label},
+            status=409,
+        )
+    before = booking.status
+    try:
+        with adapter_for(account) as adapter:
+            result = adapter.refresh(
+                availability.item_ref(booking.item),
+                request_for(booking),
+                booking.provider_reference,
+            )
+    except TransientError as exc:
+        raise BookingError(
+            _("%(provider)s is not answering; the booking is unchanged. Try again later.")
+            % {"provider": label},
+            status=503,
+        ) from exc
+    except AuthenticationError as exc:
+        raise BookingError(
+            _("%(provider)s refused this account's credentials; the booking is unchanged.")
+            % {"provider": label},
+            status=502,
+        ) from exc
+    except (RejectedError, UnsupportedError) as exc:
+        # a search that misses it once is not a cancellation: nothing is changed
+        raise BookingError(
+            _("%(provider)s answered: %(m)s The booking is unchanged.")
+            % {"provider": label, "m": messages.render(exc.message)},
+            status=409,
+        ) from exc
+    if booking.status in AWAITING:
+        apply_result(booking, result, actor_label="staff", actor=actor)
+    else:
+        apply_read_back(booking, result)
+    booking.refresh_from_db()
+    answered = _("%(provider)s answered: %(status)s.") % {
+        "provider": label,
+        "status": result.status.replace("_", " "),
+    }
+    if booking.status != before:
+        return f"{answered} " + _("The booking is now %(status)s.") % {
+            "status": booking.get_status_display()
+        }
+    return f"{answered} " + _("Nothing changed here.")

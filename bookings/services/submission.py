@@ -157,7 +157,10 @@ RESULT_STATUS = {
 }
 
 
-def apply_result(booking: Booking, result: SubmitResult, *, actor_label: str, actor=None) -> bool:
+def apply_result(
+    booking: Booking, result: SubmitResult, *, actor_label: str, actor=None, note: str = ""
+) -> bool:
+    """Apply a provider's answer; ``note`` (staff's words) is added to the history."""
     to = RESULT_STATUS[result.status]
     fields = {
         "provider_reference": result.reference[:200] or booking.provider_reference,
@@ -178,7 +181,7 @@ def apply_result(booking: Booking, result: SubmitResult, *, actor_label: str, ac
     changed = transition(
         booking,
         to,
-        reason=f"provider answered {result.status}",
+        reason=f"provider answered {result.status}{note}",
         reply=result.reply,
         actor_label=actor_label,
         actor=actor,
