@@ -11,20 +11,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import admin
-from django.contrib.admin import helpers
-from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.console import chart, health, queue, schedule
 from bookings.models import Booking
-
-# Admin actions that ask for confirmation (and a reason) on a page of their own: Today
-# posts to them directly. Any other action goes through Today's confirmation page first.
-CONFIRMS_ITSELF = frozenset({"confirm_request", "decline_request", "mark_cancelled"})
 
 
 class StaffAdminSite(admin.AdminSite):
@@ -32,16 +24,6 @@ class StaffAdminSite(admin.AdminSite):
     site_title = _("Coworking portal staff")
     index_title = _("Today")
     index_template = "admin/today.html"
-
-    def get_urls(self):
-        return [
-            path(
-                "today/confirm/<str:action>/<int:pk>/",
-                self.admin_view(self.today_confirm),
-                name="today_confirm",
-            ),
-            *super().get_urls(),
-        ]
 
     # --- Today --------------------------------------------------------------------
     def index(self, request, extra_context=None):
@@ -55,7 +37,8 @@ class StaffAdminSite(admin.AdminSite):
                 (
                     entry,
                     [
-                        (name, actions[name], name in CONFIRMS_ITSELF)
+                        # each action asks for confirmation and a reason on its own page
+                        (name, actions[name])
                         for name in entry.reason.actions
                         if name in actions
                     ],
@@ -84,24 +67,6 @@ class StaffAdminSite(admin.AdminSite):
             if action is not None:
                 labels[name] = str(action[2])
         return labels
-
-    def today_confirm(self, request, action: str, pk: int):
-        """The confirmation step of a queue button whose action has none of its own."""
-        actions = self._booking_actions(request)
-        if action not in actions:
-            raise Http404("no such action for you")
-        booking = get_object_or_404(Booking.objects.select_related("space__account"), pk=pk)
-        context = {
-            **self.each_context(request),
-            "title": actions[action],
-            "booking": booking,
-            "action": action,
-            "action_label": actions[action],
-            "changelist_url": reverse("admin:bookings_booking_changelist"),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        request.current_app = self.name
-        return TemplateResponse(request, "admin/today_confirm.html", context)
 
 
 def _url_or_none(name: str) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -128,6 +129,8 @@ class ProviderAccountAdmin(admin.ModelAdmin):
         return super().get_form(request, obj, change=change, **kwargs)
 
     def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         if _kind(request, None) is None:
             # first step: which provider (its settings and secrets follow from it)
             context = {
@@ -250,7 +253,7 @@ class ProviderAccountAdmin(admin.ModelAdmin):
         self.message_user(request, report.summary, level)
         return HttpResponseRedirect(reverse("admin:providers_provideraccount_change", args=[pk]))
 
-    @admin.action(description=_("Sync now"))
+    @admin.action(description=_("Sync now"), permissions=["change"])
     def sync_now(self, request, queryset):
         with transaction.atomic():
             for account in queryset.filter(enabled=True):

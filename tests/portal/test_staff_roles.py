@@ -108,15 +108,7 @@ def test_a_viewer_reads_bookings_but_cannot_change_them(room):
 
 
 # Django offers a model's actions to anyone who may view its list unless an action names
-# the permission it needs (``allowed_permissions``). The booking and provider-account
-# admins are reworked on other branches of issue 15; remove the mark once they are
-# merged (strict: the test fails when it passes).
-ACTIONS_NOT_GUARDED = pytest.mark.xfail(
-    strict=True, reason="admin actions need allowed_permissions=('change',)"
-)
-
-
-@ACTIONS_NOT_GUARDED
+# the permission it needs (``allowed_permissions``): a viewer must be offered none.
 def test_a_viewer_is_offered_no_action_on_bookings_nor_accounts(room):
     viewer = _client(staff_in(roles.VIEWER, "viewer@example.com"))
     alice = User.objects.create_user(email="alice@example.com", password="pw-alice-123")
