@@ -90,8 +90,17 @@ def test_the_list_shows_the_space_time_with_its_zone(member, provider, admin_cli
     assert "Zentry" in html and "Waiting for approval" in html  # provider and status on screen
 
 
+@pytest.fixture
+def emails_now(monkeypatch):
+    """The member's emails are sent in the test, not queued to a worker: with the real
+    services a broker is up and ``delay`` would queue them where no worker runs."""
+    from bookings import tasks
+
+    monkeypatch.setattr(tasks.send_email, "delay", lambda *a: tasks.send_email(*a))
+
+
 def test_a_decline_needs_a_reason_and_the_member_reads_it_in_french(
-    member, provider, admin_client, django_capture_on_commit_callbacks
+    member, provider, admin_client, django_capture_on_commit_callbacks, emails_now
 ):
     member.language = "fr"
     member.save()
@@ -117,7 +126,7 @@ def test_a_decline_needs_a_reason_and_the_member_reads_it_in_french(
 
 
 def test_an_approvals_note_is_in_the_history_the_log_and_the_members_email(
-    member, provider, admin_client, django_capture_on_commit_callbacks
+    member, provider, admin_client, django_capture_on_commit_callbacks, emails_now
 ):
     booking = request_at(member, "fourspaces", provider)
     mail.outbox.clear()
