@@ -2,9 +2,9 @@
 
 Every HTTP call an adapter makes is counted where it is logged (``ProviderAdapter._log``):
 calls, errors (timeouts, unreachable, HTTP 5xx and 4xx) and 429s, in the shared cache
-under one key per account, minute and count, kept two hours. Reading the last hour is
-60 keys a count in one ``get_many``. A cache that is down counts nothing: the numbers are
-a guide for staff, never a reason for a call to fail.
+under one key per account id (a renamed account keeps its hour), minute and count, kept
+two hours. Reading the last hour is 60 keys a count in one ``get_many``. A cache that is
+down counts nothing: the numbers are a guide for staff, never a reason for a call to fail.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ KEEP_SECONDS = 2 * 60 * 60
 COUNTS = ("calls", "errors", "429")
 
 
-def _key(account: str, minute: int, count: str) -> str:
+def _key(account: int, minute: int, count: str) -> str:
     return f"callstats:{account}:{minute}:{count}"
 
 
-def record(account: str, status: object, *, now: float | None = None) -> None:
-    """Count one call of ``account`` that ended with ``status`` (an HTTP status, or a
-    word such as "timeout" when no answer came)."""
+def record(account: int, status: object, *, now: float | None = None) -> None:
+    """Count one call of the account with id ``account`` that ended with ``status`` (an
+    HTTP status, or a word such as "timeout" when no answer came)."""
     minute = int((time.time() if now is None else now) // 60)
     cache.incr(_key(account, minute, "calls"), KEEP_SECONDS)
     failed = not isinstance(status, int) or status >= 400
@@ -47,8 +47,9 @@ class Counts:
         return self.errors / self.calls if self.calls else None
 
 
-def last_hour(account: str, *, now: float | None = None) -> Counts:
-    """The counts of ``account`` over the last 60 minutes (this minute included)."""
+def last_hour(account: int, *, now: float | None = None) -> Counts:
+    """The counts of the account with id ``account`` over the last 60 minutes (this
+    minute included)."""
     current = int((time.time() if now is None else now) // 60)
     minutes = range(current - 59, current + 1)
     keys = [_key(account, m, c) for m in minutes for c in COUNTS]

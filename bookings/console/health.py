@@ -62,7 +62,7 @@ def accounts(now: dt.datetime) -> list[AccountHealth]:
     rows = []
     for account in ProviderAccount.objects.order_by("-enabled", "kind", "name"):
         last_sync = account.sync_runs.order_by("-created_at").first()
-        counts = callstats.last_hour(account.name, now=now.timestamp())
+        counts = callstats.last_hour(account.pk, now=now.timestamp())
         try:
             budget = _budget(account, counts)
         except KeyError:  # a kind no longer in the registry

@@ -17,5 +17,6 @@ def adapter_for(account: Any, **kwargs: Any) -> ProviderAdapter:
             name=account.name,
             config=dict(account.config),
             credentials=dict(account.credentials),
+            id=account.pk,
         )
     return registry.spec(account.kind).adapter_class()(account, **kwargs)

@@ -382,7 +382,8 @@ class BaseAdapter(ProviderAdapter):
             status,
             (time.perf_counter() - started) * 1000,
         )
-        callstats.record(self.account.name, status)  # the staff's provider health
+        if self.account.id is not None:  # the staff's provider health
+            callstats.record(self.account.id, status)
 
     # --- answers ------------------------------------------------------------------
     def raise_for_status(self, response: httpx.Response) -> None:

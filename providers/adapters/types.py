@@ -19,6 +19,7 @@ class AccountConfig:
     name: str
     config: dict[str, Any]  # base URLs and non-secret ids (see ProviderAccount.config)
     credentials: dict[str, Any]  # secrets; never logged
+    id: int | None = None  # the ProviderAccount's, when saved (the staff's call counts)
 
 
 @dataclass

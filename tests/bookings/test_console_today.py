@@ -135,7 +135,7 @@ def test_bookings_starting_tomorrow_show_in_the_space_zone_named(client, staff, 
 
 
 def test_health_counts_errors_and_429s_of_the_last_hour(client, staff, settings):
-    factories.account(kind="thia", name="Thia Vienna")
+    account = factories.account(kind="thia", name="Thia Vienna")
     settings.PROVIDER_URLS = {"thia": ["http://p.test"]}
     answers = iter(
         [
@@ -151,7 +151,7 @@ def test_health_counts_errors_and_429s_of_the_last_hour(client, staff, settings)
         max_attempts = 1
 
     adapter = Thia(
-        AccountConfig(kind="thia", name="Thia Vienna", config={}, credentials={}),
+        AccountConfig(kind="thia", name="Thia Vienna", config={}, credentials={}, id=account.pk),
         transport=httpx.MockTransport(lambda request: next(answers)),
         sleep=lambda s: None,
     )
@@ -217,9 +217,9 @@ def test_a_viewer_sees_today_but_no_action_buttons(client, member, provider):
 
 def test_the_hour_forgets_older_calls_and_a_broken_cache_fails_no_call(monkeypatch):
     now = 1_800_000_000.0
-    callstats.record("Thia Vienna", 500, now=now - 61 * 60)  # more than an hour ago
-    callstats.record("Thia Vienna", 429, now=now - 30 * 60)
-    counts = callstats.last_hour("Thia Vienna", now=now)
+    callstats.record(7, 500, now=now - 61 * 60)  # more than an hour ago
+    callstats.record(7, 429, now=now - 30 * 60)
+    counts = callstats.last_hour(7, now=now)
     assert (counts.calls, counts.errors, counts.rate_limited) == (1, 1, 1)
 
     import providers.cache
@@ -229,8 +229,8 @@ def test_the_hour_forgets_older_calls_and_a_broken_cache_fails_no_call(monkeypat
             raise ConnectionError("redis is restarting")
 
     monkeypatch.setattr(providers.cache, "_cache", Down())
-    callstats.record("Thia Vienna", 200, now=now)  # no exception: the call goes on
-    assert callstats.last_hour("Thia Vienna", now=now).calls == 0
+    callstats.record(7, 200, now=now)  # no exception: the call goes on
+    assert callstats.last_hour(7, now=now).calls == 0
 
 
 def test_the_approve_button_leads_to_the_admin_confirmation_page(client, staff, member, provider):
