@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -96,6 +96,7 @@ class ProviderAccountAdmin(admin.ModelAdmin):
         "sync_button",
         "sync_progress",
         "connection_button",
+        "settings_summary",
     )
     actions = ["sync_now"]
     inlines = [SyncRunInline]
@@ -105,6 +106,17 @@ class ProviderAccountAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         kind = _kind(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # viewers and operators read the account: its settings (never its secrets)
+            # and health, without the typed form or the buttons that act
+            return [
+                (None, {"fields": ["provider", "name", "enabled", "sync_interval"]}),
+                (_("Settings"), {"fields": ["settings_summary"]}),
+                (
+                    _("Health"),
+                    {"fields": ["health", "health_detail", "last_sync_at", "last_success_at"]},
+                ),
+            ]
         if kind is None:
             return [(None, {"fields": ["provider", "name", "enabled", "sync_interval"]})]
         config, secrets = account_forms.field_names(registry.spec(kind))
@@ -125,7 +137,10 @@ class ProviderAccountAdmin(admin.ModelAdmin):
         kind = _kind(request, obj)
         if kind is not None:
             kwargs["form"] = account_forms.account_form(kind)
-        kwargs["fields"] = None
+        # the typed form declares its fields; read-only (no change permission), the
+        # fieldsets above are shown instead and the form needs none
+        readonly = obj is not None and not self.has_change_permission(request, obj)
+        kwargs["fields"] = [] if readonly else None
         return super().get_form(request, obj, change=change, **kwargs)
 
     def add_view(self, request, form_url="", extra_context=None):
@@ -145,6 +160,15 @@ class ProviderAccountAdmin(admin.ModelAdmin):
                 request, "admin/providers/provideraccount/choose_kind.html", context
             )
         return super().add_view(request, form_url, extra_context)
+
+    @admin.display(description=_("settings"))
+    def settings_summary(self, account):
+        # ``config`` holds base URLs and ids, never a secret (those are in credentials)
+        if not account.config:
+            return "—"
+        return format_html_join(
+            "\n", "<div><code>{}</code>: {}</div>", sorted(account.config.items())
+        )
 
     @admin.display(description=_("provider"))
     def provider(self, account):

@@ -93,6 +93,32 @@ def test_a_zentry_account_shows_zentrys_fields_only(staff_client, zentry):
     assert 'value="tenant-7"' in page  # settings are shown back, they are not secret
 
 
+@pytest.mark.parametrize("role", ["Viewer", "Operator"])
+def test_staff_without_the_administrator_role_read_an_account_but_cannot_change_it(
+    client, zentry, role
+):
+    from django.contrib.auth.models import Group
+
+    from portal import roles
+
+    roles.sync_roles()
+    reader = User.objects.create_user(email="reader@example.com", password="x-reader-9")
+    reader.is_staff = True
+    reader.save()
+    reader.groups.add(Group.objects.get(name=role))
+    client.force_login(reader)
+    response = client.get(change_url(zentry))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "tenant-7" in page and "Zentry Vienna" in page  # the settings, read-only
+    assert ZENTRY_KEY not in page
+    assert not input_names(page) & {"config_tenant_id", "secret_api_key", "name"}
+    assert "Test connection" not in page
+    assert client.post(change_url(zentry), zentry_form(name="Renamed")).status_code == 403
+    zentry.refresh_from_db()
+    assert zentry.name == "Zentry Vienna"
+
+
 def test_secrets_never_appear_in_the_form(staff_client, zentry):
     page = staff_client.get(change_url(zentry)).content.decode()
     assert ZENTRY_KEY not in page
