@@ -9,6 +9,9 @@ settle it with the space themselves. Emails to the member follow the state (the 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from django.utils.translation import gettext as _
 
 from bookings import availability, emails
@@ -68,6 +71,31 @@ def _not_a_request(booking: Booking) -> BookingError:
     )
 
 
+@contextlib.contextmanager
+def _asking(label: str, refused: str) -> Iterator[None]:
+    """A staff action's call to the provider: its faults become a ``BookingError`` in
+    words and the booking is left unchanged. ``refused`` says what a refusal means, with
+    ``%(provider)s`` and ``%(m)s`` (the provider's message)."""
+    try:
+        yield
+    except TransientError as exc:
+        raise BookingError(
+            _("%(provider)s is not answering; the booking is unchanged. Try again later.")
+            % {"provider": label},
+            status=503,
+        ) from exc
+    except AuthenticationError as exc:
+        raise BookingError(
+            _("%(provider)s refused this account's credentials; the booking is unchanged.")
+            % {"provider": label},
+            status=502,
+        ) from exc
+    except (RejectedError, UnsupportedError) as exc:
+        raise BookingError(
+            refused % {"provider": label, "m": messages.render(exc.message)}, status=409
+        ) from exc
+
+
 def approve_request(booking: Booking, *, actor, note: str = "") -> bool:
     """Staff approve a request: at the provider first where it has the call, and the
     booking is confirmed only once the provider says so; locally otherwise."""
@@ -85,31 +113,13 @@ def approve_request(booking: Booking, *, actor, note: str = "") -> bool:
             actor_label="staff",
             next_step="",
         )
-    try:
-        with adapter_for(booking.space.account) as adapter:
-            result = adapter.approve(
-                availability.item_ref(booking.item),
-                request_for(booking),
-                booking.provider_reference,
-            )
-    except TransientError as exc:
-        raise BookingError(
-            _("%(provider)s is not answering; the booking is unchanged. Try again later.")
-            % {"provider": label},
-            status=503,
-        ) from exc
-    except AuthenticationError as exc:
-        raise BookingError(
-            _("%(provider)s refused this account's credentials; the booking is unchanged.")
-            % {"provider": label},
-            status=502,
-        ) from exc
-    except (RejectedError, UnsupportedError) as exc:
-        raise BookingError(
-            _("%(provider)s did not approve it: %(m)s The booking is unchanged.")
-            % {"provider": label, "m": messages.render(exc.message)},
-            status=409,
-        ) from exc
+    refused = _("%(provider)s did not approve it: %(m)s The booking is unchanged.")
+    with _asking(label, refused), adapter_for(booking.space.account) as adapter:
+        result = adapter.approve(
+            availability.item_ref(booking.item),
+            request_for(booking),
+            booking.provider_reference,
+        )
     if result.status != "confirmed":
         raise BookingError(
             _("%(provider)s still has it as %(s)s; the booking is unchanged.")
@@ -183,32 +193,14 @@ def ask_provider(booking: Booking, *, actor) -> str:
             status=409,
         )
     before = booking.status
-    try:
-        with adapter_for(account) as adapter:
-            result = adapter.refresh(
-                availability.item_ref(booking.item),
-                request_for(booking),
-                booking.provider_reference,
-            )
-    except TransientError as exc:
-        raise BookingError(
-            _("%(provider)s is not answering; the booking is unchanged. Try again later.")
-            % {"provider": label},
-            status=503,
-        ) from exc
-    except AuthenticationError as exc:
-        raise BookingError(
-            _("%(provider)s refused this account's credentials; the booking is unchanged.")
-            % {"provider": label},
-            status=502,
-        ) from exc
-    except (RejectedError, UnsupportedError) as exc:
-        # a search that misses it once is not a cancellation: nothing is changed
-        raise BookingError(
-            _("%(provider)s answered: %(m)s The booking is unchanged.")
-            % {"provider": label, "m": messages.render(exc.message)},
-            status=409,
-        ) from exc
+    # a search that misses it once is not a cancellation: nothing is changed
+    refused = _("%(provider)s answered: %(m)s The booking is unchanged.")
+    with _asking(label, refused), adapter_for(account) as adapter:
+        result = adapter.refresh(
+            availability.item_ref(booking.item),
+            request_for(booking),
+            booking.provider_reference,
+        )
     if booking.status in AWAITING:
         apply_result(booking, result, actor_label="staff", actor=actor)
     else:
