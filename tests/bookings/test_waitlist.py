@@ -83,6 +83,17 @@ def test_a_window_that_covers_the_asked_time_tells_the_member_with_a_booking_lin
     assert entry.matched_start == at(14) and entry.matched_end == at(16)
 
 
+def test_the_email_is_in_the_members_language(member, room):
+    member.language = "fr"
+    member.save()
+    wait_for_room(member, room)
+    free(room, at(13), at(17))
+    waitlist.match_and_notify("resource", room.pk, [DAY])
+    [email] = mail.outbox
+    french_day = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+    assert french_day[DAY.weekday()] in email.body.lower()
+
+
 @pytest.mark.parametrize(
     ("window", "matches"),
     [

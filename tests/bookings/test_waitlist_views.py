@@ -163,3 +163,11 @@ def test_a_pass_waits_for_a_whole_day(client, member, day_pass):
     assert response.status_code == 302
     entry = WaitlistEntry.objects.get()
     assert entry.offer == day_pass and entry.start_time is None
+
+
+def test_a_search_with_nothing_free_offers_the_waitlist_with_its_question(client, room):
+    asked = f"city=Dublin&date={DAY.isoformat()}&start=14:00&end=16:00&people=3"
+    page = client.get(f"/spaces/?{asked}").content.decode()
+    assert "Nothing bookable is free at that time." in page
+    assert "Tell me when something matching frees up" in page
+    assert "/waitlist/new/?city=Dublin&amp;date=" in page
