@@ -125,6 +125,10 @@ def join(
             raise BookingError(_("Unknown currency."), field="currency")
     else:
         currency = ""
+    today = timezone.localdate(now)
+    if not today - dt.timedelta(days=1) <= date <= today + dt.timedelta(days=rules.MAX_DAYS_AHEAD):
+        # checked before any arithmetic: the day after 9999-12-31 does not exist
+        raise BookingError(_("Pick a day within a year."), field="date")
     zones = _zones(resource, offer, city, q, date)
     if not zones:
         raise BookingError(_("No space we list matches that place."), field="q")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bookings import rules
 from bookings.search.query import KINDS
 from providers.models import Offer
 
@@ -54,6 +56,14 @@ class WaitlistForm(forms.Form):
         if isinstance(item, Offer):
             for name in ("start", "end", "minutes"):  # a pass is a whole day
                 del self.fields[name]
+
+    def clean_date(self):
+        day = self.cleaned_data.get("date")
+        if day and day < dt.date.today() - dt.timedelta(days=1):
+            raise forms.ValidationError(_("That time has started already; pick a later one."))
+        if day and day > dt.date.today() + dt.timedelta(days=rules.MAX_DAYS_AHEAD):
+            raise forms.ValidationError(_("Pick a day within a year."))
+        return day
 
     def clean(self):
         data = super().clean() or {}

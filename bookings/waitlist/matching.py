@@ -148,12 +148,16 @@ def _candidates(kind: str, item: Item, days: list[dt.date], now: dt.datetime):
 def _held(kind: str, item: Item, window: AvailabilityWindow, now: dt.datetime) -> int:
     """Entries told about this window within the hold: it is theirs for now."""
     since = now - dt.timedelta(minutes=hold_minutes())
-    return WaitlistEntry.objects.filter(
-        **{f"matched_{kind}": item},
-        notified_at__gt=since,
-        matched_start__lt=window.end,
-        matched_end__gt=window.start,
-    ).count()
+    return (
+        WaitlistEntry.objects.filter(
+            **{f"matched_{kind}": item},
+            notified_at__gt=since,
+            matched_start__lt=window.end,
+            matched_end__gt=window.start,
+        )
+        .exclude(state=WaitlistState.DROPPED)  # dropped: not coming, the next one is told
+        .count()
+    )
 
 
 def _claim(entry: WaitlistEntry, kind: str, item: Item, fit: Fit, now: dt.datetime) -> bool:

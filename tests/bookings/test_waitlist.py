@@ -203,6 +203,15 @@ def test_the_earliest_entry_is_told_first_and_holds_the_window(member, room, set
     assert waitlist.claim_matches("resource", room.pk, [DAY], now=after) == [second.pk]
 
 
+def test_a_member_told_who_drops_the_entry_frees_the_window_for_the_next(member, room):
+    first = wait_for_room(member, room)
+    second = wait_for_room(a_member("ben"), room)
+    free(room, at(13), at(17))
+    assert waitlist.claim_matches("resource", room.pk, [DAY]) == [first.pk]
+    waitlist.drop(WaitlistEntry.objects.get(pk=first.pk))
+    assert waitlist.claim_matches("resource", room.pk, [DAY]) == [second.pk]
+
+
 def test_a_pass_day_with_places_tells_as_many_in_order(member, day_pass):
     entries = [waitlist.join(a_member(f"m{n}"), offer=day_pass, date=DAY)[0] for n in range(3)]
     free(day_pass, *_day_bounds(), places_left=2)

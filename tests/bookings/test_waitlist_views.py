@@ -171,3 +171,17 @@ def test_a_search_with_nothing_free_offers_the_waitlist_with_its_question(client
     assert "Nothing bookable is free at that time." in page
     assert "Tell me when something matching frees up" in page
     assert "/waitlist/new/?city=Dublin&amp;date=" in page
+
+
+@pytest.mark.parametrize("raw", [str(10**30), str(2**63), "0", "-1", "1e9"])
+def test_an_id_out_of_range_is_404_not_500(client, raw):
+    client.raise_request_exception = False
+    assert client.get(f"/waitlist/new/?resource={raw}").status_code == 404
+    assert client.get(f"/waitlist/new/?offer={raw}").status_code == 404
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_days_at_the_ends_of_the_calendar_are_refused(client, room, day):
+    client.raise_request_exception = False
+    response = client.post("/waitlist/new/", room_form(room, date=day))
+    assert response.status_code == 400
