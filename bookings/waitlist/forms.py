@@ -52,7 +52,7 @@ class WaitlistForm(forms.Form):
         self.item = item
         if item is not None:  # the place is the item: no place fields to fill in
             for name in ("q", "city", "kind"):
-                self.fields[name].widget = forms.HiddenInput()
+                del self.fields[name]
         if isinstance(item, Offer):
             for name in ("start", "end", "minutes"):  # a pass is a whole day
                 del self.fields[name]

@@ -185,3 +185,12 @@ def test_days_at_the_ends_of_the_calendar_are_refused(client, room, day):
     client.raise_request_exception = False
     response = client.post("/waitlist/new/", room_form(room, date=day))
     assert response.status_code == 400
+
+
+def test_a_room_form_ignores_a_searchs_place_left_in_the_address(client, room):
+    page = client.get(f"/waitlist/new/?resource={room.pk}&city=Lisbon&kind=day_pass")
+    assert 'name="city"' not in page.content.decode()
+    response = client.post("/waitlist/new/", room_form(room, city="Lisbon", kind="day_pass"))
+    assert response.status_code == 302
+    entry = WaitlistEntry.objects.get()
+    assert (entry.resource, entry.city, entry.kind) == (room, "", "")
