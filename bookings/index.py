@@ -260,8 +260,24 @@ def _replace(
         ]
         mine.filter(day__in=days).delete()
         written = AvailabilityWindow.objects.bulk_create([row for day in days for row in rows[day]])
+        _waitlist_hook(kind, pk, [day for day in days if _any_free(rows[day])])
     _note(item, {day: fetched[day] for day in days})
     return len(written)
+
+
+def _any_free(rows: Sequence[AvailabilityWindow]) -> bool:
+    return any(row.state == WindowState.FREE for row in rows)
+
+
+def _waitlist_hook(kind: str, pk: int, days: list[dt.date]) -> None:
+    """Members waiting on these days are matched against the new free rows (a task, after
+    commit). Never fails a refresh: the next one matches them."""
+    from bookings.waitlist import on_index_write  # waitlist reads the index, not the reverse
+
+    try:
+        on_index_write(kind, pk, days)
+    except Exception:
+        logger.exception("waitlist match after indexing %s %s not queued", kind, pk)
 
 
 def _refresh_facts(key: str, fetch: Callable[[], object], newer_than: dt.datetime) -> None:

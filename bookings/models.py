@@ -355,3 +355,84 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"1 EUR = {self.per_euro} {self.currency}"
+
+
+class WaitlistState(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    NOTIFIED = "notified", _("Told it is free")
+    EXPIRED = "expired", _("Expired")
+    DROPPED = "dropped", _("Dropped")
+
+
+class WaitlistEntry(models.Model):
+    """A member waiting for something to free up (``bookings.waitlist``).
+
+    Where: one room, one pass, or a search's place (its city or words, with a kind). When: a local
+    day of the place's zone, from ``start_time`` to ``end_time`` (none: the day's start or
+    end), needing ``minutes`` in a row (none: the whole window; a pass: the day). Who and
+    how much: ``people``, and at most ``max_price`` in ``currency`` (none: any price).
+    Told once: ``state`` leaves WAITING by a conditional update; ``matched_*`` is the
+    window the member was told about, held for them a short while before the next one in
+    line is told (first come, first served).
+    """
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="waitlist_entries"
+    )
+    resource = models.ForeignKey(
+        "providers.Resource", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    offer = models.ForeignKey(
+        "providers.Offer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    city = models.CharField(max_length=100, blank=True)  # a search's city
+    q = models.CharField(max_length=100, blank=True)  # a search's "where" words
+    kind = models.CharField(max_length=30, blank=True)  # a search kind (bookings.search.KINDS)
+    date = models.DateField()  # the local day in the place's zone
+    start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
+    minutes = models.PositiveIntegerField(null=True, blank=True)
+    people = models.PositiveIntegerField(default=1)
+    max_price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    state = models.CharField(
+        max_length=10, choices=WaitlistState.choices, default=WaitlistState.WAITING
+    )
+    expires_at = models.DateTimeField()  # when the window starts: nothing to wait for then
+    created_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    matched_resource = models.ForeignKey(
+        "providers.Resource", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    matched_offer = models.ForeignKey(
+        "providers.Offer", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    matched_start = models.DateTimeField(null=True, blank=True)
+    matched_end = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("created_at", "pk")
+        verbose_name_plural = _("waitlist entries")
+        indexes = [
+            models.Index(fields=["state", "date"]),
+            models.Index(fields=["member", "state"]),
+            models.Index(fields=["matched_resource", "notified_at"]),
+            models.Index(fields=["matched_offer", "notified_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(resource__isnull=False)
+                | models.Q(offer__isnull=False)
+                | ~models.Q(city="")
+                | ~models.Q(q=""),
+                name="waitlist_entry_has_a_place",
+            ),
+            models.CheckConstraint(condition=models.Q(people__gte=1), name="waitlist_people"),
+        ]
+
+    def __str__(self) -> str:
+        return f"waitlist #{self.pk} {self.date} {self.state}"
+
+    @property
+    def item(self):
+        return self.resource or self.offer

@@ -103,3 +103,28 @@ def index_item(kind: str, item_id: int, days: list[str], newer_than: str | None 
         [dt.date.fromisoformat(day) for day in days],
         newer_than=dt.datetime.fromisoformat(newer_than) if newer_than else None,
     )
+
+
+@shared_task(
+    name="bookings.match_waitlist",
+    acks_late=True,
+    ignore_result=True,
+    # an email that could not go gives its entry back; the retry claims and sends again
+    autoretry_for=EMAIL_TRANSIENT_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=10,
+)
+def match_waitlist(kind: str, item_id: int, days: list[str]) -> int:
+    """After an index refresh: tell waiting members about an item's free windows."""
+    from bookings import waitlist
+
+    return waitlist.match_and_notify(kind, item_id, [dt.date.fromisoformat(d) for d in days])
+
+
+@shared_task(name="bookings.expire_waitlist", ignore_result=True)
+def expire_waitlist() -> int:
+    """Beat: waitlist entries whose window has started expire."""
+    from bookings import waitlist
+
+    return waitlist.expire()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from bookings.views import availability, booking, calendars, exports, search
+from bookings.views import availability, booking, calendars, exports, search, waitlist
 
 urlpatterns = [
     # availability: a room's week and its slots, a pass's page and its days
@@ -24,6 +24,10 @@ urlpatterns = [
         booking.register_organization,
         name="register_organization",
     ),
+    # waitlist: be told when a room, a pass or a search's place frees up
+    path("waitlist/", waitlist.my_waitlist, name="my_waitlist"),
+    path("waitlist/new/", waitlist.waitlist_new, name="waitlist_new"),
+    path("waitlist/<int:pk>/drop/", waitlist.waitlist_drop, name="waitlist_drop"),
     # calendars: .ics files and the member's feed link
     path(
         "resources/<int:pk>/calendar.ics",

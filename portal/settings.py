@@ -206,6 +206,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # the availability index search reads: the item-days checked longest ago, within a
     # third of each provider's documented rate limit per minute (bookings/index.py)
     "refresh-availability-index": {"task": "bookings.refresh_index", "schedule": 60.0},
+    # waitlist entries whose window has started (bookings/waitlist)
+    "expire-waitlist": {"task": "bookings.expire_waitlist", "schedule": 300.0},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
@@ -247,6 +249,10 @@ BOOKING_RECHECK_SECONDS = env_int("BOOKING_RECHECK_SECONDS", 600, minimum=1)
 INDEX_DAYS = env_int("INDEX_DAYS", 14, minimum=1)
 INDEX_REFRESH_SECONDS = env_int("INDEX_REFRESH_SECONDS", 600, minimum=1)
 INDEX_UNLIMITED_BUDGET = env_int("INDEX_UNLIMITED_BUDGET", 60, minimum=1)
+# The waitlist: how long the member told first has a window to themselves before the
+# next one waiting is told, and how many entries one member may wait on (0: no limit).
+WAITLIST_HOLD_MINUTES = env_int("WAITLIST_HOLD_MINUTES", 15, minimum=0)
+WAITLIST_MAX_ENTRIES = env_int("WAITLIST_MAX_ENTRIES", 20, minimum=0)
 # Where provider accounts may send their requests, and with them their secrets: the
 # deployment decides, not staff (providers/adapters/destinations.py). PROVIDER_URLS_<KIND>
 # (e.g. PROVIDER_URLS_THIA) lists comma-separated URL prefixes; a provider not set here

@@ -143,6 +143,16 @@ def test_member_pages_satisfy_the_policy(watched, live_server, catalogue, worker
     assert len(questions) == 2
 
     page.goto(f"{url}/bookings/")
+    # the waitlist: asked from the room's page, listed, dropped
+    page.goto(f"{url}/resources/{room.pk}/")
+    page.get_by_role("link", name="Taken when you need it? Tell me when it frees up").click()
+    page.get_by_label("Day:", exact=True).fill(day.isoformat())
+    page.get_by_label("From:", exact=True).fill("14:00")
+    page.get_by_label("To:", exact=True).fill("15:00")
+    page.get_by_role("button", name="Add me to the waitlist").click()
+    page.wait_for_url("**/waitlist/")
+    page.get_by_role("button", name="Drop").click()
+    page.get_by_text("You are not waiting for anything.").wait_for()
     page.goto(f"{url}/accounts/profile/")
     turn_on = page.get_by_role("button", name="Turn on my calendar link")
     if turn_on.count():

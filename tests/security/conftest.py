@@ -26,6 +26,7 @@ from bookings.models import (
     Kind,
     ProviderIdentity,
     Status,
+    WaitlistEntry,
 )
 from portal.models import User
 from providers import services as catalogue
@@ -64,6 +65,7 @@ class World:
     feed: FeedToken | None = None
     revoked_feed: FeedToken | None = None
     bob_feed: FeedToken | None = None
+    waitlist: WaitlistEntry | None = None  # A waits for the room
 
     def booking(self, status: str) -> Booking:
         return self.bookings[status]
@@ -175,6 +177,14 @@ def world(db, provider, monkeypatch) -> World:  # noqa: F811
     world.revoked_feed = FeedToken.objects.create(member=alice, revoked_at=timezone.now())
     world.feed = FeedToken.objects.create(member=alice)
     world.bob_feed = FeedToken.objects.create(member=bob)
+    world.waitlist = WaitlistEntry.objects.create(
+        member=alice,
+        resource=world.room,
+        date=(timezone.now() + dt.timedelta(days=3)).date(),
+        start_time=dt.time(14),
+        end_time=dt.time(16),
+        expires_at=timezone.now() + dt.timedelta(days=3),
+    )
     ProviderIdentity.objects.create(member=alice, account=account, data={"customer": "c-1"})
     ExchangeRate.objects.update_or_create(currency="USD", defaults={"per_euro": Decimal("1.08")})
     SyncRun.objects.create(account=account, trigger="admin")

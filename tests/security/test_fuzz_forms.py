@@ -205,6 +205,31 @@ def test_search_takes_any_input(world, data, path, signed_in, htmx):
     _send(_member(world) if signed_in else Client(), "GET", path, data, htmx)
 
 
+WAITLIST = _query(
+    resource=st.one_of(st.just("ROOM"), NUMBERS),
+    offer=st.one_of(st.just("PASS"), NUMBERS),
+    q=TEXT,
+    city=st.one_of(st.just("Dublin"), TEXT),
+    kind=st.one_of(st.sampled_from(["meeting_room", "day_pass", "office"]), TEXT),
+    date=DATES,
+    start=st.one_of(st.sampled_from(["09:00", "24:00", "23:59", "00:00"]), TEXT),
+    end=st.one_of(st.sampled_from(["18:00", "00:00", "23:59"]), TEXT),
+    minutes=NUMBERS,
+    people=NUMBERS,
+    max_price=NUMBERS,
+    max_total=NUMBERS,
+    currency=st.one_of(st.sampled_from(["EUR", "USD", "XXX"]), TEXT),
+)
+
+
+@given(data=WAITLIST, method=st.sampled_from(["GET", "POST"]))
+@FUZZ
+def test_the_waitlist_form_takes_any_input(world, data, method):
+    ids = {"ROOM": str(world.room.pk), "PASS": str(world.day_pass.pk)}
+    data = {key: ids.get(value, value) for key, value in data.items()}
+    _send(_member(world), method, "/waitlist/new/", data, htmx=False)
+
+
 SIGNUP = _query(
     email=st.one_of(st.emails(), TEXT),
     first_name=TEXT,

@@ -1,0 +1,94 @@
+"""The waitlist's pages: ask to be told when something frees up; my waitlist; drop."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bookings import money, waitlist
+from bookings.http import AuthenticatedHttpRequest
+from bookings.models import WaitlistEntry, WaitlistState
+from bookings.services.errors import BookingError
+from bookings.waitlist.forms import WaitlistForm
+from providers import selectors
+
+# what a room's page, a pass's page or a search passes on to pre-fill the form
+PREFILL = ("q", "city", "kind", "date", "start", "end", "minutes", "people", "currency")
+
+
+def _item(source):
+    """The room or pass the form is about (``resource`` or ``offer``), or None; an id of
+    nothing a member can book answers 404."""
+    for name, items in (
+        ("resource", selectors.visible_resources),
+        ("offer", selectors.visible_offers),
+    ):
+        raw = source.get(name)
+        if raw:
+            if not raw.isdigit():
+                raise Http404
+            return name, get_object_or_404(items().select_related("space"), pk=int(raw))
+    return None, None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def waitlist_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    source = request.POST if request.method == "POST" else request.GET
+    name, item = _item(source)
+    currencies = money.rates()
+    status = 200
+    if request.method == "POST":
+        form = WaitlistForm(request.POST, item=item, currencies=currencies)
+        if form.is_valid():
+            try:
+                _entry, created = waitlist.join(
+                    request.user,
+                    resource=item if name == "resource" else None,
+                    offer=item if name == "offer" else None,
+                    **form.join_arguments(),
+                )
+            except BookingError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                status = exc.status
+            else:
+                if created:
+                    messages.success(
+                        request, _("You are on the waitlist: we email you when it frees up.")
+                    )
+                else:
+                    messages.info(request, _("You were on this waitlist already."))
+                return redirect("my_waitlist")
+        else:
+            status = 400
+    else:
+        initial = {key: request.GET[key] for key in PREFILL if request.GET.get(key)}
+        if request.GET.get("max_total"):  # a search's price limit
+            initial["max_price"] = request.GET["max_total"]
+        if name:
+            initial[name] = item.pk
+        form = WaitlistForm(initial={"people": 1, **initial}, item=item, currencies=currencies)
+    context = {"form": form, "item": item, "item_kind": name}
+    return render(request, "waitlist/new.html", context, status=status)
+
+
+@login_required
+def my_waitlist(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "waitlist/list.html", {"entries": waitlist.shown(request.user)})
+
+
+@login_required
+@require_POST
+def waitlist_drop(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    # another member's entry answers 404: its id tells nothing
+    entry = get_object_or_404(
+        WaitlistEntry.objects.filter(member=request.user).exclude(state=WaitlistState.DROPPED),
+        pk=pk,
+    )
+    waitlist.drop(entry)
+    messages.success(request, _("Dropped from your waitlist."))
+    return redirect("my_waitlist")
