@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings import rules
 from bookings.search.query import KINDS
-from providers.models import Offer
+from providers.models import Offer, OfferKind, ResourceKind
 
 
 def _time(label) -> forms.TimeField:
@@ -46,7 +46,8 @@ class WaitlistForm(forms.Form):
     def __init__(self, *args, item=None, currencies=(), **kwargs):
         super().__init__(*args, **kwargs)
         kind = cast(forms.ChoiceField, self.fields["kind"])
-        kind.choices = [("", _("Anything")), *((k, k.replace("_", " ")) for k in KINDS)]
+        labels = {**dict(ResourceKind.choices), **dict(OfferKind.choices)}
+        kind.choices = [("", _("Anything")), *((k, labels.get(k, k)) for k in KINDS)]
         currency = cast(forms.ChoiceField, self.fields["currency"])
         currency.choices = [("", _("My currency")), *((c, c) for c in sorted(currencies))]
         self.item = item
