@@ -206,6 +206,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # the availability index search reads: the item-days checked longest ago, within a
     # third of each provider's documented rate limit per minute (bookings/index.py)
     "refresh-availability-index": {"task": "bookings.refresh_index", "schedule": 60.0},
+    # reminder emails at the times members chose; each sent once (bookings/reminders.py)
+    "scan-booking-reminders": {"task": "bookings.scan_reminders", "schedule": 60.0},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 

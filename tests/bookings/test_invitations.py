@@ -147,6 +147,30 @@ def test_the_invitation_says_where_to_go_and_what_to_bring(lifecycle):
     assert "welcome123" not in messages[2].body
 
 
+def test_the_invitation_rings_at_the_members_reminder_times_and_the_cancel_does_not(
+    lifecycle,
+):
+    _booking, messages = lifecycle
+    confirmed, _moved, cancelled = (
+        Calendar.from_ical(calendar_parts(m)[2]).walk("VEVENT")[0] for m in messages
+    )
+    triggers = [alarm.decoded("TRIGGER") for alarm in confirmed.walk("VALARM")]
+    assert triggers == [-dt.timedelta(days=1), -dt.timedelta(hours=1)]  # the defaults
+    assert [str(a["ACTION"]) for a in confirmed.walk("VALARM")] == ["DISPLAY", "DISPLAY"]
+    assert cancelled.walk("VALARM") == []
+
+
+def test_no_reminders_chosen_means_no_alarms(member, room, provider):
+    member.reminder_offsets = []
+    member.save()
+    booking = services.booking_create_room(
+        member=member, resource=room, start=tomorrow_at(10), end=tomorrow_at(11)
+    )
+    booking = Booking.objects.select_related("member", "space").get(pk=booking.pk)
+    event = Calendar.from_ical(calendars.booking_invitation(booking)).walk("VEVENT")[0]
+    assert event.walk("VALARM") == []
+
+
 def test_the_feed_keeps_the_uid_and_is_no_invitation(lifecycle, member):
     booking, messages = lifecycle
     invitation = Calendar.from_ical(calendar_parts(messages[0])[2]).walk("VEVENT")[0]
