@@ -146,16 +146,22 @@ def booking_event(
     lines.append(f"Booking: {page}")
     event.add("description", "\n".join(lines))
     event.add("url", page)
-    if status != "CANCELLED":
+    if status != "CANCELLED" and reminders:
+        # a pass is all-day: its alarms are absolute, before the space opens (the emails'
+        # times, ``reminders.expected_at``), not before midnight
+        from bookings.reminders import expected_at  # a real cycle: reminders -> calendars
+
+        opens = expected_at(booking).astimezone(dt.UTC) if booking.kind == Kind.PASS else None
         for minutes in sorted(set(reminders), reverse=True):
-            event.add_component(_alarm(minutes, summary))
+            before = dt.timedelta(minutes=minutes)
+            event.add_component(_alarm(opens - before if opens else -before, summary))
     return event
 
 
-def _alarm(minutes: int, summary: str) -> Alarm:
+def _alarm(trigger: dt.timedelta | dt.datetime, summary: str) -> Alarm:
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("trigger", dt.timedelta(minutes=-minutes))  # before the start
+    alarm.add("trigger", trigger)  # before the start, or an instant (UTC)
     alarm.add("description", summary)
     return alarm
 
@@ -175,6 +181,13 @@ def _address(email: str, name: str, **params: str) -> vCalAddress:
     return address
 
 
+def _reminders(member, cancel: bool) -> list[int]:
+    """The member's reminder times (none on a cancellation): the event's alarms."""
+    from bookings.reminders import offsets_of  # a real cycle: reminders -> calendars
+
+    return [] if cancel else offsets_of(member)
+
+
 def booking_invitation(booking: Booking, *, cancel: bool = False) -> bytes:
     """One booking as an iTIP message for the member's email (RFC 5546): a REQUEST that
     adds or updates the event (same UID, higher SEQUENCE), or a CANCEL that removes it.
@@ -185,8 +198,7 @@ def booking_invitation(booking: Booking, *, cancel: bool = False) -> bytes:
     member = booking.member
     cal = _calendar("Coworking Portal booking")
     cal.add("method", "CANCEL" if cancel else "REQUEST")
-    reminders = () if cancel else tuple(getattr(member, "reminder_offsets", None) or ())
-    event = booking_event(booking, method_cancel=cancel, reminders=reminders)
+    event = booking_event(booking, method_cancel=cancel, reminders=_reminders(member, cancel))
     name, address = organizer()
     event.add("organizer", _address(address, name))
     event.add(
@@ -208,7 +220,7 @@ def booking_calendar(booking: Booking, *, cancel: bool = False) -> bytes:
     """One booking as a file to download (PUBLISH: nothing for a client to answer)."""
     cal = _calendar("Coworking Portal booking")
     cal.add("method", "CANCEL" if cancel else "PUBLISH")
-    reminders = () if cancel else tuple(getattr(booking.member, "reminder_offsets", None) or ())
+    reminders = _reminders(booking.member, cancel)
     cal.add_component(booking_event(booking, method_cancel=cancel, reminders=reminders))
     return cal.to_ical()
 

@@ -2,10 +2,11 @@
 
 * ``CHOICES`` are the lead times a member may pick (``User.reminder_offsets``, minutes);
   the invitation carries the same ones as VALARMs (``calendars.booking_invitation``);
-* a reminder is due from ``start - minutes`` until half its lead time has passed (a 24 h
-  reminder may still go out 12 h before, never later), and only for a booking that
-  existed at its due time (a booking made an hour ahead gets no "tomorrow" email); only
-  confirmed rooms and passes are reminded, never a cancelled, refused or failed booking;
+* a reminder is due from ``start - minutes`` (a pass's start: when the space opens)
+  until half its lead time has passed (a 24 h reminder may still go out 12 h before,
+  never later), and only for a booking that existed at its due time (a booking made an
+  hour ahead gets no "tomorrow" email); only confirmed rooms and passes are reminded,
+  never a cancelled, refused or failed booking;
 * ``scan`` (beat, every minute) reads the confirmed bookings starting within the longest
   lead time, oldest start first and at most ``SCAN_LIMIT`` of them (an index on
   (status, start)), and queues one ``send_reminder`` task per due reminder not claimed;
@@ -26,6 +27,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -71,15 +73,27 @@ def lead_text(minutes: int) -> str:
     return str(dict(CHOICES).get(minutes, ""))
 
 
+def expected_at(booking: Booking) -> dt.datetime:
+    """When the member is expected: a room's start; a pass's first day when the space
+    opens (else its local midnight), so "1 hour before" is not 23:00 the night before."""
+    if booking.kind != Kind.PASS:
+        return booking.start
+    from bookings.index import opening_bounds  # heavy: only for passes
+
+    day = booking.start.astimezone(zoneinfo.ZoneInfo(booking.space.timezone)).date()
+    return max(booking.start, opening_bounds(booking.space, day)[0])
+
+
 def due(booking: Booking, offsets: Iterable[int], now: dt.datetime) -> list[int]:
     """Which of ``offsets`` are due for ``booking`` at ``now`` (not whether already sent)."""
     if booking.status != Status.CONFIRMED or booking.kind == Kind.INQUIRY:
         return []
+    start = expected_at(booking)
     result = []
     for minutes in offsets:
         lead = dt.timedelta(minutes=minutes)
-        at = booking.start - lead
-        if at <= now < min(booking.start, at + lead / 2) and booking.created_at <= at:
+        at = start - lead
+        if at <= now < min(start, at + lead / 2) and booking.created_at <= at:
             result.append(minutes)
     return result
 
@@ -94,12 +108,13 @@ def scan(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     candidates = list(
         Booking.objects.filter(
+            # a pass starts at local midnight and is expected when the space opens
+            Q(start__gt=now) | Q(kind=Kind.PASS, start__gt=now - dt.timedelta(days=1)),
             status=Status.CONFIRMED,
-            start__gt=now,
             start__lte=now + dt.timedelta(minutes=LONGEST),
         )
         .exclude(kind=Kind.INQUIRY)
-        .select_related("member")
+        .select_related("member", "space")
         .order_by("start")[:SCAN_LIMIT]
     )
     if len(candidates) == SCAN_LIMIT:

@@ -13,8 +13,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import trans_real
+from icalendar import Calendar
 
-from bookings import reminders, tasks
+from bookings import calendars, reminders, tasks
 from bookings.models import Booking, Kind, Reminder, Status
 from tests.bookings.conftest import DUBLIN
 
@@ -122,6 +123,42 @@ def test_only_a_confirmed_booking_is_reminded(room, member, status, queued):
     assert reminders.scan(NOW) == 0
     assert reminders.deliver(booking.pk, 60, NOW) == "not due"
     assert mail.outbox == [] and queued == []
+
+
+def test_a_pass_is_reminded_before_the_space_opens_not_before_midnight(
+    room, day_pass, member, queued
+):
+    room.space.opening_hours = [
+        {"weekday": d, "opens": "08:30:00", "closes": "18:00:00"} for d in range(7)
+    ]
+    room.space.save()
+    day = dt.date(2026, 3, 11)
+    midnight = dt.datetime.combine(day, dt.time(0), DUBLIN)
+    booking = Booking.objects.create(
+        member=member,
+        kind=Kind.PASS,
+        space=room.space,
+        offer=day_pass,
+        status=Status.CONFIRMED,
+        start=midnight,
+        end=midnight + dt.timedelta(days=1),
+    )
+    Booking.objects.filter(pk=booking.pk).update(created_at=midnight - dt.timedelta(days=7))
+    booking.refresh_from_db()
+    opens = dt.datetime.combine(day, dt.time(8, 30), DUBLIN)
+    assert reminders.due(booking, [60], midnight - dt.timedelta(hours=1)) == []
+    assert reminders.due(booking, [60], opens - dt.timedelta(minutes=61)) == []
+    assert reminders.due(booking, [60], opens - dt.timedelta(hours=1)) == [60]
+    # the scan finds it after its midnight start, before the doors open
+    assert reminders.scan(opens - dt.timedelta(minutes=50)) == 1
+    assert queued == [(booking.pk, 60)]
+    # and the invitation rings at the same time, an instant (the event is all-day)
+    event = Calendar.from_ical(calendars.booking_invitation(booking)).walk("VEVENT")[0]
+    triggers = [alarm.decoded("TRIGGER") for alarm in event.walk("VALARM")]
+    assert triggers == [
+        (opens - dt.timedelta(days=1)).astimezone(dt.UTC),
+        (opens - dt.timedelta(hours=1)).astimezone(dt.UTC),
+    ]
 
 
 # --- the scan and the send -------------------------------------------------------------
