@@ -5,7 +5,12 @@
   cancelled booking stays in the feed as ``STATUS:CANCELLED`` so clients remove it;
 * rooms are timed events in UTC (no VTIMEZONE needed); passes are all-day events on the
   space's local dates;
-* member-typed text (titles) goes through icalendar, which escapes and folds it.
+* member-typed text (titles) goes through icalendar, which escapes and folds it;
+* an email carries the booking as an iTIP invitation (RFC 5546, ``booking_invitation``):
+  ``METHOD:REQUEST`` with the portal's sender as ORGANIZER and the member as ATTENDEE, or
+  ``METHOD:CANCEL`` once it is over, so mail clients offer "add to calendar" and update
+  or remove the event by its UID; the feed and the download stay ``PUBLISH``-style
+  (no ORGANIZER, nothing for a client to answer) with the same UID.
 """
 
 from __future__ import annotations
@@ -13,14 +18,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import translation
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event, vCalAddress
 
 from bookings.models import Booking, Kind, Status
 from providers.cache import cache
@@ -61,7 +67,46 @@ def booking_uid(booking: Booking) -> str:
     return f"booking-{booking.uid}@{_domain()}"
 
 
-def booking_event(booking: Booking, *, method_cancel: bool = False) -> Event:
+def arrival(booking: Booking) -> dict[str, str]:
+    """What the member needs at the door, where the provider gives it (the catalogue keeps
+    it in ``Space.raw``): the way in (Thia's ``directions``, Zentry's
+    ``checkInInstructions``) and the Wi-Fi (Thia), for a member who holds the booking:
+    nothing for one that ended badly."""
+    if not booking.shows_access:  # nothing to go to
+        return {}
+    raw = booking.space.raw or {}
+    keys = ("directions", "check_in_instructions", "wifi_network", "wifi_password")
+    facts = {key: str(raw[key]).strip() for key in keys if raw.get(key)}
+    if "wifi_network" not in facts:
+        facts.pop("wifi_password", None)
+    return facts
+
+
+def arrival_lines(booking: Booking) -> list[str]:
+    facts = arrival(booking)
+    lines = []
+    if "directions" in facts:
+        lines.append(f"Directions: {facts['directions']}")
+    if "check_in_instructions" in facts:
+        lines.append(f"Check-in: {facts['check_in_instructions']}")
+    if "wifi_network" in facts:
+        password = facts.get("wifi_password")
+        network = facts["wifi_network"]
+        lines.append(
+            f"Wi-Fi: {network} (password: {password})" if password else f"Wi-Fi: {network}"
+        )
+    return lines
+
+
+def location_text(booking: Booking) -> str:
+    space = booking.space
+    return ", ".join(p for p in (space.name, space.address, space.city, space.country) if p)
+
+
+def booking_event(
+    booking: Booking, *, method_cancel: bool = False, reminders: Sequence[int] = ()
+) -> Event:
+    """The booking as one VEVENT; ``reminders`` (minutes before its start) become alarms."""
     space = booking.space
     item = booking.item
     event = Event()
@@ -73,7 +118,8 @@ def booking_event(booking: Booking, *, method_cancel: bool = False) -> Event:
     status = "CANCELLED" if method_cancel else _ICAL_STATUS.get(booking.status, "TENTATIVE")
     event.add("status", status)
     what = booking.title or (item.name if item else "")
-    event.add("summary", f"{what} — {space.name}" if what else space.name)
+    summary = f"{what} — {space.name}" if what else space.name
+    event.add("summary", summary)
     if booking.kind == Kind.PASS:
         zone = zoneinfo.ZoneInfo(space.timezone)
         event.add("dtstart", booking.start.astimezone(zone).date())
@@ -82,8 +128,7 @@ def booking_event(booking: Booking, *, method_cancel: bool = False) -> Event:
     else:
         event.add("dtstart", booking.start.astimezone(dt.UTC))
         event.add("dtend", booking.end.astimezone(dt.UTC))
-    location = ", ".join(p for p in (space.name, space.address, space.city, space.country) if p)
-    event.add("location", location)
+    event.add("location", location_text(booking))
     if space.latitude is not None and space.longitude is not None:
         event.add("geo", (float(space.latitude), float(space.longitude)))
     lines = [f"Status: {booking.get_status_display()}"]
@@ -96,18 +141,87 @@ def booking_event(booking: Booking, *, method_cancel: bool = False) -> Event:
         lines.append(f"Valid {booking.valid_from.isoformat()} to {booking.valid_to.isoformat()}")
     if booking.next_step:
         lines.append(booking.next_step_text)
+    lines.extend(arrival_lines(booking))
     page = settings.SITE_URL + reverse("booking_detail", args=[booking.pk])
     lines.append(f"Booking: {page}")
     event.add("description", "\n".join(lines))
     event.add("url", page)
+    if status != "CANCELLED" and reminders:
+        # a pass is all-day: its alarms are absolute, before the space opens (the emails'
+        # times, ``reminders.expected_at``), not before midnight
+        from bookings.reminders import expected_at  # a real cycle: reminders -> calendars
+
+        opens = expected_at(booking).astimezone(dt.UTC) if booking.kind == Kind.PASS else None
+        for minutes in sorted(set(reminders), reverse=True):
+            before = dt.timedelta(minutes=minutes)
+            event.add_component(_alarm(opens - before if opens else -before, summary))
     return event
 
 
+def _alarm(trigger: dt.timedelta | dt.datetime, summary: str) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", trigger)  # before the start, or an instant (UTC)
+    alarm.add("description", summary)
+    return alarm
+
+
+def organizer() -> tuple[str, str]:
+    """The portal's sender (``DEFAULT_FROM_EMAIL``) as (name, address): the invitation's
+    ORGANIZER, so the member's client shows who sent it and accepts its updates."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return name or "Coworking Portal", address or f"bookings@{_domain()}"
+
+
+def _address(email: str, name: str, **params: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["cn"] = name
+    address.params.update(params)
+    return address
+
+
+def _reminders(member, cancel: bool) -> list[int]:
+    """The member's reminder times (none on a cancellation): the event's alarms."""
+    from bookings.reminders import offsets_of  # a real cycle: reminders -> calendars
+
+    return [] if cancel else offsets_of(member)
+
+
+def booking_invitation(booking: Booking, *, cancel: bool = False) -> bytes:
+    """One booking as an iTIP message for the member's email (RFC 5546): a REQUEST that
+    adds or updates the event (same UID, higher SEQUENCE), or a CANCEL that removes it.
+
+    The member booked it themselves: the ATTENDEE has accepted already (``RSVP=FALSE``),
+    so no client asks them to answer an address nobody reads.
+    """
+    member = booking.member
+    cal = _calendar("Coworking Portal booking")
+    cal.add("method", "CANCEL" if cancel else "REQUEST")
+    event = booking_event(booking, method_cancel=cancel, reminders=_reminders(member, cancel))
+    name, address = organizer()
+    event.add("organizer", _address(address, name))
+    event.add(
+        "attendee",
+        _address(
+            member.email,
+            member.get_full_name() or member.email,
+            cutype="INDIVIDUAL",
+            role="REQ-PARTICIPANT",
+            partstat="ACCEPTED",
+            rsvp="FALSE",
+        ),
+    )
+    cal.add_component(event)
+    return cal.to_ical()
+
+
 def booking_calendar(booking: Booking, *, cancel: bool = False) -> bytes:
-    """One booking as a file (an email attachment or a download)."""
+    """One booking as a file to download (PUBLISH: nothing for a client to answer)."""
     cal = _calendar("Coworking Portal booking")
     cal.add("method", "CANCEL" if cancel else "PUBLISH")
-    cal.add_component(booking_event(booking, method_cancel=cancel))
+    reminders = _reminders(booking.member, cancel)
+    cal.add_component(booking_event(booking, method_cancel=cancel, reminders=reminders))
     return cal.to_ical()
 
 

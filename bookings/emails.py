@@ -22,7 +22,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -220,10 +220,10 @@ def _subject(key: str, booking: Booking) -> str:
     return rules.one_line(subject)
 
 
-def when_text(booking: Booking) -> str:
-    """The booking's time in the space's zone and the active language (the zone is
-    named next to it by the templates)."""
-    zone = zoneinfo.ZoneInfo(booking.space.timezone)
+def when_text(booking: Booking, zone: zoneinfo.ZoneInfo | None = None) -> str:
+    """The booking's time in ``zone`` (by default the space's) and the active language
+    (the zone is named next to it by the templates)."""
+    zone = zone or zoneinfo.ZoneInfo(booking.space.timezone)
     start, end = booking.start.astimezone(zone), booking.end.astimezone(zone)
     if booking.kind == Kind.PASS:
         first, last = start.date(), (end - dt.timedelta(days=1)).date()
@@ -254,19 +254,46 @@ def _send_member_email(booking: Booking, event: BookingEvent | None) -> None:
                 settings.SITE_URL + reverse("member_feed", args=[feed.token]) if feed else None
             ),
             "profile_url": settings.SITE_URL + reverse("profile"),
+            "arrival": calendars.arrival(booking),  # where the codes are shown
         }
         cancel = booking.status in CANCELLING
-        message = EmailMessage(
+        invitation(
+            booking,
             subject=_subject(key, booking),
             body=render_to_string(f"emails/booking/{key}.txt", context),
-            to=[member.email],
-        )
-        message.attach(
-            f"booking-{booking.pk}.ics",
-            calendars.booking_calendar(booking, cancel=cancel),
-            f"text/calendar; charset=utf-8; method={'CANCEL' if cancel else 'PUBLISH'}",
-        )
-        message.send()
+            cancel=cancel,
+        ).send()
+
+
+class InvitationEmail(EmailMultiAlternatives):
+    """An email that mail clients show as a calendar invitation: the iTIP part is an
+    alternative of the text (``text/calendar; method=...``), as Outlook, Gmail and Apple
+    Mail need, and the same calendar is attached as ``invite.ics`` for the others."""
+
+    method = "REQUEST"
+
+    # Django's own hook for each alternative and attachment (not in django-stubs)
+    def _create_mime_attachment(self, content, mimetype):
+        part = super()._create_mime_attachment(content, mimetype)  # type: ignore[misc]
+        if mimetype == "text/calendar":  # the shape clients match on, unquoted
+            part.replace_header(
+                "Content-Type", f"text/calendar; method={self.method}; charset=utf-8"
+            )
+        return part
+
+
+def invitation(booking: Booking, *, subject: str, body: str, cancel: bool) -> InvitationEmail:
+    """The member's email about ``booking``, carrying it as an invitation (or its
+    cancellation): multipart/mixed [multipart/alternative [text/plain, text/calendar],
+    invite.ics]."""
+    ics = calendars.booking_invitation(booking, cancel=cancel)
+    message = InvitationEmail(subject=subject, body=body, to=[booking.member.email])
+    message.method = "CANCEL" if cancel else "REQUEST"
+    message.attach_alternative(ics.decode(), "text/calendar")
+    # application/ics: the attachment is not taken for a second invitation by clients
+    # that read every text/calendar part
+    message.attach("invite.ics", ics, "application/ics")
+    return message
 
 
 def _deliver_staff_alert(booking: Booking, reason: str) -> None:

@@ -118,6 +118,8 @@ class Booking(models.Model):
             models.Index(fields=["resource", "status", "start"]),
             models.Index(fields=["offer", "status", "start"]),
             models.Index(fields=["member", "start"]),
+            # the reminder scan: confirmed bookings starting in the next two days
+            models.Index(fields=["status", "start"], name="booking_status_start"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -187,6 +189,25 @@ class BookingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class Reminder(models.Model):
+    """One reminder email of a booking, ``minutes`` before its start. The row is the
+    claim: a worker inserts it before sending, and the unique (booking, minutes) pair lets
+    only one of two racing workers (or a re-delivered task, or a restarted beat) send."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="reminders")
+    minutes = models.PositiveIntegerField()
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)  # None: claimed, being sent
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "minutes"], name="one_reminder_per_offset")
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder {self.minutes} min before booking {self.booking_id}"
 
 
 class FeedToken(models.Model):

@@ -72,6 +72,29 @@ def send_email(kind: str, booking_id: int, reason: str = "", event_id: int | Non
     emails.deliver(kind, booking_id, reason, event_id)
 
 
+@shared_task(name="bookings.scan_reminders")
+def scan_reminders() -> int:
+    """Beat, every minute: queue the reminder emails that are due (``bookings.reminders``)."""
+    from bookings import reminders
+
+    return reminders.scan()
+
+
+@shared_task(
+    name="bookings.send_reminder",
+    acks_late=True,
+    # the claim is freed when sending fails, so a retry sends it (while it is still due)
+    autoretry_for=EMAIL_TRANSIENT_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def send_reminder(booking_id: int, minutes: int) -> str:
+    from bookings import reminders
+
+    return reminders.deliver(booking_id, minutes)
+
+
 @shared_task(name="bookings.refresh_index")
 def refresh_index() -> int:
     """Beat: refresh the availability index, one task per enabled provider account (each

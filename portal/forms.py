@@ -9,7 +9,7 @@ from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from bookings import money, rules
+from bookings import money, reminders, rules
 from bookings.forms import one_line
 from portal.models import User
 from providers import registry
@@ -50,6 +50,15 @@ class ProfileForm(forms.ModelForm):
         ),
     )
 
+    reminder_offsets = forms.TypedMultipleChoiceField(
+        label=_("Reminders"),
+        choices=reminders.CHOICES,
+        coerce=int,
+        required=False,  # none ticked: no reminder emails
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("We email you before each booking at the times you tick."),
+    )
+
     class Meta:
         model = User
         fields = (
@@ -60,6 +69,7 @@ class ProfileForm(forms.ModelForm):
             "language",
             "timezone",
             "display_currency",
+            "reminder_offsets",
         )
         help_texts = {
             "phone": _("Providers call this number if something is wrong with a booking."),
@@ -74,6 +84,9 @@ class ProfileForm(forms.ModelForm):
             self.fields[name].validators.append(one_line)
         currency = cast(forms.ChoiceField, self.fields["display_currency"])
         currency.choices = [(c, c) for c in money.currencies()]
+
+    def clean_reminder_offsets(self):
+        return sorted(set(self.cleaned_data.get("reminder_offsets") or []), reverse=True)
 
     def clean_display_currency(self):
         return self.cleaned_data.get("display_currency") or self.instance.display_currency

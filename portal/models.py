@@ -12,7 +12,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bookings import rules
+from bookings import reminders, rules
 
 
 def validate_timezone(value: str) -> None:
@@ -67,6 +67,11 @@ class User(AbstractUser):
     )
     # Prices are also shown in this currency, converted at staff's rates (approximate).
     display_currency = models.CharField(_("display currency"), max_length=3, default="EUR")
+    # Reminder emails (and the invitation's alarms): minutes before each booking's start,
+    # out of ``bookings.reminders.CHOICES``; empty: no reminders.
+    reminder_offsets = models.JSONField(
+        _("reminders"), default=reminders.default_offsets, blank=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -208,6 +208,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "refresh-availability-index": {"task": "bookings.refresh_index", "schedule": 60.0},
     # waitlist entries whose window has started (bookings/waitlist)
     "expire-waitlist": {"task": "bookings.expire_waitlist", "schedule": 300.0},
+    # reminder emails at the times members chose; each sent once (bookings/reminders.py)
+    "scan-booking-reminders": {"task": "bookings.scan_reminders", "schedule": 60.0},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 

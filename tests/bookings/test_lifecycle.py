@@ -162,7 +162,7 @@ def test_confirmation_email_has_the_ics_and_the_feed_link_in_the_members_languag
     assert "Votre réservation est confirmée." in message.body
     assert f"/calendar/{feed.token}.ics" in message.body and "1234" in message.body
     name, content, mimetype = message.attachments[0]
-    assert name.endswith(".ics") and mimetype.startswith("text/calendar")
+    assert name == "invite.ics" and mimetype == "application/ics"
     assert "BEGIN:VEVENT" in str(content)
 
 

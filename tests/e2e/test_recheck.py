@@ -12,6 +12,8 @@ from email import message_from_bytes
 
 import httpx
 import pytest
+import vobject
+from icalendar import Calendar
 
 from bookings import tasks
 from bookings.models import Booking, Status
@@ -126,3 +128,33 @@ def test_a_zentry_reservation_moved_then_cancelled_by_the_space(
     cancelled = ics_of(told)
     assert field(cancelled, "UID") == uid
     assert field(cancelled, "STATUS") == "CANCELLED"
+    assert_one_invitation_updated_then_cancelled(mails(worker), member)
+
+
+def assert_one_invitation_updated_then_cancelled(messages, member) -> None:
+    """The confirmation, the move and the cancellation, as mail clients read them: one
+    invitation (icalendar and vobject agree) from the portal to the member, updated by
+    the same UID with a rising SEQUENCE, then cancelled."""
+    seen = []
+    for message in messages:
+        assert message.get_content_type() == "multipart/mixed"
+        alternative, attachment = message.get_payload()
+        inline = alternative.get_payload()[-1]
+        assert inline.get_content_type() == "text/calendar"
+        assert attachment.get_filename() == "invite.ics"
+        ics = attachment.get_payload(decode=True)
+        assert inline.get_payload(decode=True).replace(b"\r\n", b"\n") == ics.replace(
+            b"\r\n", b"\n"
+        )
+        (event,) = Calendar.from_ical(ics).walk("VEVENT")
+        other = vobject.readOne(ics.decode())
+        assert inline.get_param("method") == other.method.value
+        assert other.vevent.uid.value == str(event["UID"])
+        assert int(other.vevent.sequence.value) == int(event["SEQUENCE"])
+        assert str(event["ATTENDEE"]) == other.vevent.attendee.value == f"mailto:{member.email}"
+        assert str(event["ORGANIZER"]) == other.vevent.organizer.value
+        seen.append((other.method.value, str(event["UID"]), int(event["SEQUENCE"])))
+    assert [method for method, _, _ in seen] == ["REQUEST", "REQUEST", "CANCEL"]
+    assert len({uid for _, uid, _ in seen}) == 1
+    sequences = [sequence for _, _, sequence in seen]
+    assert sequences == sorted(set(sequences))

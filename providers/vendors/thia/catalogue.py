@@ -157,6 +157,10 @@ class CatalogueMixin(ThiaClient):
                 "total_hot_desks": space.get("total_hot_desks"),
                 "total_dedicated_desks": space.get("total_dedicated_desks"),
                 "total_private_offices": space.get("total_private_offices"),
+                # what to bring, for the booking's email and .ics (doc: GET /space)
+                "directions": text(space.get("directions")),
+                "wifi_network": text(space.get("wifi_network")),
+                "wifi_password": text(space.get("wifi_password")),
             },
         )
 

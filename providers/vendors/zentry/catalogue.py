@@ -159,6 +159,8 @@ class CatalogueMixin(ZentryClient):
                 "workspace_id": text(location.get("workspaceId")),
                 # The portal's user pays member prices in its workspaces, else marketplace.
                 "member": member,
+                # how to get in, for the booking's email and .ics (doc: Location)
+                "check_in_instructions": text(location.get("checkInInstructions")),
             },
         )
         day_pass = self.day_pass(location, member, hours, max_visitors)

@@ -394,7 +394,12 @@ def test_space_from_the_documents_example():
     ]  # internal_regulations is null
     assert space.legal[0]["text"].startswith("TERMS AND CONDITIONS")
     assert space.raw["space_id"] == 1
-    assert "welcome123" not in repr(space)  # the Wi-Fi password is not synced
+    # what to bring, for the booking's email and .ics only (no page shows ``raw``)
+    assert space.raw["directions"] == "Take the elevator to the 3rd floor..."
+    assert (space.raw["wifi_network"], space.raw["wifi_password"]) == (
+        "AmazingSpace_WiFi",
+        "welcome123",
+    )
 
 
 def test_opening_hours_closed_and_non_stop_days():

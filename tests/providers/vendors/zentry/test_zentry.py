@@ -205,7 +205,12 @@ def test_the_documents_location_becomes_a_space(zentry):
     assert space.legal == []  # the example's waiver and terms URLs are the word "string"
     assert space.opening_hours[0] == OpeningHours(0, dt.time(9), dt.time(17))
     assert len(space.opening_hours) == 7
-    assert space.raw == {"location_id": LOCATION_ID, "workspace_id": WORKSPACE_ID, "member": False}
+    assert space.raw == {
+        "location_id": LOCATION_ID,
+        "workspace_id": WORKSPACE_ID,
+        "member": False,
+        "check_in_instructions": "Visit the front desk",  # for the booking's email and .ics
+    }
 
 
 def test_the_documents_room_becomes_a_meeting_room_priced_in_dollars(zentry):
