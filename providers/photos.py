@@ -307,11 +307,22 @@ def attach_card_photos(spaces: Iterable[Space]) -> None:
         space.card_photo = next((found[u] for u in listed[space.pk] if u in found), None)  # type: ignore[attr-defined]
 
 
-def space_photos(space: Space) -> list[Photo]:
-    """The space's stored photos in the provider's order, for its page."""
+def space_photos(space: Space) -> list[dict]:
+    """The photos a space's page shows, in the provider's order: ``{"photo", "alt"}``.
+    Its own stored photos (``alt`` empty: the page names them), else, for a provider that
+    publishes photos of rooms only, each room's first stored photo, named by the room."""
     urls = [u for u in (space.photos or [])[:SPACE_PHOTOS] if isinstance(u, str)]
     found = stored(urls)
-    return [found[u] for u in dict.fromkeys(urls) if u in found]
+    own = [{"photo": found[u], "alt": ""} for u in dict.fromkeys(urls) if u in found]
+    if own:
+        return own
+    rooms = [
+        (r.name, r.photos[0])
+        for r in space.resources.filter(active=True).order_by("name")
+        if r.photos and isinstance(r.photos[0], str)
+    ][:SPACE_PHOTOS]
+    found = stored(url for _, url in rooms)
+    return [{"photo": found[url], "alt": name} for name, url in rooms if url in found]
 
 
 def resource_photos(resources: Iterable[Resource]) -> None:

@@ -77,9 +77,14 @@ def render(label: str, key: str, size: tuple[int, int], fmt: str = "JPEG") -> by
     image = Image.new("RGB", size, base)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, height * 2 // 3, width, height), fill=light)
-    font = ImageFont.load_default(size=max(12, width // 18))
     text = label if len(label) <= 40 else label[:39] + "…"
+    size_px = max(12, width // 18)
+    font = ImageFont.load_default(size=size_px)
     box = draw.textbbox((0, 0), text, font=font)
+    while box[2] - box[0] > width * 0.9 and size_px > 10:  # a long name: smaller letters
+        size_px -= 2
+        font = ImageFont.load_default(size=size_px)
+        box = draw.textbbox((0, 0), text, font=font)
     x = max(8, (width - (box[2] - box[0])) // 2)
     y = (height * 2 // 3 - (box[3] - box[1])) // 2
     draw.text((x, y), text, fill=(255, 255, 255), font=font)

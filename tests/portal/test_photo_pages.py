@@ -120,3 +120,15 @@ def test_every_page_names_its_icon_and_favicon_ico_leads_to_it(client):
     answer = client.get("/favicon.ico")
     assert answer.status_code == 301
     assert answer["Location"] == icon.group(1)
+
+
+def test_a_space_with_photos_of_its_rooms_only_shows_those_named_by_room(client, spaces):
+    _, dock = spaces
+    dock.photos = []
+    dock.save()
+    room = dock.resources.get(name="Boardroom")
+    room.photos = [f"{CDN}/boardroom.jpg"]
+    room.save()
+    photo = stored_photo(f"{CDN}/boardroom.jpg")
+    html = client.get(f"/spaces/{dock.pk}/").content.decode()
+    assert [(i["src"], i["alt"]) for i in images(html)] == [(photo.page.url, "Boardroom")]
