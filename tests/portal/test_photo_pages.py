@@ -132,3 +132,8 @@ def test_a_space_with_photos_of_its_rooms_only_shows_those_named_by_room(client,
     photo = stored_photo(f"{CDN}/boardroom.jpg")
     html = client.get(f"/spaces/{dock.pk}/").content.decode()
     assert [(i["src"], i["alt"]) for i in images(html)] == [(photo.page.url, "Boardroom")]
+
+
+@pytest.mark.parametrize("path", ["/media/../manage.py", "/media/%2e%2e/manage.py", "/media/"])
+def test_the_media_url_serves_nothing_outside_the_media_folder(client, path):
+    assert client.get(path).status_code in (400, 404)  # refused, never the file
