@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -318,8 +319,38 @@ ACCOUNT_EMAILS_WINDOW_MINUTES = env_int("ACCOUNT_EMAILS_WINDOW_MINUTES", 60, min
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
+# --- Media: provider photos the worker stored (``providers.photos``) ---------------------
+# STORAGES["default"] holds them: a folder by default, served by the portal at MEDIA_URL
+# when SERVE_MEDIA (the default with DEBUG, so `make run` shows them). In production let
+# the proxy serve MEDIA_ROOT at MEDIA_URL, or put them in object storage with
+# MEDIA_STORAGE_BACKEND (e.g. django-storages' ``storages.backends.s3.S3Storage``) and its
+# options as JSON in MEDIA_STORAGE_OPTIONS; an absolute MEDIA_URL (a CDN) is then the only
+# other origin pages may load images from (docs/operations.md, "Media storage").
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = env_str("MEDIA_URL", "/media/")
+if not MEDIA_URL.endswith("/") or not (
+    MEDIA_URL.startswith("/") or MEDIA_URL.startswith(("https://", "http://"))
+):
+    raise ImproperlyConfigured(
+        f"MEDIA_URL={MEDIA_URL!r} must be a path or an http(s) URL ending with '/'."
+    )
+_media = urlsplit(MEDIA_URL)
+MEDIA_ORIGIN = f"{_media.scheme}://{_media.netloc}" if _media.netloc else ""
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+try:
+    _media_options = json.loads(env_str("MEDIA_STORAGE_OPTIONS", "{}"))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE_OPTIONS is not JSON: {exc}.") from None
+if not isinstance(_media_options, dict):
+    raise ImproperlyConfigured("MEDIA_STORAGE_OPTIONS must be a JSON object.")
+# A provider photo larger than this is refused (not downloaded further).
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env_str("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": _media_options,
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -351,16 +382,15 @@ if not DEBUG:
 
 # --- Content-Security-Policy (django-csp), in every profile so a break shows in development
 # Pages run only the scripts and styles of our own origin: no inline script, event handler
-# attribute, eval (htmx's is turned off in base.html) or style attribute. Photos are URLs
-# in the providers' data, on hosts no one lists in advance, so any HTTPS image is allowed;
-# a site served over plain HTTP (a laptop, the sandbox's photo paths) also allows HTTP
-# images. Over HTTPS the browser upgrades a provider's http:// photo before this check.
+# attribute, eval (htmx's is turned off in base.html) or style attribute. Images only from
+# our own origin: provider photos are downloaded by a worker and served from the media
+# storage (``providers.photos``), never hotlinked; an absolute MEDIA_URL adds its origin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "https:"] + (["http:"] if _site.scheme == "http" else []),
+        "img-src": [SELF] + ([MEDIA_ORIGIN] if MEDIA_ORIGIN else []),
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],

@@ -1,7 +1,15 @@
-"""The root URLconf: include() only; each app lists its own pages."""
+"""The root URLconf: include() only; each app lists its own pages. Plus the stored
+provider photos (the media storage) where the portal serves them itself (SERVE_MEDIA),
+and /favicon.ico for clients that ask for it without reading the page's icon link."""
 
+import re
+
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from portal.views.site import favicon
 
 urlpatterns = [
     path("", include("portal.app_urls")),  # before accounts/: it overrides password_reset
@@ -9,7 +17,16 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon),
 ]
+if settings.SERVE_MEDIA and not settings.MEDIA_ORIGIN:
+    urlpatterns.append(
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )
 
 handler404 = "portal.views.site.not_found"
 handler500 = "portal.views.site.server_error"

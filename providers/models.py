@@ -238,3 +238,39 @@ class SyncRun(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class Photo(models.Model):
+    """A provider's photo, downloaded once by a worker and stored in the media storage in
+    the sizes pages show (``providers.photos``): pages never load a provider's URL.
+
+    Keyed by the URL (its hash): a photo is fetched again only when the provider lists a
+    new URL; the same URL in two places is one download."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for a worker")
+        STORED = "stored", _("stored")
+        FAILED = "failed", _("failed")
+
+    url_hash = models.CharField(max_length=64, unique=True, editable=False)  # sha256 hex
+    source_url = models.TextField(editable=False)
+    kind = models.CharField(max_length=16)  # the provider whose catalogue listed it first
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    card = models.FileField(upload_to="photos/", max_length=200, blank=True)  # 400x300
+    page = models.FileField(upload_to="photos/", max_length=200, blank=True)  # <= 1200 px
+    width = models.PositiveIntegerField(null=True, blank=True)  # of ``page``
+    height = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # a worker took it at this time (a second delivery of its task does nothing); a
+    # transient failure is tried again from ``retry_at`` (None: never, or not failed)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    stored_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.source_url[:80]} ({self.status})"

@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from providers import jobs, places, selectors
+from providers import jobs, photos, places, selectors
 from providers.adapters import adapter_for
 from providers.adapters.errors import (
     AuthenticationError,
@@ -308,6 +308,8 @@ def sync_account(
             f"{len(run.errors)} item(s) skipped in the last sync" if run.errors else ""
         )
         account.last_success_at = now
+        # the photos the catalogue lists, downloaded by workers (after this commits)
+        photos.queue_account_photos(account)
     run.finished_at = timezone.now()
     run.save()
     account.last_sync_at = now

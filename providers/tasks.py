@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from providers import availability, services
+from providers import availability, photos, services
 from providers.models import Offer, ProviderAccount, Resource, SyncRun
 
 
@@ -76,3 +76,9 @@ def refresh_availability(kind: str, item_id: int, start: str, end: str | None = 
             availability.cache.delete(f"{key}:lock")
             return
         availability.refresh_now(key, lambda: availability.fetch_pass_days(offer, first, last))
+
+
+@shared_task(name="providers.store_photo", acks_late=True, ignore_result=True)
+def store_photo(photo_id: int) -> str:
+    """Download and store one provider photo (a second delivery does nothing)."""
+    return photos.store_photo(photo_id)

@@ -92,6 +92,25 @@ class Context:
         self.sandbox.store.dirty = True
 
 
+# Stands for "this sandbox" in seed data (photo URLs of Zentry and 4Spaces, written before
+# any request says on which host and port the sandbox runs); ".invalid" never resolves.
+SELF_ORIGIN = "http://sandbox.invalid"
+TEXT_TYPES = ("application/json", "application/xml", "text/")
+
+
+def localize(response: Response, request: Request) -> Response:
+    """Rewrite ``SELF_ORIGIN`` to the origin the request came to, in a text answer."""
+    if not response.mimetype or not response.mimetype.startswith(TEXT_TYPES):
+        return response
+    if response.direct_passthrough or response.is_streamed:
+        return response
+    body = response.get_data()
+    marker = SELF_ORIGIN.encode()
+    if marker in body:
+        response.set_data(body.replace(marker, request.host_url.rstrip("/").encode()))
+    return response
+
+
 # --- Faults ---------------------------------------------------------------------------
 
 
@@ -385,6 +404,7 @@ class Sandbox:
                 self.store.dirty = True
             self.store.save()
 
+        response = localize(response, request)
         if fault_cfg.slow_answer_ms:
             time.sleep(fault_cfg.slow_answer_ms / 1000)
         if fault == "malformed":
@@ -418,7 +438,7 @@ class Sandbox:
             return json_response({"reset": True, "today": self.store.data["today"]})
         if action == "state":
             with self.store.lock:
-                return json_response(self.store.data)
+                return localize(json_response(self.store.data), request)
         if action == "config":
             return json_response(self.print_config(request.host_url))
         return json_response({"error": "Not Found"}, 404)

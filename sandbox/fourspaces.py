@@ -30,7 +30,8 @@ import uuid
 from werkzeug.wrappers import Request, Response
 
 from sandbox import fourspaces_seed
-from sandbox.core import Context, ProviderSpec
+from sandbox.core import SELF_ORIGIN, Context, ProviderSpec
+from sandbox.photos import photo_route
 
 PREFIX = "/4spaces"
 REQUEST_DTO = "GetOrganizationDetails"
@@ -284,6 +285,12 @@ SPEC = ProviderSpec(
         (f"{PREFIX}/organization/details", organization_details, ["GET"]),
         # doc: "append the .jsv suffix"
         (f"{PREFIX}/organization/details.<fmt>", organization_details, ["GET"]),
+        # the imageUrl of spaces, products and services (``sandbox.photos``)
+        (
+            f"{PREFIX}/photos/<path:path>",
+            photo_route(lambda path: f"{SELF_ORIGIN}/4spaces/photos/{path}"),
+            ["GET"],
+        ),
     ],
     seed=fourspaces_seed.seed,
     config=config,

@@ -20,10 +20,13 @@ import datetime as dt
 import uuid
 from zoneinfo import ZoneInfo
 
+from sandbox.core import SELF_ORIGIN
+
 NAMESPACE = uuid.UUID("4a3f9b2e-1c5d-4e8f-9a7b-0d6c2e1f4b53")
 TZ_NAME = "Europe/Vienna"
 TZ = ZoneInfo(TZ_NAME)
-IMG = "https://static.kanalwerk.example/img"
+# photos on the sandbox itself (``sandbox.photos``): the organization's host is not reachable
+IMG = f"{SELF_ORIGIN}/4spaces/photos"
 
 # ServiceType (doc: Reservation 1, Request 2, External 3, Ticket 4)
 RESERVATION, REQUEST, EXTERNAL, TICKET = 1, 2, 3, 4

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from zoneinfo import ZoneInfo
 
+from sandbox.core import SELF_ORIGIN
 from sandbox.zentry_common import DAYS, iso
 
 API_KEY = "zk_dev_7f3a9c2e5b8d4f1a6e0c3b9d"
@@ -24,6 +25,8 @@ ADMIN_USER_ID = "926d3163ee1ffbbdb47b6a79"
 NY_LOCATION_ID = "686d3163ee1ffbbdb38b6a74"
 LA_LOCATION_ID = "564d3163ee1iibbdb38b6c43"
 CHI_LOCATION_ID = "386d3163ee1ffbbdb38b6c99"
+# photos on the sandbox itself (``sandbox.photos``): the doc's CDN is not reachable here
+PHOTOS = f"{SELF_ORIGIN}/zentry/photos"
 
 NY_CONFERENCE_ROOM_ID = "184d3163ee1ffbbdb38b6c07"  # quantity 2
 NY_FOCUS_ROOM_ID = "184d3163ee1ffbbdb38b6c08"
@@ -149,7 +152,7 @@ def seed(today: dt.date) -> dict:
             marketplacePrice=3000,
             geo={"latitude": 40.7416, "longitude": -73.9922},
             timeZone=ny,
-            pictureUrls=["https://cdn.zentrypass.com/sandbox/ny-flatiron-1.jpg"],
+            pictureUrls=[f"{PHOTOS}/ny-flatiron-1.jpg"],
             amenities=["Wi-Fi", "Coffee", "Phone Booths", "Printing"],
             phone="2125550142",
             checkInInstructions="Take the elevator to floor 4 and show your pass at the front desk",
@@ -177,7 +180,7 @@ def seed(today: dt.date) -> dict:
             marketplacePrice=3500,
             geo={"latitude": 34.0463, "longitude": -118.2351},
             timeZone=la,
-            pictureUrls=["https://cdn.zentrypass.com/sandbox/la-arts-1.jpg"],
+            pictureUrls=[f"{PHOTOS}/la-arts-1.jpg"],
             amenities=["Wi-Fi", "Coffee", "Parking", "Female Only"],
             phone="2135550178",
             checkInInstructions="Ring the bell at the roll-up door; a host will let you in",
@@ -239,7 +242,7 @@ def seed(today: dt.date) -> dict:
             amenities=["White board", "TV", "Video conferencing"],
             capacity=10,
             maxReservationMinutes=240,
-            pictureUrls=["https://cdn.zentrypass.com/sandbox/ny-hudson.jpg"],
+            pictureUrls=[f"{PHOTOS}/ny-hudson.jpg"],
             autoApproveReservations=True,
         ),
         room(
@@ -254,7 +257,7 @@ def seed(today: dt.date) -> dict:
             amenities=["White board"],
             capacity=4,
             maxReservationMinutes=120,
-            pictureUrls=["https://cdn.zentrypass.com/sandbox/ny-liberty.jpg"],
+            pictureUrls=[f"{PHOTOS}/ny-liberty.jpg"],
             autoApproveReservations=True,
         ),
         room(
@@ -269,7 +272,7 @@ def seed(today: dt.date) -> dict:
             amenities=["TV", "White board", "Video conferencing"],
             capacity=12,
             maxReservationMinutes=480,
-            pictureUrls=["https://cdn.zentrypass.com/sandbox/la-sunset.jpg"],
+            pictureUrls=[f"{PHOTOS}/la-sunset.jpg"],
             autoApproveReservations=False,
         ),
         room(
@@ -546,7 +549,7 @@ def seed(today: dt.date) -> dict:
                 "dateUpdated": created,
                 "name": "The Zentrys",
                 "email": "hello@zentrys.example",
-                "logoUrl": "https://cdn.zentrypass.com/sandbox/zentrys-logo.png",
+                "logoUrl": f"{PHOTOS}/zentrys-logo.png",
             }
         ],
         "roles": [{"userId": ADMIN_USER_ID, "role": "LocationAdmin", "workspaceId": WORKSPACE_ID}],

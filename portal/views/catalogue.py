@@ -18,7 +18,7 @@ from bookings.forms import MAX_OFFSET, SearchForm
 from bookings.http import HtmxHttpRequest
 from bookings.views.api import bad_parameter, empty_parameter, read_only
 from portal.forms import SpaceFilterForm
-from providers import selectors
+from providers import photos, selectors
 from providers.cache import cache
 from providers.models import Offer, Resource, Space
 
@@ -71,12 +71,13 @@ def search_context(request: HtmxHttpRequest) -> tuple[dict, int]:
         )
     number = None if searching else request.GET.get("page")
     # counted and read only where shown (not on the home page, not from a kept fragment)
-    page = SimpleLazyObject(lambda: Paginator(spaces, PAGE_SIZE).get_page(number))
+    page = SimpleLazyObject(lambda: _page_with_photos(spaces, number))
     params = request.GET.copy()
     params.pop("page", None)
     hits = []
     if result is not None:
         hits = [{"hit": hit, "book_url": search.book_url(hit)} for hit in result.hits]
+        _hit_photos(hits)
     version = selectors.catalogue_version()
     context = {
         # fragments of these pages are cached by what they depend on (portal.templatetags)
@@ -95,6 +96,26 @@ def search_context(request: HtmxHttpRequest) -> tuple[dict, int]:
         "search_pages": _search_pages(request, result),
     }
     return context, status
+
+
+def _page_with_photos(spaces, number):
+    """The page of spaces, each with its ``card_photo`` (stored photos only)."""
+    page = Paginator(spaces, PAGE_SIZE).get_page(number)
+    page.object_list = list(page.object_list)
+    photos.attach_card_photos(page.object_list)
+    return page
+
+
+def _hit_photos(hits: list[dict]) -> None:
+    """Each search hit's ``photo``: its room's first stored photo, else its space's."""
+    listed = {}
+    for entry in hits:
+        hit = entry["hit"]
+        own = (hit.resource.photos or [])[:1] if hit.resource else []
+        listed[id(entry)] = [*own, *(hit.space.photos or [])[:1]]
+    found = photos.stored(url for urls in listed.values() for url in urls)
+    for entry in hits:
+        entry["photo"] = next((found[u] for u in listed[id(entry)] if u in found), None)
 
 
 def _search_pages(request: HttpRequest, result) -> dict | None:
@@ -134,6 +155,7 @@ def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "space": space,
         "details": SimpleLazyObject(lambda: selectors.with_details(space)),
+        "photos": SimpleLazyObject(lambda: photos.space_photos(space)),
         "day": day,
         "catalogue_version": selectors.catalogue_version(),
     }

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -25,3 +26,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     the site's own page, because Django's built-in one has an inline style the
     Content-Security-Policy refuses (settings.CSRF_FAILURE_VIEW)."""
     return render(request, "403_csrf.html", status=403)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, for clients that ask without reading the pages' icon link."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -6,13 +6,16 @@ written with a trailing "Z", prices as decimal strings, ``{"data": ...}`` envelo
 for the two availability endpoints (which the document shows without one).
 
 The QR-code download URL of an access code points at ``/thia/qr-code/<uuid>`` on the
-sandbox (doc: ``https://thia.work/qr-code/<uuid>``), which serves a small PNG.
+sandbox (doc: ``https://thia.work/qr-code/<uuid>``), which serves a small PNG. The
+``/storage/...`` paths of photos and logos are served on the sandbox's root, as on the
+API's host (``sandbox.photos``).
 """
 
 from __future__ import annotations
 
 from sandbox import thia_seed
 from sandbox.core import ProviderSpec
+from sandbox.photos import photo_route
 from sandbox.thia.availability import desk_availability, meeting_room_availability
 from sandbox.thia.bookings import (
     create_meeting_room_booking,
@@ -77,6 +80,8 @@ SPEC = ProviderSpec(
         (f"{PREFIX}/access-codes/product", create_product_code, ["POST"]),
         (f"{PREFIX}/meeting-room-booking", create_meeting_room_booking, ["POST"]),
         ("/thia/qr-code/<code_id>", qr_code, ["GET"]),
+        # photos, logos: "Path to space cover photo" etc., on the API's host
+        ("/storage/<path:path>", photo_route(lambda path: f"/storage/{path}"), ["GET"]),
         *CONTROL_ROUTES,
     ],
     seed=thia_seed.seed,

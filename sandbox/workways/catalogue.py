@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import struct
 import unicodedata
-import zlib
 
 from werkzeug.wrappers import Request, Response
 
 from sandbox.core import Context
+from sandbox.photos import image_response
 from sandbox.workways.common import (
     MEETING_TYPES,
     PREFIX,
@@ -211,30 +210,9 @@ def get_countries(ctx: Context, request: Request) -> Response:
     return ok(sorted(country_name(c) for c in codes), language(request))
 
 
-PNG_SIZE = (96, 64)
-
-
-def _png(rgb: tuple[int, int, int]) -> bytes:
-    width, height = PNG_SIZE
-    row = b"\x00" + bytes(rgb) * width
-    raw = row * height
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
-
-
 def get_image(ctx: Context, request: Request) -> Response:
-    """doc: "image ... Room image URL (via /imageroom endpoint)"; a generated PNG here."""
+    """doc: "image ... Room image URL (via /imageroom endpoint)"; a generated JPEG here
+    (``sandbox.photos``), with the room's name on it."""
     lang = language(request)
     image_id = request.args.get("id", "").strip()
     if not image_id:
@@ -242,7 +220,5 @@ def get_image(ctx: Context, request: Request) -> Response:
     room = next((r for r in ctx.state["rooms"] if r["imageId"] == image_id), None)
     if room is None:
         return error("image_not_found", lang, 404)
-    rgb = tuple(int(room["_id"][i : i + 2], 16) // 2 + 64 for i in (0, 2, 4))
-    return Response(
-        _png(rgb), content_type="image/png", headers={"Cache-Control": "public, max-age=86400"}
-    )
+    label = room.get("publicName") or room["name"]
+    return image_response(label, f"workways:{image_id}", "room.jpg")

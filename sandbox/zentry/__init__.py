@@ -9,7 +9,8 @@ and ``checkins``; the shared rules in ``sandbox.zentry_common``, the seed in
 
 from __future__ import annotations
 
-from sandbox.core import ProviderSpec
+from sandbox.core import SELF_ORIGIN, ProviderSpec
+from sandbox.photos import photo_route
 from sandbox.zentry.checkins import ROUTES as CHECKIN_ROUTES
 from sandbox.zentry.control import ROUTES as CONTROL_ROUTES
 from sandbox.zentry.workspaces import ROUTES as WORKSPACE_ROUTES
@@ -31,7 +32,17 @@ def config(base_url: str, state: dict) -> dict:
 
 SPEC = ProviderSpec(
     name="zentry",
-    routes=WORKSPACE_ROUTES + CHECKIN_ROUTES + CONTROL_ROUTES,
+    routes=[
+        *WORKSPACE_ROUTES,
+        *CHECKIN_ROUTES,
+        *CONTROL_ROUTES,
+        # the locations' and rooms' pictureUrls (``sandbox.photos``)
+        (
+            "/zentry/photos/<path:path>",
+            photo_route(lambda path: f"{SELF_ORIGIN}/zentry/photos/{path}"),
+            ["GET"],
+        ),
+    ],
     seed=seed,
     config=config,
 )

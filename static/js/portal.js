@@ -5,30 +5,6 @@
 (function () {
   "use strict";
 
-  // A provider photo that does not load goes away, with the element marked
-  // data-remove-if-broken around it (a gallery item), instead of a broken-image icon.
-  function removeBroken(img) {
-    const box = img.closest("[data-remove-if-broken]");
-    if (box) {
-      box.remove();
-    }
-  }
-  document.addEventListener(
-    "error",
-    function (event) {
-      if (event.target instanceof HTMLImageElement) {
-        removeBroken(event.target);
-      }
-    },
-    true // error events do not bubble: catch them on the way down
-  );
-  // photos that failed while the page was still loading, before this deferred file ran
-  for (const img of document.querySelectorAll("[data-remove-if-broken] img, img[data-remove-if-broken]")) {
-    if (img.complete && img.naturalWidth === 0) {
-      removeBroken(img);
-    }
-  }
-
   // <form data-confirm="Question?">: submitted only once the member says OK.
   document.addEventListener("submit", function (event) {
     const form = event.target;

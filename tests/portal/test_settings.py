@@ -131,6 +131,9 @@ def _load_settings(**env: str) -> subprocess.CompletedProcess:
         ({"TIME_ZONE": "Europe/Atlantis"}, "TIME_ZONE='Europe/Atlantis' is not an IANA"),
         ({"EMAIL_URL": "pigeon://x"}, "EMAIL_URL must start with"),
         ({"PROVIDER_URLS_THIA": "thia.work"}, "PROVIDER_URLS_THIA: 'thia.work' must be"),
+        ({"MEDIA_URL": "media"}, "MEDIA_URL='media' must be a path or an http(s) URL"),
+        ({"MEDIA_STORAGE_OPTIONS": "{bucket"}, "MEDIA_STORAGE_OPTIONS is not JSON"),
+        ({"MEDIA_STORAGE_OPTIONS": "[1]"}, "MEDIA_STORAGE_OPTIONS must be a JSON object"),
     ],
 )
 def test_the_portal_refuses_to_start_on_a_bad_value(env, message):

@@ -193,12 +193,12 @@ def test_invalid_site_id_is_a_400(client):
     assert response.json() == {"retcode": -1, "message": "Invalid site ID format."}
 
 
-def test_room_image_is_a_png(client):
+def test_room_image_is_a_jpeg(client):
     room = client.get(f"{API}/rooms").json()["data"][0]
     image = client.get(room["image"].removeprefix("http://127.0.0.1:8001"))
     assert image.status_code == 200
-    assert image.headers["content-type"] == "image/png"
-    assert image.content.startswith(b"\x89PNG")
+    assert image.headers["content-type"] == "image/jpeg"
+    assert image.content.startswith(b"\xff\xd8")
     assert client.get("/workways/imageroom", params={"id": "nope"}).status_code == 404
 
 

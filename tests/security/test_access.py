@@ -130,6 +130,8 @@ ACCESS: dict[str, Probe] = {
     "resources/<int:pk>/calendar.ics": Probe(PUBLIC, _room),
     "offers/<int:pk>/": Probe(PUBLIC, _offers),
     "api/offers/<int:pk>/days": Probe(PUBLIC, lambda w: [{"pk": w.day_pass.pk}]),
+    # provider photos the worker stored (SERVE_MEDIA): a space's photo is no secret
+    "^media/(?P<path>.+)$": Probe(PUBLIC, lambda w: [{"path": _stored_photo()}]),
     # booking forms: any member books for themselves
     "resources/<int:pk>/book/": Probe(LOGIN, _room, methods=("GET", "POST")),
     "offers/<int:pk>/book/": Probe(LOGIN, _offers, methods=("GET", "POST")),
@@ -192,6 +194,13 @@ ACCESS: dict[str, Probe] = {
 }
 
 
+def _stored_photo() -> str:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    return default_storage.save("photos/probe.webp", ContentFile(b"RIFF\0\0\0\0WEBPVP8 "))
+
+
 def _rate():
     from bookings.models import ExchangeRate
 
@@ -232,7 +241,8 @@ def _is_login_redirect(response, *, admin: bool = False) -> bool:
 
 
 def _leaks(response) -> list[str]:
-    shown = response.content.decode(errors="replace") + repr(sorted(response.headers.items()))
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    shown = body.decode(errors="replace") + repr(sorted(response.headers.items()))
     return [secret for secret in A_SECRETS if secret in shown]
 
 

@@ -43,8 +43,8 @@ def test_pages_send_the_strict_policy(client, url):
     policy = directives(response["Content-Security-Policy"])
     for name, values in STRICT.items():
         assert policy[name] == values, name
-    # the suite's site is plain HTTP (a laptop, the sandbox's photos): images from either
-    assert policy["img-src"] == ["'self'", "https:", "http:"]
+    # provider photos are stored and served by the portal: images from our origin only
+    assert policy["img-src"] == ["'self'"]
     assert "unsafe" not in response["Content-Security-Policy"]
 
 
@@ -71,12 +71,13 @@ def test_a_form_sent_without_its_csrf_token_gets_a_page_that_fits_the_policy():
 
 
 @pytest.mark.slow
-def test_the_production_profile_allows_only_https_images():
+def test_the_production_profile_allows_images_of_our_origin_and_the_media_cdn():
     env = {
         **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
         "DEBUG": "false",
         "SECRET_KEY": "x" * 30 + "-production-secret-key-for-the-check-1234567890",
         "SITE_URL": "https://portal.example.com",
+        "MEDIA_URL": "https://media.example.net/portal/",
         "DJANGO_SETTINGS_MODULE": "portal.settings",
     }
     result = subprocess.run(
@@ -91,8 +92,8 @@ def test_the_production_profile_allows_only_https_images():
     policy = directives(result.stdout.strip())
     for name, values in STRICT.items():
         assert policy[name] == values, name
-    # a provider's http:// photo is upgraded to https:// by the browser on an HTTPS page
-    assert policy["img-src"] == ["'self'", "https:"]
+    # stored photos come from the media storage's own host when MEDIA_URL names one
+    assert policy["img-src"] == ["'self'", "https://media.example.net"]
 
 
 # Markup the policy refuses: event-handler attributes, inline <script>, style attributes
