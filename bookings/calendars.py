@@ -96,6 +96,8 @@ def booking_event(booking: Booking, *, method_cancel: bool = False) -> Event:
         lines.append(f"Valid {booking.valid_from.isoformat()} to {booking.valid_to.isoformat()}")
     if booking.next_step:
         lines.append(booking.next_step_text)
+    if policy := booking.cancellation_policy:  # "Free cancellation until ..."
+        lines.append(policy)
     page = settings.SITE_URL + reverse("booking_detail", args=[booking.pk])
     lines.append(f"Booking: {page}")
     event.add("description", "\n".join(lines))

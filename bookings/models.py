@@ -164,6 +164,14 @@ class Booking(models.Model):
 
         return rules.can_cancel(self, self.member, timezone.now())
 
+    @property
+    def cancellation_policy(self) -> str:
+        """Until when cancelling it is free, or what it may cost now, where the space says
+        (``rules.cancellation_policy``); "" once it is no longer live, or not said."""
+        from bookings import rules  # a real cycle, as above
+
+        return rules.booking_cancellation_policy(self, timezone.now()) if self.is_live else ""
+
 
 class BookingEvent(models.Model):
     """One transition of a booking: who, when, why, and what the provider replied."""

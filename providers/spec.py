@@ -66,6 +66,18 @@ class Capabilities:
 
 
 @dataclass(frozen=True)
+class BookingRules:
+    """Booking rules a provider's documents state for all of its spaces (None: they say
+    nothing). A room's own values from the catalogue (``Resource.rules``, an offer's
+    ``raw["rules"]``) come first; ``bookings.rules.limits`` is the one reading of both."""
+
+    notice_minutes: int | None = None  # how soon before the start a booking may be made
+    horizon_days: int | None = None  # how far ahead a booking may start
+    buffer_minutes: int | None = None  # kept free before and after every booking
+    free_cancellation_hours: int | None = None  # free cancellation until this many hours before
+
+
+@dataclass(frozen=True)
 class ProviderSpec:
     kind: str  # the value stored in ProviderAccount.kind
     label: str  # the provider's name as members see it
@@ -77,6 +89,7 @@ class ProviderSpec:
     base_urls: tuple[str, ...] = ()
     secret_fields: tuple[SecretField, ...] = ()
     capabilities: Capabilities = Capabilities()
+    booking_rules: BookingRules = BookingRules()
     rate_limit: Limit | None = None  # the documented limit per credential
     # How long the space usually takes to answer a request, where a document says.
     expected_answer_hours: int | None = None

@@ -37,6 +37,8 @@ SPEC = ProviderSpec(
         passes=True,
         reads_back=True,
     ),
+    # Neither document states a notice, a horizon, buffers or a cancellation policy: a
+    # room's ``maxReservationMinutes`` and ``capacity`` (seed 002) are its only limits.
     rate_limit=None,  # the documents name no rate limit
     # The documents are silent on how soon a location approves a Pending reservation
     # (seed 003's "isWithin24Hours" is about the reservation's start, not the answer).
