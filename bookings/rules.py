@@ -416,3 +416,44 @@ def booking_cancellation_policy(booking: Booking, now: dt.datetime) -> str:
         booking.item, booking.start, now, price=booking.price, currency=booking.currency
     )
 
+
+# --- checking in at the space ---------------------------------------------------------
+
+
+def check_in_day(booking: Booking) -> tuple[dt.date, dt.date]:
+    """The first and last of the space's days a booking may be checked in on."""
+    zone = zoneinfo.ZoneInfo(booking.space.timezone)
+    last = (booking.end - dt.timedelta(microseconds=1)).astimezone(zone).date()
+    return booking.start.astimezone(zone).date(), last
+
+
+def check_in_refusal(booking: Booking, member, now: dt.datetime, *, visited: bool) -> str | None:
+    """Why ``member`` may not check in for ``booking`` at ``now`` (``visited``: it has a
+    check-in already); None: they may. Where the provider offers it (Zentry, seed 003:
+    an approved reservation, on its day, before it ends)."""
+    if booking.member_id != getattr(member, "pk", None):
+        return _("This booking is not yours.")
+    if not booking.space.account.spec.capabilities.check_in:
+        return _("This space does not offer check-in through the portal.")
+    if visited:
+        return _("You are already checked in for this booking.")
+    if booking.status != Status.CONFIRMED or not booking.provider_reference:
+        return _("Only a confirmed booking can be checked in.")
+    first, last = check_in_day(booking)
+    today = now.astimezone(zoneinfo.ZoneInfo(booking.space.timezone)).date()
+    if booking.end <= now:
+        return _("This booking is over.")
+    if not first <= today <= last:
+        return _("You can check in on the day of the booking, %(day)s.") % {
+            "day": date_format(first, "DATE_FORMAT")
+        }
+    return None
+
+
+def check_out_refusal(visit, member) -> str | None:
+    """Why ``member`` may not check out of ``visit``; None: they may."""
+    if visit.member_id != getattr(member, "pk", None):
+        return _("This visit is not yours.")
+    if visit.checked_out_at is not None:
+        return _("You have already checked out.")
+    return None

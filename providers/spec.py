@@ -63,6 +63,9 @@ class Capabilities:
     # The provider's availability shows the bookings made there (False: only the portal
     # knows a slot is taken, so its live bookings must keep holding it).
     reflects_bookings: bool = True
+    # Members check in and out at the space through the API (Zentry ``POST
+    # /CheckIn/create`` and ``/CheckIn/{id}/check-out``, seed 003).
+    check_in: bool = False
 
 
 @dataclass(frozen=True)

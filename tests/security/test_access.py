@@ -138,6 +138,8 @@ ACCESS: dict[str, Probe] = {
     "bookings/<int:pk>/event.ics": Probe(OWNER, _each_booking),
     "bookings/<int:pk>/cancel/": Probe(OWNER, _each_booking, methods=("POST",)),
     "bookings/<int:pk>/register/": Probe(OWNER, _each_booking, methods=("POST",)),
+    "bookings/<int:pk>/check-in/": Probe(OWNER, _each_booking, methods=("POST",)),
+    "bookings/<int:pk>/check-out/": Probe(OWNER, _each_booking, methods=("POST",)),
     # secrets in the URL
     "calendar/<str:token>.ics": Probe(TOKEN, _wrong_feed_tokens),
     "accounts/activate/<uidb64>/<token>/": Probe(TOKEN, _wrong_activation_links),
