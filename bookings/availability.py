@@ -98,11 +98,27 @@ def compute_slots(
     tz: str,
     holds: list[tuple[dt.datetime, dt.datetime]],
     now: dt.datetime,
+    limits: booking_rules.Limits | None = None,
 ) -> list[Slot]:
-    """Slots of one day from provider facts, the resource's rules and the portal's holds."""
+    """Slots of one day from provider facts, the resource's rules and the portal's holds.
+    ``limits`` (``bookings.rules.limits``; else the notice of ``rules``): no slot is free
+    before the notice or past the horizon, and busy times keep their buffers."""
     zone = zoneinfo.ZoneInfo(tz)
-    lead = dt.timedelta(minutes=int(rules.get("lead_time_minutes") or 0))
-    earliest = now + lead
+    if limits is None:
+        limits = booking_rules.Limits(notice=int(rules.get("lead_time_minutes") or 0))
+    earliest = now + dt.timedelta(minutes=limits.notice)
+    # the horizon a space states (the portal's own year is the pages' to keep)
+    last = (
+        booking_rules.last_day(limits, now.astimezone(zone).date())
+        if limits.horizon < booking_rules.MAX_DAYS_AHEAD
+        else None
+    )
+    pad = dt.timedelta(minutes=limits.buffer)
+    holds = [(s - pad, e + pad) for s, e in holds]
+
+    def in_reach(start: dt.datetime) -> bool:
+        return start >= earliest and (last is None or start.astimezone(zone).date() <= last)
+
     capacity = max(1, facts.capacity)
     slots: list[Slot] = []
     if facts.slots is not None:
@@ -112,7 +128,7 @@ def compute_slots(
                 Slot(
                     start.astimezone(zone),
                     end.astimezone(zone),
-                    available=bool(free) and taken < capacity and start >= earliest,
+                    available=bool(free) and taken < capacity and in_reach(start),
                 )
             )
         return sorted(slots, key=lambda s: s.start)
@@ -121,7 +137,7 @@ def compute_slots(
     # a free cell is a start the member can book: its shortest booking must fit there
     # too (a 30-minute cell before closing is no start for a one-hour minimum)
     need = max(length, dt.timedelta(minutes=grid.shortest))
-    busy = list(facts.busy) + list(holds)
+    busy = [(s - pad, e + pad) for s, e in facts.busy] + holds
     for open_start, open_end in sorted(facts.open):
         # walk in UTC so a slot lasts its length even across a daylight-saving change
         cursor = open_start.astimezone(dt.UTC)
@@ -136,7 +152,7 @@ def compute_slots(
                 Slot(
                     cursor.astimezone(zone),
                     end.astimezone(zone),
-                    available=used < capacity and cursor >= earliest,
+                    available=used < capacity and in_reach(cursor),
                     bookable=fits,
                     remaining=max(0, capacity - used) if capacity > 1 else None,
                 )
@@ -218,7 +234,12 @@ def _answer(
         holds = _day_holds(resource, span, start, end, entry.fetched_at)
     # a resource entry holds a ProviderDay (providers.availability.fetch_resource_day)
     slots = compute_slots(
-        cast(ProviderDay, entry.value), rules=resource.rules, tz=tz, holds=holds, now=now
+        cast(ProviderDay, entry.value),
+        rules=resource.rules,
+        tz=tz,
+        holds=holds,
+        now=now,
+        limits=booking_rules.limits(resource),
     )
     return DayAnswer(True, day, tz, slots, source, entry.fetched_at)
 
@@ -324,6 +345,7 @@ def pass_days(
             _write_through(offer, _days_of(start, end, entry.fetched_at))
         return PassAnswer(False, [], tz, source, entry.fetched_at, reason, _still_asking(entry))
     today = timezone.now().astimezone(zoneinfo.ZoneInfo(tz)).date()
+    last = booking_rules.last_day(booking_rules.limits(offer), today)  # the horizon
     days = []
     recent = _held(offer.space.account.spec.capabilities.reflects_bookings, entry.fetched_at)
     # an offer entry holds list[PassDay] (providers.availability.fetch_pass_days)
@@ -340,7 +362,7 @@ def pass_days(
             day_start, day_end = local_day_bounds(item.day, tz)
             held = sum(1 for b_start, b_end in span if b_start < day_end and b_end > day_start)
             remaining = max(0, remaining - held)
-        is_open = item.open and item.day >= today and (remaining is None or remaining > 0)
+        is_open = item.open and today <= item.day <= last and (remaining is None or remaining > 0)
         days.append(PassDay(item.day, is_open, remaining))
     if write_through:
         _write_through(offer, _days_of(max(start, today), end, entry.fetched_at))

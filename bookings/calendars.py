@@ -142,6 +142,8 @@ def booking_event(
     if booking.next_step:
         lines.append(booking.next_step_text)
     lines.extend(arrival_lines(booking))
+    if policy := booking.cancellation_policy:  # "Free cancellation until ..."
+        lines.append(policy)
     page = settings.SITE_URL + reverse("booking_detail", args=[booking.pk])
     lines.append(f"Booking: {page}")
     event.add("description", "\n".join(lines))

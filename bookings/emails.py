@@ -247,6 +247,7 @@ def _send_member_email(booking: Booking, event: BookingEvent | None) -> None:
             "staff_note": staff_note(event),
             "when": when_text(booking),
             "zone": booking.space.timezone,
+            "cancellation": booking.cancellation_policy,
             # 4Spaces never hears of a booking: portal staff confirm it with the space
             "staff_confirm": not booking.space.account.spec.capabilities.reflects_bookings,
             "booking_url": settings.SITE_URL + reverse("booking_detail", args=[booking.pk]),

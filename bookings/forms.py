@@ -92,9 +92,14 @@ class DayMixin(WhenMixin):
     zone = "UTC"
     inquiry = False
 
+    allowed: rules.Limits | None = None  # the item's rules, where the form books one
+
     def refusal(self, value) -> str | None:
         today = availability.local_today_for(self.zone)
-        return rules.day_refusal(value, today, inquiry=self.inquiry)
+        refusal = rules.day_refusal(value, today, inquiry=self.inquiry)
+        if refusal is None and self.allowed is not None:
+            refusal = rules.horizon_refusal(self.allowed, value, today)
+        return refusal
 
 
 KEY_FIELD = "idempotency_key"
@@ -176,10 +181,20 @@ class RoomBookingForm(WhenMixin, OnceMixin, TermsMixin, forms.Form):
         if resource.capacity:
             self.fields["attendees"].widget.attrs["max"] = resource.capacity
             self.fields["attendees"].validators.append(MaxValueValidator(resource.capacity))
+        # the room's fewest people (a Workways ``minPerson``): the browser asks for them,
+        # the services refuse fewer (``rules.people_refusal``) in words a member reads
+        self.fields["attendees"].widget.attrs["min"] = rules.limits(resource).fewest
         self.add_terms(resource.space)
 
     def refusal(self, value) -> str | None:
-        return rules.start_refusal(value, timezone.now())
+        now = timezone.now()
+        if refusal := rules.start_refusal(value, now):
+            return refusal
+        allowed, zone = rules.limits(self.resource), zoneinfo.ZoneInfo(self.resource.space.timezone)
+        today, day = now.astimezone(zone).date(), value.astimezone(zone).date()
+        return rules.notice_refusal(allowed, value, now) or rules.horizon_refusal(
+            allowed, day, today
+        )
 
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         """The booking's start and end, once the form is valid (both fields are required)."""
@@ -195,6 +210,7 @@ class PassBookingForm(DayMixin, OnceMixin, TermsMixin, forms.Form):
     def __init__(self, *args, offer, **kwargs):
         super().__init__(*args, **kwargs)
         self.zone = offer.space.timezone
+        self.allowed = rules.limits(offer)
         capabilities = offer.space.account.spec.capabilities
         if offer.price_unit not in ("day", "") or not capabilities.multi_day_passes:
             # one start day: the product fixes the length (a month, 10 days), or the

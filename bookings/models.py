@@ -166,6 +166,55 @@ class Booking(models.Model):
 
         return rules.can_cancel(self, self.member, timezone.now())
 
+    @property
+    def member_can_check_in(self) -> bool:
+        """Whether its member may check in at the space now (the check-in button)."""
+        from bookings import rules  # a real cycle, as above
+
+        if not self.space.account.spec.capabilities.check_in:
+            return False  # asked on every booking page: no query where it cannot be
+        visited = Visit.objects.filter(booking=self).exists()
+        return rules.check_in_refusal(self, self.member, timezone.now(), visited=visited) is None
+
+    @property
+    def open_visit(self) -> Visit | None:
+        """Its check-in while the member has not checked out (the check-out button)."""
+        return Visit.objects.filter(booking=self, checked_out_at__isnull=True).first()
+
+    @property
+    def cancellation_policy(self) -> str:
+        """Until when cancelling it is free, or what it may cost now, where the space says
+        (``rules.cancellation_policy``); "" once it is no longer live, or not said."""
+        from bookings import rules  # a real cycle, as above
+
+        return rules.booking_cancellation_policy(self, timezone.now()) if self.is_live else ""
+
+
+class Visit(models.Model):
+    """A member's check-in at the space for one booking, where the provider offers it
+    (``Capabilities.check_in``: Zentry); the provider's record is the truth."""
+
+    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="visit")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits"
+    )
+    provider_reference = models.CharField(max_length=200)  # the provider's check-in id
+    checked_in_at = models.DateTimeField()
+    checked_out_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-checked_in_at",)
+        indexes = [models.Index(fields=["member", "checked_in_at"])]
+
+    def __str__(self) -> str:
+        return f"visit #{self.pk} of booking #{self.booking_id}"
+
+    @property
+    def is_open(self) -> bool:
+        """Checked in, not out yet."""
+        return self.checked_out_at is None
+
 
 class BookingEvent(models.Model):
     """One transition of a booking: who, when, why, and what the provider replied."""

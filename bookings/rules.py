@@ -9,8 +9,11 @@ import dataclasses
 import datetime as dt
 import re
 import unicodedata
+import zoneinfo
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bookings.models import LIVE, Booking, ProviderIdentity, Status
 
@@ -150,13 +153,9 @@ def can_cancel(booking: Booking, member, now: dt.datetime, *, as_staff: bool = F
 
 def free_cancellation_hours(booking: Booking) -> int | None:
     """How many hours before the start the space lets a booking be cancelled for free,
-    where the catalogue says (``rules.free_cancellation_hours``, 4Spaces); None: unknown."""
+    where the catalogue or the provider says (``limits``); None: unknown."""
     item = booking.item
-    hours = (getattr(item, "rules", None) or {}).get("free_cancellation_hours")
-    try:
-        return int(hours) if hours is not None else None
-    except (TypeError, ValueError):
-        return None
+    return limits(item).free_cancellation_hours if item is not None else None
 
 
 def inside_free_cancellation(booking: Booking, at: dt.datetime) -> bool | None:
@@ -222,3 +221,239 @@ def _known_user(member, item) -> bool:
     """Whether the provider was found to know ``member`` (remembered, never asked here)."""
     identity = ProviderIdentity.objects.filter(member=member, account=item.space.account).first()
     return bool(identity and identity.data.get("known_user") is True)
+
+
+# --- what a space allows: people, notice, how far ahead, buffers, free cancellation ----
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """The booking rules of one room or pass, from its catalogue values first, then what
+    its provider declares (``ProviderSpec.booking_rules``), then the portal's own."""
+
+    fewest: int = 1  # people
+    most: int | None = None  # people (None: no limit stated)
+    notice: int = 0  # minutes before the start a booking may still be made
+    horizon: int = MAX_DAYS_AHEAD  # days ahead a booking may start
+    buffer: int = 0  # minutes kept free before and after every booking
+    free_cancellation_hours: int | None = None  # None: the space does not say
+
+
+def _count(value) -> int | None:
+    """A whole number >= 0 from a catalogue value; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 0 else None
+
+
+def _first(*values) -> int | None:
+    return next((n for v in values if (n := _count(v)) is not None), None)
+
+
+def limits(item) -> Limits:
+    """The one reading of a Resource's ``rules`` (``min_persons``, ``lead_time_minutes``,
+    ``booking_horizon_days``, ``buffer_minutes``, ``free_cancellation_hours``) and
+    ``capacity``, or an Offer's ``min_persons`` / ``max_persons`` and ``raw["rules"]``
+    (the same keys), over its provider's ``booking_rules``."""
+    declared = item.space.account.spec.booking_rules
+    if hasattr(item, "rules"):  # a Resource
+        own = item.rules or {}
+        fewest, most = own.get("min_persons"), item.capacity
+    else:  # an Offer
+        own = (item.raw or {}).get("rules") or {}
+        fewest, most = item.min_persons, item.max_persons
+    horizon = _first(own.get("booking_horizon_days"), declared.horizon_days)
+    return Limits(
+        fewest=max(1, _count(fewest) or 1),
+        most=_count(most) or None,
+        notice=_first(own.get("lead_time_minutes"), declared.notice_minutes) or 0,
+        horizon=min(MAX_DAYS_AHEAD, horizon) if horizon else MAX_DAYS_AHEAD,
+        buffer=_first(own.get("buffer_minutes"), declared.buffer_minutes) or 0,
+        free_cancellation_hours=_first(
+            own.get("free_cancellation_hours"), declared.free_cancellation_hours
+        ),
+    )
+
+
+def people_refusal(rule: Limits, people: int) -> str | None:
+    """Why ``people`` may not attend; None: they may."""
+    if people < rule.fewest:
+        return ngettext(
+            "This space takes bookings for at least %(n)s person.",
+            "This space takes bookings for at least %(n)s people.",
+            rule.fewest,
+        ) % {"n": rule.fewest}
+    if rule.most and people > rule.most:
+        return ngettext(
+            "This space takes at most %(n)s person.",
+            "This space takes at most %(n)s people.",
+            rule.most,
+        ) % {"n": rule.most}
+    return None
+
+
+def last_day(rule: Limits, today: dt.date) -> dt.date:
+    """The last day a booking may start on, ``today`` being the space's."""
+    return today + dt.timedelta(days=rule.horizon)
+
+
+def horizon_refusal(rule: Limits, day: dt.date, today: dt.date) -> str | None:
+    """Why a booking may not start on ``day`` (the space's ``today``): past the space's
+    horizon (4Spaces: ``bookingHorizonDays``); None: it may, as far as the horizon goes."""
+    if rule.horizon >= MAX_DAYS_AHEAD or day <= last_day(rule, today):
+        return None
+    return ngettext(
+        "This space takes bookings at most %(n)s day ahead: pick a day until %(day)s.",
+        "This space takes bookings at most %(n)s days ahead: pick a day until %(day)s.",
+        rule.horizon,
+    ) % {"n": rule.horizon, "day": date_format(last_day(rule, today), "DATE_FORMAT")}
+
+
+def notice_refusal(rule: Limits, start: dt.datetime, now: dt.datetime) -> str | None:
+    """Why a booking may not start at ``start`` for want of notice; None: it may."""
+    if rule.notice and start < now + dt.timedelta(minutes=rule.notice):
+        return _("This must be booked at least %(ahead)s ahead.") % {
+            "ahead": duration_text(rule.notice)
+        }
+    return None
+
+
+def duration_text(minutes: int) -> str:
+    """``90`` -> "90 min", ``120`` -> "2 h", ``2880`` -> "2 days" (what members read)."""
+    if minutes and minutes % 1440 == 0:
+        days = minutes // 1440
+        return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
+    if minutes and minutes % 60 == 0:
+        return _("%(h)s h") % {"h": minutes // 60}
+    return _("%(m)s min") % {"m": minutes}
+
+
+def summary(rule: Limits) -> list[str]:
+    """The rules as a member reads them on a room, a pass or a booking form, e.g.
+    ["2\u20138 people", "book at least 2 h ahead", "up to 90 days ahead"]."""
+    parts = []
+    if rule.most and rule.fewest > 1:
+        parts.append(
+            _("%(fewest)s\u2013%(most)s people") % {"fewest": rule.fewest, "most": rule.most}
+        )
+    elif rule.fewest > 1:
+        parts.append(_("at least %(n)s people") % {"n": rule.fewest})
+    elif rule.most:
+        parts.append(
+            ngettext("up to %(n)s person", "up to %(n)s people", rule.most) % {"n": rule.most}
+        )
+    if rule.notice:
+        parts.append(_("book at least %(ahead)s ahead") % {"ahead": duration_text(rule.notice)})
+    if rule.horizon < MAX_DAYS_AHEAD:
+        parts.append(
+            ngettext("up to %(n)s day ahead", "up to %(n)s days ahead", rule.horizon)
+            % {"n": rule.horizon}
+        )
+    if rule.buffer:
+        parts.append(_("%(n)s kept free between bookings") % {"n": duration_text(rule.buffer)})
+    if rule.free_cancellation_hours is not None:
+        parts.append(
+            _("free cancellation until %(n)s before")
+            % {"n": duration_text(rule.free_cancellation_hours * 60)}
+        )
+    return parts
+
+
+# --- the cancellation policy of one booking -----------------------------------------
+
+
+def free_cancellation_until(item, start: dt.datetime) -> dt.datetime | None:
+    """Until when a booking of ``item`` starting at ``start`` is cancelled for free;
+    None: the space does not say."""
+    hours = limits(item).free_cancellation_hours if item is not None else None
+    return None if hours is None else start - dt.timedelta(hours=hours)
+
+
+def moment_text(moment: dt.datetime, tz: str) -> str:
+    """ "Thursday 3 December, 14:00 (Europe/Vienna)", in the active language."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(tz))
+    return _("%(when)s (%(tz)s)") % {"when": date_format(local, "l j F, H:i"), "tz": tz}
+
+
+def cancellation_policy(
+    item,
+    start: dt.datetime,
+    now: dt.datetime,
+    *,
+    price=None,
+    currency: str = "",
+) -> str:
+    """What a member is told about cancelling a booking of ``item`` at ``start``: until
+    when it is free, or, past that, what cancelling costs where known; "" where the
+    space says nothing."""
+    until = free_cancellation_until(item, start)
+    if until is None:
+        return ""
+    when = moment_text(until, item.space.timezone)
+    if now < until:
+        return _("Free cancellation until %(when)s.") % {"when": when}
+    text = _("Free cancellation ended on %(when)s.") % {"when": when}
+    if price is not None:
+        return " ".join(
+            [
+                text,
+                _("The space may charge for cancelling now, up to the price of %(price)s %(cur)s.")
+                % {"price": price, "cur": currency},
+            ]
+        )
+    return " ".join([text, _("The space may charge for cancelling now.")])
+
+
+def booking_cancellation_policy(booking: Booking, now: dt.datetime) -> str:
+    """``cancellation_policy`` of a booking (its item, start and price)."""
+    if booking.item is None:
+        return ""
+    return cancellation_policy(
+        booking.item, booking.start, now, price=booking.price, currency=booking.currency
+    )
+
+
+# --- checking in at the space ---------------------------------------------------------
+
+
+def check_in_day(booking: Booking) -> tuple[dt.date, dt.date]:
+    """The first and last of the space's days a booking may be checked in on."""
+    zone = zoneinfo.ZoneInfo(booking.space.timezone)
+    last = (booking.end - dt.timedelta(microseconds=1)).astimezone(zone).date()
+    return booking.start.astimezone(zone).date(), last
+
+
+def check_in_refusal(booking: Booking, member, now: dt.datetime, *, visited: bool) -> str | None:
+    """Why ``member`` may not check in for ``booking`` at ``now`` (``visited``: it has a
+    check-in already); None: they may. Where the provider offers it (Zentry, seed 003:
+    an approved reservation, on its day, before it ends)."""
+    if booking.member_id != getattr(member, "pk", None):
+        return _("This booking is not yours.")
+    if not booking.space.account.spec.capabilities.check_in:
+        return _("This space does not offer check-in through the portal.")
+    if visited:
+        return _("You are already checked in for this booking.")
+    if booking.status != Status.CONFIRMED or not booking.provider_reference:
+        return _("Only a confirmed booking can be checked in.")
+    first, last = check_in_day(booking)
+    today = now.astimezone(zoneinfo.ZoneInfo(booking.space.timezone)).date()
+    if booking.end <= now:
+        return _("This booking is over.")
+    if not first <= today <= last:
+        return _("You can check in on the day of the booking, %(day)s.") % {
+            "day": date_format(first, "DATE_FORMAT")
+        }
+    return None
+
+
+def check_out_refusal(visit, member) -> str | None:
+    """Why ``member`` may not check out of ``visit``; None: they may."""
+    if visit.member_id != getattr(member, "pk", None):
+        return _("This visit is not yours.")
+    if visit.checked_out_at is not None:
+        return _("You have already checked out.")
+    return None

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from bookings.views import availability, booking, calendars, exports, search, waitlist
+from bookings.views import availability, booking, calendars, exports, search, visits, waitlist
 
 urlpatterns = [
     # availability: a room's week and its slots, a pass's page and its days
@@ -19,6 +19,10 @@ urlpatterns = [
     path("bookings/", booking.my_bookings, name="my_bookings"),
     path("bookings/<int:pk>/", booking.booking_detail, name="booking_detail"),
     path("bookings/<int:pk>/cancel/", booking.cancel_booking, name="cancel_booking"),
+    # check-in at the space, where the provider offers it, and the member's visits
+    path("bookings/<int:pk>/check-in/", visits.check_in, name="check_in"),
+    path("bookings/<int:pk>/check-out/", visits.check_out, name="check_out"),
+    path("visits/", visits.my_visits, name="my_visits"),
     path(
         "bookings/<int:pk>/register/",
         booking.register_organization,

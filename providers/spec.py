@@ -63,6 +63,21 @@ class Capabilities:
     # The provider's availability shows the bookings made there (False: only the portal
     # knows a slot is taken, so its live bookings must keep holding it).
     reflects_bookings: bool = True
+    # Members check in and out at the space through the API (Zentry ``POST
+    # /CheckIn/create`` and ``/CheckIn/{id}/check-out``, seed 003).
+    check_in: bool = False
+
+
+@dataclass(frozen=True)
+class BookingRules:
+    """Booking rules a provider's documents state for all of its spaces (None: they say
+    nothing). A room's own values from the catalogue (``Resource.rules``, an offer's
+    ``raw["rules"]``) come first; ``bookings.rules.limits`` is the one reading of both."""
+
+    notice_minutes: int | None = None  # how soon before the start a booking may be made
+    horizon_days: int | None = None  # how far ahead a booking may start
+    buffer_minutes: int | None = None  # kept free before and after every booking
+    free_cancellation_hours: int | None = None  # free cancellation until this many hours before
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,7 @@ class ProviderSpec:
     base_urls: tuple[str, ...] = ()
     secret_fields: tuple[SecretField, ...] = ()
     capabilities: Capabilities = Capabilities()
+    booking_rules: BookingRules = BookingRules()
     rate_limit: Limit | None = None  # the documented limit per credential
     # How long the space usually takes to answer a request, where a document says.
     expected_answer_hours: int | None = None

@@ -64,6 +64,10 @@ def _item_filter(query: SearchQuery) -> Q:
     passes = Q(offer__isnull=False, offer__active=True, offer__kind__in=pass_kinds)
     if query.people:
         rooms &= Q(resource__capacity__gte=query.people)
+        # nor a room that wants more people (a Workways minPerson: ``rules.limits``)
+        rooms &= Q(resource__rules__min_persons__isnull=True) | Q(
+            resource__rules__min_persons__lte=query.people
+        )
         # a pass takes up to max_persons people (one when the provider does not say)
         passes &= Q(offer_persons__gte=query.people)
     return (rooms if rooms_kinds else Q(pk__in=[])) | (passes if pass_kinds else Q(pk__in=[]))

@@ -101,7 +101,10 @@ def _pg_rows(
         rooms_params: list = [sorted(rooms_kinds)]
         if query.people:
             rooms += " AND capacity >= %s"
-            rooms_params.append(query.people)
+            # nor a room that wants more people (a Workways minPerson: ``rules.limits``;
+            # the catalogue writes it as a whole number)
+            rooms += " AND COALESCE((rules->>'min_persons')::int, 1) <= %s"
+            rooms_params += [query.people, query.people]
         if priced:
             total = "CASE WHEN %s::bigint > 0 THEN price_hour * %s::bigint / 3600.0 END"
             joins += f" LEFT JOIN (SELECT id, ({total}) * {factor} AS total {rooms}) rm"

@@ -29,6 +29,7 @@ cancellation, registration, staff, sweeper, recheck (reading bookings back).
 from __future__ import annotations
 
 from bookings.services.cancellation import cancel, complete_cancellation
+from bookings.services.checkins import check_in, check_out
 from bookings.services.create import (
     booking_create_inquiry,
     booking_create_pass,
@@ -98,6 +99,8 @@ __all__ = [
     "booking_create_room",
     "cancel",
     "catalogue_quote",
+    "check_in",
+    "check_out",
     "check_room_limits",
     "check_upcoming_limit",
     "claim",

@@ -179,14 +179,15 @@ def booking_create_pass(
     today = availability.local_today_for(offer.space.timezone)
     if refusal := rules.day_refusal(day, today):
         raise BookingError(refusal, field="date")
+    allowed = rules.limits(offer)
+    if refusal := rules.horizon_refusal(allowed, day, today):
+        raise BookingError(refusal, field="date")
     if days < 1 or days > 31:
         raise BookingError(_("Book between 1 and 31 days."), field="days")
     if offer.weekdays and day.weekday() not in offer.weekdays:
         raise BookingError(_("This pass is not sold on that day of the week."), field="date")
-    if persons < (offer.min_persons or 1) or (offer.max_persons and persons > offer.max_persons):
-        raise BookingError(
-            _("This number of people is not allowed for this pass."), field="persons"
-        )
+    if refusal := rules.people_refusal(allowed, persons):
+        raise BookingError(refusal, field="persons")
     start, end = pass_bounds(offer, day, days)
     if not another:
         check_not_held(member, start, end, idempotency_key, offer=offer)
@@ -243,6 +244,8 @@ def booking_create_inquiry(
         raise TypeError("booking_create_inquiry() needs an offer or a resource")
     today = availability.local_today_for(item.space.timezone)
     if refusal := rules.day_refusal(day, today, inquiry=True):
+        raise BookingError(refusal, field="date")
+    if refusal := rules.horizon_refusal(rules.limits(item), day, today):
         raise BookingError(refusal, field="date")
     if not message.strip():
         raise BookingError(_("Tell the space what you need."), field="message")

@@ -44,7 +44,8 @@ def check_member(member) -> None:
 
 
 def validate_room(resource: Resource, start: dt.datetime, end: dt.datetime, attendees: int) -> None:
-    """The resource's rules: in the future, on the grid, within min/max, capacity."""
+    """The resource's rules: in the future, on the grid, within min/max, the notice and
+    the horizon, the people it takes (``rules.limits``)."""
     tz = zoneinfo.ZoneInfo(resource.space.timezone)
     now = timezone.now()
     if start.tzinfo is None or end.tzinfo is None:
@@ -53,9 +54,8 @@ def validate_room(resource: Resource, start: dt.datetime, end: dt.datetime, atte
         raise BookingError(_("The end must be after the start."), field="end")
     if refusal := rules.start_refusal(start, now):
         raise BookingError(refusal, field="start")
-    limits = resource.rules or {}
     minutes = (end - start).total_seconds() / 60
-    room_grid = rules.grid(limits)
+    room_grid = rules.grid(resource.rules)
     step = room_grid.step
     local = start.astimezone(tz)
     if (local.hour * 60 + local.minute) % step or local.second or local.microsecond:
@@ -74,19 +74,16 @@ def validate_room(resource: Resource, start: dt.datetime, end: dt.datetime, atte
         raise BookingError(_("Book at least %(n)s minutes.") % {"n": lowest}, field="end")
     if highest and minutes > highest:
         raise BookingError(_("Book at most %(n)s minutes.") % {"n": highest}, field="end")
-    lead = int(limits.get("lead_time_minutes") or 0)
-    if lead and start < now + dt.timedelta(minutes=lead):
-        raise BookingError(
-            _("This room must be booked at least %(n)s minutes ahead.") % {"n": lead},
-            field="start",
-        )
+    allowed = rules.limits(resource)
+    if refusal := rules.notice_refusal(allowed, start, now):
+        raise BookingError(refusal, field="start")
+    today = now.astimezone(tz).date()
+    if refusal := rules.horizon_refusal(allowed, local.date(), today):
+        raise BookingError(refusal, field="start")
     if attendees < 1:
         raise BookingError(_("At least one person attends."), field="attendees")
-    if resource.capacity and attendees > resource.capacity:
-        raise BookingError(
-            _("This room holds at most %(n)s people.") % {"n": resource.capacity},
-            field="attendees",
-        )
+    if refusal := rules.people_refusal(allowed, attendees):
+        raise BookingError(refusal, field="attendees")
 
 
 def check_new_member_lead(member, resource: Resource, start: dt.datetime) -> None:

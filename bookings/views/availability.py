@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from bookings import availability
+from bookings import availability, rules
 from bookings.http import HtmxHttpRequest
 from bookings.rules import MAX_DAYS_AHEAD
 from bookings.views.api import bad_parameter, empty_parameter, read_only
@@ -104,10 +104,13 @@ def resource_slots(request: HttpRequest, pk: int) -> JsonResponse:
         return JsonResponse({"error": "no such resource"}, status=404)
     if empty := empty_parameter(request):
         return empty
+    tz = resource.space.timezone
     try:
-        day = parse_day(request.GET.get("date"), resource.space.timezone)
+        day = parse_day(request.GET.get("date"), tz)
     except BadDate as exc:
         return bad_parameter(exc.parameter, str(exc))
+    if refusal := rules.horizon_refusal(rules.limits(resource), day, local_today(tz)):
+        return bad_parameter("date", refusal)
     answer = availability.resource_day(resource, day)
     return JsonResponse(
         {
@@ -147,6 +150,8 @@ def offer_days(request: HttpRequest, pk: int) -> JsonResponse:
         )
     except BadDate as exc:
         return bad_parameter(exc.parameter, str(exc))
+    if refusal := rules.horizon_refusal(rules.limits(offer), start, local_today(tz)):
+        return bad_parameter("from", refusal)
     if end < start or (end - start).days >= MAX_PASS_RANGE:
         return bad_parameter(
             "to", f"to must be on or after from, and at most {MAX_PASS_RANGE} days later"
@@ -170,14 +175,16 @@ def offer_days(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
-def _week_start(request: HttpRequest, tz: str) -> dt.date:
+def _week_start(request: HttpRequest, tz: str, last: dt.date) -> dt.date:
+    """The Monday of the asked week (``?week=``), from this week to the week of ``last``,
+    the last day the room takes bookings on (its horizon)."""
     today = local_today(tz)
     try:
         chosen = dt.date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
         chosen = today
     chosen = max(chosen, today - dt.timedelta(days=today.weekday()))
-    chosen = min(chosen, today + dt.timedelta(days=MAX_DAYS_AHEAD - 7))
+    chosen = min(chosen, today + dt.timedelta(days=MAX_DAYS_AHEAD - 7), last)
     return chosen - dt.timedelta(days=chosen.weekday())
 
 
@@ -219,6 +226,8 @@ def _day_cell(
     return {
         "day": day,
         "past": day < today,
+        # past the room's horizon: not asked, nothing offered
+        "beyond": day > rules.last_day(rules.limits(resource), today),
         "answer": answer,
         "slots": _slot_cells(answer.slots, book) if answer and answer.known else [],
         "retry": retry,
@@ -244,7 +253,8 @@ def resource_day(request: HttpRequest, pk: int) -> HttpResponse:
     except BadDate as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     today = local_today(tz)
-    answer = availability.resource_day(resource, day) if day >= today else None
+    last = rules.last_day(rules.limits(resource), today)
+    answer = availability.resource_day(resource, day) if today <= day <= last else None
     cell = _day_cell(resource, day, answer, today, _tries(request))
     return render(request, "resources/partials/day.html", {"d": cell, "tz": tz})
 
@@ -254,20 +264,24 @@ def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A room with a week of slots in the space's local time; pages by week."""
     resource = _resource(pk)
     tz = resource.space.timezone
-    monday = _week_start(request, tz)
     today = local_today(tz)
+    allowed = rules.limits(resource)
+    last = rules.last_day(allowed, today)
+    monday = _week_start(request, tz, last)
     week = [monday + dt.timedelta(days=offset) for offset in range(7)]
-    upcoming = [day for day in week if day >= today]
+    upcoming = [day for day in week if today <= day <= last]
     answers = dict(zip(upcoming, availability.resource_days(resource, upcoming), strict=True))
     days = [_day_cell(resource, day, answers.get(day), today) for day in week]
+    following = monday + dt.timedelta(days=7)
     context = {
         "resource": resource,
         "space": resource.space,
         "days": days,
         "monday": monday,
         "previous": monday - dt.timedelta(days=7) if monday > today else None,
-        "next": monday + dt.timedelta(days=7),
+        "next": following if following <= last else None,
         "tz": tz,
+        "rules": rules.summary(allowed),
     }
     template = "resources/partials/week.html" if request.htmx else "resources/detail.html"
     return render(request, template, context)
@@ -285,5 +299,12 @@ def offer_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if tries < DAY_RETRIES:
             retry = f"{reverse('offer_detail', args=[offer.pk])}?try={tries + 1}"
     template = "offers/partials/days.html" if request.htmx else "offers/detail.html"
-    context = {"offer": offer, "space": offer.space, "answer": answer, "tz": tz, "retry": retry}
+    context = {
+        "offer": offer,
+        "space": offer.space,
+        "answer": answer,
+        "tz": tz,
+        "retry": retry,
+        "rules": rules.summary(rules.limits(offer)),
+    }
     return render(request, template, context)

@@ -100,12 +100,13 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initial = {
         "start": _local_start(request.GET.get("start", ""), resource.space.timezone),
         "minutes": rules.grid(resource.rules).shortest,
-        "attendees": 1,
+        "attendees": rules.limits(resource).fewest,
         **new_form_key(),
     }
     form = RoomBookingForm(with_form_key(data), initial=initial, resource=resource)
     _terms_only_to_confirm(form, confirming)
     quote, status = None, _prefill_status(request, form, data)
+    cancellation = ""
     if form.is_bound and form.is_valid():
         if confirming and (sent := services.form_booking(request.user, form.key())):
             return _booked(request, services.replay(sent))
@@ -125,6 +126,7 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     title=form.cleaned_data["title"],
                 ),
             )
+            cancellation = _cancellation(resource, start, quote)
             if confirming:
                 booking = services.booking_create_room(
                     member=request.user,
@@ -148,8 +150,21 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "space": resource.space,
         "quote": quote,
         "kind": "room",
+        "rules": rules.summary(rules.limits(resource)),
+        "cancellation": cancellation,
     }
     return _form_page(request, context, status, partial=bool(request.htmx) and not confirming)
+
+
+def _cancellation(item, start: dt.datetime, quote) -> str:
+    """The cancellation policy of the booking the form would make (``""``: unknown)."""
+    return rules.cancellation_policy(
+        item,
+        start,
+        timezone.now(),
+        price=quote.total if quote else None,
+        currency=(quote.currency if quote else "") or item.currency,
+    )
 
 
 def _show_refusal(form, exc: services.BookingError) -> int:
@@ -248,6 +263,7 @@ def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     _terms_only_to_confirm(form, confirming)
     quote, status = None, _prefill_status(request, form, data)
+    cancellation = ""
     if form.is_bound and form.is_valid():
         if confirming and (sent := services.form_booking(request.user, form.key())):
             return _booked(request, services.replay(sent))
@@ -269,6 +285,7 @@ def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                         attendees=form.cleaned_data["persons"],
                     ),
                 )
+                cancellation = _cancellation(offer, start, quote)
                 if confirming:
                     booking = services.booking_create_pass(
                         member=request.user,
@@ -296,7 +313,15 @@ def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             status = _show_refusal(form, exc)
     elif form.is_bound and (confirming or request.method == "GET"):
         status = 400
-    context = {"form": form, "item": offer, "space": offer.space, "quote": quote, "kind": mode}
+    context = {
+        "form": form,
+        "item": offer,
+        "space": offer.space,
+        "quote": quote,
+        "kind": mode,
+        "rules": rules.summary(rules.limits(offer)),
+        "cancellation": cancellation,
+    }
     return _form_page(request, context, status, partial=bool(request.htmx) and not confirming)
 
 

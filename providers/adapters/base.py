@@ -41,6 +41,7 @@ from providers.adapters.types import (
     AccountConfig,
     BookingRequest,
     Catalogue,
+    CheckInResult,
     Customer,
     ItemRef,
     PassDay,
@@ -135,6 +136,15 @@ class ProviderAdapter(ABC):
     @abstractmethod
     def approve(self, item: ItemRef, request: BookingRequest, reference: str) -> SubmitResult:
         """Staff approve a booking waiting for approval, at the provider."""
+
+    def check_in(self, item: ItemRef, request: BookingRequest, reference: str) -> CheckInResult:
+        """Check the member in at the space for the booking ``reference`` (where
+        ``SPEC.capabilities.check_in``)."""
+        raise UnsupportedError(f"{self.kind} has no check-in", provider=self.kind)
+
+    def check_out(self, item: ItemRef, check_in: str) -> CheckInResult:
+        """Check the member out of the check-in ``check_in`` (its provider id)."""
+        raise UnsupportedError(f"{self.kind} has no check-out", provider=self.kind)
 
     def knows_member(self, customer: Customer) -> bool | None:
         """Whether the provider already counts this member as one of its users (some ask

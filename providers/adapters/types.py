@@ -216,3 +216,13 @@ class SubmitResult:
     # compares them with the booking's times (None: the provider does not say).
     start: dt.datetime | None = None
     end: dt.datetime | None = None
+
+
+@dataclass
+class CheckInResult:
+    """A check-in at the space, as the provider records it (Zentry ``CheckIn``)."""
+
+    reference: str  # the provider's check-in id: what checking out names
+    time_in: dt.datetime
+    time_out: dt.datetime | None = None  # None: still checked in
+    reply: Any = None  # the provider's answer, kept in the booking's history

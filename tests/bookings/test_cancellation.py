@@ -271,7 +271,11 @@ def book_a_free_slot(member, account) -> Booking:
                     end = next((b for a, b in free if a <= end < b), end)
                 if covered:
                     return services.booking_create_room(
-                        member=member, resource=room, start=start, end=start + length
+                        member=member,
+                        resource=room,
+                        start=start,
+                        end=start + length,
+                        attendees=rules.limits(room).fewest,  # a room may want 4 people
                     )
     raise AssertionError(f"no free slot at {account.kind}")
 

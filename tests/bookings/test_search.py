@@ -139,6 +139,16 @@ def test_every_filter_applies_to_the_same_item(catalogue):
     assert names(run(amenities=["parking"], kind="meeting_room")) == ["Liberty"]
 
 
+def test_a_room_that_wants_more_people_than_asked_for_is_not_offered(catalogue):
+    for key in ("dub-r1", "dub-r2", "nyc-r1"):
+        free(catalogue[key], 8, 20)
+    boardroom = next(i for i in catalogue.values() if i.name == "Boardroom")
+    boardroom.rules = {**boardroom.rules, "min_persons": 8}  # a Workways minPerson
+    boardroom.save()
+    assert sorted(names(run(kind="meeting_room", people=6))) == ["Liberty"]
+    assert sorted(names(run(kind="meeting_room", people=8))) == ["Boardroom", "Liberty"]
+
+
 def test_places_in_local_and_english_names_and_accents(catalogue):
     free(catalogue["dub-r1"], 8, 20)
     free(catalogue["nyc-r1"], 8, 20)

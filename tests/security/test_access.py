@@ -142,6 +142,8 @@ ACCESS: dict[str, Probe] = {
     "bookings/<int:pk>/register/": Probe(OWNER, _each_booking, methods=("POST",)),
     # a member's own waitlist entries
     "waitlist/<int:pk>/drop/": Probe(OWNER, lambda w: [{"pk": w.waitlist.pk}], methods=("POST",)),
+    "bookings/<int:pk>/check-in/": Probe(OWNER, _each_booking, methods=("POST",)),
+    "bookings/<int:pk>/check-out/": Probe(OWNER, _each_booking, methods=("POST",)),
     # secrets in the URL
     "calendar/<str:token>.ics": Probe(TOKEN, _wrong_feed_tokens),
     "accounts/activate/<uidb64>/<token>/": Probe(TOKEN, _wrong_activation_links),

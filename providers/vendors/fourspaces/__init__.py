@@ -31,6 +31,10 @@ SPEC = ProviderSpec(
         multi_day_passes=True,
         reflects_bookings=False,  # no booking endpoint: 4Spaces never hears of them
     ),
+    # Booking rules are the organization's ``reservationConfig`` (a free-form dictionary
+    # in the document: ``bookingHorizonDays``, ``minimumNoticeMinutes``,
+    # ``freeCancellationHours``), which the catalogue writes to every room's ``rules`` and
+    # every offer's ``raw["rules"]``: nothing provider-wide to declare here.
     rate_limit=None,  # the document states no rate limit
     # The document is silent on how soon a space's staff confirm a request (it has no
     # booking endpoint at all: staff take every reservation and request).

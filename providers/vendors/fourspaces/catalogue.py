@@ -308,6 +308,13 @@ class CatalogueMixin(ThingsMixin):
             kind, unit, validity = kind or OfferKind.SERVICE, "day", 1
         else:
             kind, unit, validity = OfferKind.SERVICE, SERVICE_PRICE_UNITS[service_type], None
+        # the organization's reservationConfig rules, as a room keeps them in ``rules``
+        booking_rules = {
+            "lead_time_minutes": context["lead_time_minutes"],
+            "booking_horizon_days": context["booking_horizon_days"],
+            "free_cancellation_hours": context["free_cancellation_hours"],
+        }
+        raw["rules"] = {k: v for k, v in booking_rules.items() if v is not None}
         if service_type == EXTERNAL and isinstance(product.get("externalData"), dict):
             # a link out for members: kept only when it is http(s) (else no link at all)
             raw["service_url"] = safe_url(product["externalData"].get("serviceUrl"))

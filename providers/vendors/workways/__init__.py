@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from providers.spec import Capabilities, ConfigField, ProviderSpec, SecretField
+from providers.spec import (
+    BookingRules,
+    Capabilities,
+    ConfigField,
+    ProviderSpec,
+    SecretField,
+)
 
 SPEC = ProviderSpec(
     kind="workways",
@@ -24,6 +30,11 @@ SPEC = ProviderSpec(
         office_inquiries=True,
         reads_back=True,
     ),
+    # doc: "Existing users: Can book same-day (but not in the past)": no notice (a new
+    # user's "Minimum 2 days in advance" is ``rules["new_user_lead_days"]``); a room's
+    # ``minPerson`` / ``maxPerson`` come from the catalogue. No horizon, buffer or
+    # cancellation policy is stated.
+    booking_rules=BookingRules(notice_minutes=0),
     # doc: "Currently, there are no enforced rate limits on these public endpoints."
     rate_limit=None,
     # The document is silent on how long the registration and an office's "manual

@@ -28,7 +28,8 @@ SPEC = ProviderSpec(
     base_urls=(),
     secret_fields=(SecretField("api_key", _("API key")),),
     # Reservations are cancelled with DELETE /Reservation/{id} and approved with
-    # PUT /Reservation/{id}/approve (seed 003).
+    # PUT /Reservation/{id}/approve (seed 003); members check in with POST /CheckIn/create
+    # and out with POST /CheckIn/{id}/check-out (seed 003).
     capabilities=Capabilities(
         cancel=True,
         approval=True,
@@ -36,7 +37,10 @@ SPEC = ProviderSpec(
         quotes=True,
         passes=True,
         reads_back=True,
+        check_in=True,
     ),
+    # Neither document states a notice, a horizon, buffers or a cancellation policy: a
+    # room's ``maxReservationMinutes`` and ``capacity`` (seed 002) are its only limits.
     rate_limit=None,  # the documents name no rate limit
     # The documents are silent on how soon a location approves a Pending reservation
     # (seed 003's "isWithin24Hours" is about the reservation's start, not the answer).

@@ -9,7 +9,8 @@ CheckIns API (``003_c7b0553c6c4180e6.txt``) for prices, reservations and booking
   ``schedules`` and ``recurrence`` (closures);
 * ``prices`` — ``quote`` from the user-cost previews;
 * ``reservations`` — who books, the create bodies, reading a Reservation back;
-* ``booking`` — ``submit``, ``find_existing``, ``refresh``, ``cancel``.
+* ``booking`` — ``submit``, ``find_existing``, ``refresh``, ``cancel``;
+* ``checkins`` — ``check_in`` and ``check_out`` at the space.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from __future__ import annotations
 from providers.vendors.zentry.availability import AvailabilityMixin
 from providers.vendors.zentry.booking import BookingMixin
 from providers.vendors.zentry.catalogue import CatalogueMixin
+from providers.vendors.zentry.checkins import CheckInsMixin
 from providers.vendors.zentry.prices import PricesMixin
 
 
-class ZentryAdapter(CatalogueMixin, AvailabilityMixin, PricesMixin, BookingMixin):
+class ZentryAdapter(CatalogueMixin, AvailabilityMixin, PricesMixin, BookingMixin, CheckInsMixin):
     """Zentry Workspaces and CheckIns APIs (see the modules named above)."""

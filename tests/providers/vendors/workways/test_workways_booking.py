@@ -890,12 +890,18 @@ def portal_member(email, first="Sarah", last="Murphy", **extra):
 
 
 def book_liffey(member, start):
+    from bookings import rules
     from bookings import services as booking_services
     from providers.models import Resource
 
     room = Resource.objects.select_related("space__account").get(external_id=LIFFEY)
     return booking_services.booking_create_room(
-        member=member, resource=room, start=start, end=start + dt.timedelta(hours=1), title="Sync"
+        member=member,
+        resource=room,
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        attendees=rules.limits(room).fewest,  # the room's minPerson
+        title="Sync",
     )
 
 

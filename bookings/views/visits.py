@@ -1,0 +1,63 @@
+"""Checking in and out at the space, and the member's visits (where the provider offers
+check-in: ``Capabilities.check_in``). Parse and render only: ``services.check_in``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bookings import services
+from bookings.http import AuthenticatedHttpRequest
+from bookings.models import Booking, Visit
+
+
+def _booking(request: AuthenticatedHttpRequest, pk: int) -> Booking:
+    # another member's booking answers 404: its id tells nothing
+    rows = Booking.objects.filter(member=request.user).select_related(
+        "space__account", "resource", "offer"
+    )
+    return get_object_or_404(rows, pk=pk)
+
+
+def _refused(request: AuthenticatedHttpRequest, booking: Booking, exc) -> HttpResponse:
+    messages.error(request, exc.message)
+    return render(request, "bookings/detail.html", {"booking": booking}, status=exc.status)
+
+
+@login_required
+@require_POST
+def check_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    booking = _booking(request, pk)
+    try:
+        services.check_in(booking, member=request.user)
+    except services.BookingError as exc:
+        return _refused(request, booking, exc)
+    messages.success(request, _("You are checked in. Enjoy your visit."))
+    return redirect("booking_detail", pk=booking.pk)
+
+
+@login_required
+@require_POST
+def check_out(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    booking = _booking(request, pk)
+    visit = get_object_or_404(Visit.objects.filter(member=request.user), booking=booking)
+    try:
+        services.check_out(visit, member=request.user)
+    except services.BookingError as exc:
+        return _refused(request, booking, exc)
+    messages.success(request, _("You are checked out. See you soon."))
+    return redirect("booking_detail", pk=booking.pk)
+
+
+@login_required
+def my_visits(request: AuthenticatedHttpRequest) -> HttpResponse:
+    visits = (
+        Visit.objects.filter(member=request.user)
+        .select_related("booking__space", "booking__resource", "booking__offer")
+        .order_by("-checked_in_at")[:100]
+    )
+    return render(request, "bookings/visits.html", {"visits": visits})
