@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from bookings.views import availability, booking, calendars, exports, search
+from bookings.views import availability, booking, calendars, exports, search, series
 
 urlpatterns = [
     # availability: a room's week and its slots, a pass's page and its days
@@ -23,6 +23,15 @@ urlpatterns = [
         "bookings/<int:pk>/register/",
         booking.register_organization,
         name="register_organization",
+    ),
+    # recurring bookings: every date previewed, then one booking each; the series' page
+    path("resources/<int:pk>/book/series/", series.book_series, name="book_series"),
+    path("series/<int:pk>/", series.series_detail, name="series_detail"),
+    path("series/<int:pk>/cancel/", series.cancel_series, name="cancel_series"),
+    path(
+        "series/<int:pk>/bookings/<int:booking>/cancel/",
+        series.cancel_series_booking,
+        name="cancel_series_booking",
     ),
     # calendars: .ics files and the member's feed link
     path(
