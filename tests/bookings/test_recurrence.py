@@ -50,7 +50,9 @@ def test_the_autumn_change_keeps_the_wall_clock_too():
 
 def test_a_local_time_the_clocks_skip_is_left_out():
     first = dt.datetime(2027, 3, 27, 2, 30, tzinfo=VIENNA)  # 02:30 does not exist on the 28th
-    dates = occurrences(rule(first, repeat=recurrence.DAILY, until=dt.date(2027, 3, 29), minutes=60))
+    dates = occurrences(
+        rule(first, repeat=recurrence.DAILY, until=dt.date(2027, 3, 29), minutes=60)
+    )
     assert [o.start.day for o in dates] == [27, 29]
     assert all(o.start.hour == 2 and o.start.minute == 30 for o in dates)
 
