@@ -66,13 +66,13 @@ def booking_create_room(
     idempotency_key: uuid.UUID | None = None,
     another: bool = True,
     series: BookingSeries | None = None,
-    submit_delay: float = 0.0,
+    submit_after: dt.datetime | None = None,
 ) -> Booking:
     """Hold a room and save the booking ``pending``. The same ``idempotency_key`` from the
     same member returns the booking it made (nothing is sent twice); ``another=False``
     refuses a time the member already holds (``AlreadyHeld``). An occurrence of a
-    ``series`` is sent ``submit_delay`` seconds after it is saved (its turn within the
-    provider's rate limit)."""
+    ``series`` is sent no sooner than ``submit_after`` (its turn within the provider's
+    rate limit)."""
     if found := form_booking(member, idempotency_key):
         return replay(found)
     check_member(member)
@@ -106,12 +106,11 @@ def booking_create_room(
             quote=_quote_json(quote),
             idempotency_key=idempotency_key,
             series=series,
-            submit_after=(
-                timezone.now() + dt.timedelta(seconds=submit_delay) if submit_delay else None
-            ),
+            submit_after=submit_after,
         )
         reason = "booked by the member" if series is None else f"series #{series.pk}"
-        return _saved(booking, member, reason, countdown=submit_delay)
+        wait = (submit_after - timezone.now()).total_seconds() if submit_after else 0.0
+        return _saved(booking, member, reason, countdown=max(0.0, wait))
 
     return _once(member, idempotency_key, hold)
 

@@ -10,8 +10,9 @@ a booking of its own, cancel one or all future ones.
   it is kept in ``series.skipped`` and shown on the series page. An occurrence the
   provider could not answer for is booked: the provider decides when it is sent.
 * The submissions are spread within the provider's documented rate limit
-  (``submission_spacing``): occurrence *n* is sent *n* spacings after the series is
-  saved, so a 52-week series never queues 52 calls at once; the client-side rate limiter
+  (``submission_spacing``): the *n*-th booked date is sent no sooner than *n* spacings
+  after the series is saved (``Booking.submit_after``, a Celery countdown), so a 52-week
+  series never queues 52 calls at once; the client-side rate limiter
   (``providers.ratelimit``) still guards every single call.
 """
 
@@ -187,6 +188,8 @@ def _book_occurrences(
 ) -> None:
     spacing = submission_spacing(resource.space.account)
     key = series.idempotency_key or series.uid
+    # each date's turn counts from one moment, not from when its booking was saved
+    anchor = timezone.now()
     booked = 0
     skipped = []
     for occurrence in recurrence.occurrences(rule):
@@ -201,7 +204,7 @@ def _book_occurrences(
                 quote=quote,
                 idempotency_key=occurrence_key(key, occurrence.start),
                 series=series,
-                submit_delay=booked * spacing,
+                submit_after=anchor + dt.timedelta(seconds=booked * spacing) if booked else None,
             )
         except BookingError as exc:
             skipped.append(

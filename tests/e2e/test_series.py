@@ -143,14 +143,20 @@ def test_a_ten_week_series_is_booked_at_thia_one_booking_per_free_week(
 
     # within Thia's rate limit: never a 429, and the submissions were spread out
     assert "status=429" not in worker.log.read_text()
-    sent_at = sorted(
-        BookingEvent.objects.filter(
-            booking__series=series, to_status=Status.SUBMITTING
-        ).values_list("at", flat=True)
+    sent = list(
+        BookingEvent.objects.filter(booking__series=series, to_status=Status.SUBMITTING)
+        .order_by("at")
+        .values_list("at", "booking__submit_after")
     )
-    assert len(sent_at) == 7
-    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(sent_at)]
-    assert min(gaps) >= 1.0, gaps  # Thia: 55 a minute, a series takes at most half
+    assert len(sent) == 7
+    turns = sorted(after for _at, after in sent if after is not None)
+    assert len(turns) == 6  # the first date goes at once, each other one on its turn
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(turns)]
+    assert all(gap == pytest.approx(60 / 55 / 0.5, abs=0.01) for gap in gaps), gaps
+    early = [(at, after) for at, after in sent if after is not None and at < after]
+    assert not early, early  # never sent before its turn
+    # ... so the last one went at least six turns after the series was made
+    assert (sent[-1][0] - series.created_at).total_seconds() >= 6 * 2.0
 
     # the calendar feed shows each date
     token = FeedToken.renew(member).token
