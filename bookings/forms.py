@@ -204,9 +204,14 @@ class RoomBookingForm(WhenMixin, OnceMixin, TermsMixin, forms.Form):
     def refusal(self, value) -> str | None:
         return rules.start_refusal(value, timezone.now())
 
+    # the last day is asked for when the member confirms, not by the price preview that
+    # runs as they fill the form in (choosing "Weekly" comes before picking the day)
+    until_required = True
+
     def clean(self):
         data = super().clean() or {}
-        if self.repeats() and data.get("until") is None and "until" not in self.errors:
+        missing = data.get("until") is None and "until" not in self.errors
+        if self.until_required and self.repeats() and missing:
             self.add_error("until", _("Give the last day of the series."))
         return data
 

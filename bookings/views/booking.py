@@ -106,6 +106,7 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     }
     form = RoomBookingForm(with_form_key(data), initial=initial, resource=resource)
     _terms_only_to_confirm(form, confirming)
+    form.until_required = confirming
     quote, status = None, _prefill_status(request, form, data)
     if form.is_bound and form.is_valid():
         if confirming and (sent := services.form_booking(request.user, form.key())):

@@ -335,3 +335,14 @@ def test_the_sweep_leaves_a_date_alone_until_its_turn(room, provider, member, mo
     monkeypatch.setattr(submission, "enqueue_submit", lambda pk, **kw: resent.append(pk))
     assert sweeper.sweep() == 2
     assert sorted(resent) == sorted([first.pk, second.pk])
+
+
+def test_choosing_a_repeat_before_its_last_day_still_shows_the_price(logged_in, room, provider):
+    # the form's price preview runs on every change: "Weekly" comes before the last day
+    response = logged_in.get(
+        reverse("book_resource", args=[room.pk]),
+        form(at(thursday_ahead()), repeat="weekly", until=""),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "42.00 EUR" in response.content.decode()

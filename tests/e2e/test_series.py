@@ -162,3 +162,53 @@ def test_a_ten_week_series_is_booked_at_thia_one_booking_per_free_week(
     token = FeedToken.renew(member).token
     feed = client.get(f"/calendar/{token}.ics").content.decode()
     assert feed.count("BEGIN:VEVENT") == 7
+
+
+def test_a_member_repeats_a_booking_in_a_real_browser_within_the_policy(
+    browser, live_server, catalogue, worker, member
+):
+    """The form's Repeat option, the preview filling in, the series page following the
+    worker live and its cancel confirmation, with no CSP violation or console error."""
+    from tests.e2e.conftest import log_in
+    from tests.e2e.test_csp import Watched
+
+    watched = Watched(browser, live_server)
+    page = watched.page
+    try:
+        room = Resource.objects.get(space__account__kind="thia", name="Small Meeting Room")
+        first = thursday_ahead()
+        last = first + dt.timedelta(weeks=3)
+        log_in(page, live_server)
+        start = dt.datetime.combine(first, dt.time(10)).strftime("%Y-%m-%dT%H:%M")
+        page.goto(f"{live_server.url}/resources/{room.pk}/book/?start={start}")
+        page.get_by_label("Repeat").select_option("weekly")
+        page.get_by_label("Until (the last day)").fill(last.isoformat())
+        terms = page.get_by_label("I accept the space's terms")
+        if terms.count():
+            terms.check()
+        page.get_by_role("button", name="Confirm the booking").click()
+        page.wait_for_url("**/book/series/**")
+        dates = page.locator("tr.series-date")
+        dates.first.wait_for()
+        assert dates.count() == 4
+        # dates not answered yet fill in by themselves
+        page.get_by_text("4 free").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Confirm the series").click()
+        page.wait_for_url(re.compile(r".*/series/\d+/$"))
+        rows = page.locator("tr.series-row .status-confirmed")
+        rows.nth(3).wait_for(timeout=90_000)  # the page follows the worker live
+        assert rows.count() == 4
+
+        questions: list[str] = []
+
+        def answer(dialog):
+            questions.append(dialog.message)
+            dialog.accept()
+
+        page.once("dialog", answer)
+        page.get_by_role("button", name="Cancel this date").first.click()
+        page.get_by_text("Your cancellation is with our staff").first.wait_for()
+        assert questions == ["Cancel this date?"]
+        assert watched.problems == []
+    finally:
+        watched.close()
