@@ -166,11 +166,6 @@ class RoomBookingForm(WhenMixin, OnceMixin, TermsMixin, forms.Form):
             (recurrence.WEEKLY, _("Weekly")),
             (recurrence.BIWEEKLY, _("Every two weeks")),
         ],
-        help_text=_(
-            "Repeated bookings are shown date by date, free or taken, before you confirm "
-            "(at most %(n)s dates)."
-        )
-        % {"n": recurrence.MAX_OCCURRENCES},
     )
     until = forms.DateField(
         label=_("Until (the last day)"),
@@ -181,6 +176,11 @@ class RoomBookingForm(WhenMixin, OnceMixin, TermsMixin, forms.Form):
     def __init__(self, *args, resource, **kwargs):
         super().__init__(*args, **kwargs)
         self.resource = resource
+        # formatted here, in the language of the request (not once, at import)
+        self.fields["repeat"].help_text = _(
+            "Repeated bookings are shown date by date, free or taken, before you confirm "
+            "(at most %(n)s dates)."
+        ) % {"n": recurrence.MAX_OCCURRENCES}
         room_grid = rules.grid(resource.rules)
         step = room_grid.step
         self.fields["start"] = LocalDateTimeField(
