@@ -108,8 +108,9 @@ def _made_by_form(request: AuthenticatedHttpRequest, form: RoomBookingForm):
 def _series_made(request: AuthenticatedHttpRequest, made: BookingSeries) -> HttpResponse:
     if services.replayed(made):
         messages.info(request, _("You already sent this form: here is your series."))
+    elif not (booked := made.occurrences.count()):
+        messages.warning(request, _("No date of this series was free: nothing is booked."))
     else:
-        booked = made.occurrences.count()
         messages.success(
             request,
             ngettext(

@@ -346,3 +346,15 @@ def test_choosing_a_repeat_before_its_last_day_still_shows_the_price(logged_in, 
     )
     assert response.status_code == 200
     assert "42.00 EUR" in response.content.decode()
+
+
+def test_a_series_with_no_free_date_books_nothing_and_says_so(logged_in, room, provider):
+    first = thursday_ahead()
+    busy_on(provider, {first + dt.timedelta(weeks=n) for n in range(3)})
+    url = reverse("book_series", args=[room.pk])
+    data = form(at(first), repeat="weekly", until=(first + dt.timedelta(weeks=2)).isoformat())
+    response = logged_in.post(url, {**data, "confirm": "1"}, follow=True)
+    page = response.content.decode()
+    assert "No date of this series was free: nothing is booked." in page
+    assert page.count("Taken: not booked") == 3
+    assert not Booking.objects.exists()
