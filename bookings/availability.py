@@ -212,6 +212,28 @@ def _held(reflected: bool, since: dt.datetime | None) -> Q:
     return not_sent | Q(status__in=HOLDING, updated_at__gte=since)
 
 
+# --- one booking's time in a day's answer ----------------------------------------------
+
+FREE, TAKEN, CLOSED, UNKNOWN = "free", "taken", "closed", "unknown"
+
+
+def slot_state(answer: DayAnswer, start: dt.datetime, end: dt.datetime) -> str:
+    """Whether ``start``..``end`` is free in a day's answer: FREE, TAKEN (some of it is
+    booked or not bookable), CLOSED (the room is not open then) or UNKNOWN (the provider
+    did not answer: never "free", and never a refusal either -- the provider decides when
+    the booking is sent)."""
+    if not answer.known:
+        return UNKNOWN
+    covering = [s for s in answer.slots if s.start < end and s.end > start]
+    if not covering:
+        return CLOSED
+    covered_from = min(s.start for s in covering)
+    covered_to = max(s.end for s in covering)
+    if covered_from > start or covered_to < end or not all(s.available for s in covering):
+        return TAKEN
+    return FREE
+
+
 # --- answers ------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from bookings import availability, rules
+from bookings import availability, recurrence, rules
 from providers import registry
 
 
@@ -159,10 +159,33 @@ class RoomBookingForm(WhenMixin, OnceMixin, TermsMixin, forms.Form):
     title = forms.CharField(
         label=_("Title (optional)"), max_length=200, required=False, validators=[one_line]
     )
+    # a recurring booking (bookings.recurrence): every date is shown, free or taken, on a
+    # preview page before anything is booked
+    repeat = forms.ChoiceField(
+        label=_("Repeat"),
+        required=False,
+        initial=recurrence.NEVER,
+        choices=[
+            (recurrence.NEVER, _("Never")),
+            (recurrence.DAILY, _("Daily")),
+            (recurrence.WEEKLY, _("Weekly")),
+            (recurrence.BIWEEKLY, _("Every two weeks")),
+        ],
+    )
+    until = forms.DateField(
+        label=_("Until (the last day)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args, resource, **kwargs):
         super().__init__(*args, **kwargs)
         self.resource = resource
+        # formatted here, in the language of the request (not once, at import)
+        self.fields["repeat"].help_text = _(
+            "Repeated bookings are shown date by date, free or taken, before you confirm "
+            "(at most %(n)s dates)."
+        ) % {"n": recurrence.MAX_OCCURRENCES}
         room_grid = rules.grid(resource.rules)
         step = room_grid.step
         self.fields["start"] = LocalDateTimeField(
@@ -195,6 +218,22 @@ class RoomBookingForm(WhenMixin, OnceMixin, TermsMixin, forms.Form):
         return rules.notice_refusal(allowed, value, now) or rules.horizon_refusal(
             allowed, day, today
         )
+
+    # the last day is asked for when the member confirms, not by the price preview that
+    # runs as they fill the form in (choosing "Weekly" comes before picking the day)
+    until_required = True
+
+    def clean(self):
+        data = super().clean() or {}
+        missing = data.get("until") is None and "until" not in self.errors
+        if self.until_required and self.repeats() and missing:
+            self.add_error("until", _("Give the last day of the series."))
+        return data
+
+    def repeats(self) -> bool:
+        """Whether the member asks for a recurring booking."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return (data.get("repeat") or recurrence.NEVER) != recurrence.NEVER
 
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         """The booking's start and end, once the form is valid (both fields are required)."""

@@ -82,6 +82,14 @@ class Booking(models.Model):
     offer = models.ForeignKey(
         "providers.Offer", on_delete=models.PROTECT, null=True, blank=True, related_name="bookings"
     )
+    # one occurrence of a recurring booking (``BookingSeries``); None: a booking of its own
+    series = models.ForeignKey(
+        "bookings.BookingSeries",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="occurrences",
+    )
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.PENDING)
     # What is held, as aware instants (a pass from local midnight to local midnight).
     start = models.DateTimeField()
@@ -103,6 +111,9 @@ class Booking(models.Model):
     next_step = models.TextField(blank=True)
     provider_message = models.TextField(blank=True)  # a refusal's reason, in plain words
     submit_attempts = models.PositiveIntegerField(default=0)
+    # not sent before this time: a series spreads its submissions within the provider's
+    # rate limit, and the sweep leaves a booking alone until then
+    submit_after = models.DateTimeField(null=True, blank=True)
     # One per booking form the member opened: the same form sent twice (a double click,
     # back and confirm again, a retried request) finds this booking instead of a second.
     idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
@@ -214,6 +225,72 @@ class Visit(models.Model):
     def is_open(self) -> bool:
         """Checked in, not out yet."""
         return self.checked_out_at is None
+
+
+class BookingSeries(models.Model):
+    """A recurring booking: one room at the same local time, daily, weekly or every two
+    weeks until a last day (at most ``bookings.recurrence.MAX_OCCURRENCES`` times). Each
+    occurrence is a ``Booking`` of its own (``occurrences``), sent to the provider like
+    any other; the occurrences that were not free when the series was made are kept in
+    ``skipped`` to be shown on the series page."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="booking_series"
+    )
+    resource = models.ForeignKey(
+        "providers.Resource", on_delete=models.PROTECT, related_name="booking_series"
+    )
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    interval = models.PositiveSmallIntegerField(default=1)  # 2: every two weeks
+    first_day = models.DateField()  # the local day of the first occurrence
+    until = models.DateField()  # the last local day an occurrence may start on
+    count = models.PositiveSmallIntegerField()  # at most this many occurrences
+    # local wall-clock times in ``timezone`` (the space's): the same on every date
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+    timezone = models.CharField(max_length=64)
+    attendees = models.PositiveIntegerField(default=1)
+    title = models.CharField(max_length=200, blank=True)
+    # occurrences not booked: [{"start", "end", "state": "taken" | "refused", "reason"}],
+    # in the order of their dates
+    skipped = models.JSONField(default=list, blank=True)
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = _("booking series")
+        verbose_name_plural = _("booking series")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "idempotency_key"], name="series_one_per_form"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(until__gte=models.F("first_day")), name="series_until_after"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"series #{self.pk} {self.frequency}/{self.interval} {self.first_day}..{self.until}"
+
+    @property
+    def repeat(self) -> str:
+        """The booking form's word for the rule: daily, weekly or biweekly."""
+        if self.frequency == self.Frequency.DAILY:
+            return "daily"
+        return "biweekly" if self.interval == 2 else "weekly"
+
+    @property
+    def minutes(self) -> int:
+        """The length of one occurrence, on the wall clock (past midnight: the next day)."""
+        start = self.start_time.hour * 60 + self.start_time.minute
+        end = self.end_time.hour * 60 + self.end_time.minute
+        return (end - start) % (24 * 60) or 24 * 60
 
 
 class BookingEvent(models.Model):

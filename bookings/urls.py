@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from bookings.views import availability, booking, calendars, exports, search, visits, waitlist
+from bookings.views import (
+    availability,
+    booking,
+    calendars,
+    exports,
+    search,
+    series,
+    visits,
+    waitlist,
+)
 
 urlpatterns = [
     # availability: a room's week and its slots, a pass's page and its days
@@ -32,6 +41,15 @@ urlpatterns = [
     path("waitlist/", waitlist.my_waitlist, name="my_waitlist"),
     path("waitlist/new/", waitlist.waitlist_new, name="waitlist_new"),
     path("waitlist/<int:pk>/drop/", waitlist.waitlist_drop, name="waitlist_drop"),
+    # recurring bookings: every date previewed, then one booking each; the series' page
+    path("resources/<int:pk>/book/series/", series.book_series, name="book_series"),
+    path("series/<int:pk>/", series.series_detail, name="series_detail"),
+    path("series/<int:pk>/cancel/", series.cancel_series, name="cancel_series"),
+    path(
+        "series/<int:pk>/bookings/<int:booking>/cancel/",
+        series.cancel_series_booking,
+        name="cancel_series_booking",
+    ),
     # calendars: .ics files and the member's feed link
     path(
         "resources/<int:pk>/calendar.ics",

@@ -31,9 +31,11 @@ def enqueue(
     *args: Any,
     on_commit: bool = True,
     fallback: Callable[[], None] | None = None,
+    countdown: float | None = None,
     **kwargs: Any,
 ) -> None:
-    """Send ``task.delay(*args, **kwargs)``, after commit unless ``on_commit=False``.
+    """Send ``task.delay(*args, **kwargs)``, after commit unless ``on_commit=False``;
+    with ``countdown`` (seconds) a worker runs it no sooner than that after sending.
 
     Never raises because the broker is unreachable: that is logged, then ``fallback``
     (if any) runs; otherwise the periodic job picks the work up later.
@@ -41,7 +43,10 @@ def enqueue(
 
     def send() -> None:
         try:
-            task.delay(*args, **kwargs)
+            if countdown:
+                task.apply_async(args, kwargs, countdown=countdown)
+            else:
+                task.delay(*args, **kwargs)
         except Exception as exc:  # kombu OperationalError, OSError, a broken transport...
             name = getattr(task, "name", repr(task))
             logger.warning(

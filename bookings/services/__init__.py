@@ -23,7 +23,8 @@
 
 Callers use ``from bookings import services`` and the names re-exported here; each job
 has its own module: errors, states, requests, validation, create, quotes, submission,
-cancellation, registration, staff, sweeper, recheck (reading bookings back).
+cancellation, registration, staff, sweeper, recheck (reading bookings back), series
+(recurring bookings: ``from bookings.services import series``).
 """
 
 from __future__ import annotations

@@ -13,13 +13,14 @@ import functools
 import uuid
 import zoneinfo
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import availability, rules
-from bookings.models import HOLDING, Booking, BookingEvent, Kind, Status
+from bookings.models import HOLDING, Booking, BookingEvent, BookingSeries, Kind, Status
 from bookings.services.errors import BookingError, SlotTaken
 from bookings.services.submission import enqueue_submit
 from bookings.services.validation import (
@@ -64,10 +65,14 @@ def booking_create_room(
     quote: Quote | None = None,
     idempotency_key: uuid.UUID | None = None,
     another: bool = True,
+    series: BookingSeries | None = None,
+    submit_after: dt.datetime | None = None,
 ) -> Booking:
     """Hold a room and save the booking ``pending``. The same ``idempotency_key`` from the
     same member returns the booking it made (nothing is sent twice); ``another=False``
-    refuses a time the member already holds (``AlreadyHeld``)."""
+    refuses a time the member already holds (``AlreadyHeld``). An occurrence of a
+    ``series`` is sent no sooner than ``submit_after`` (its turn within the provider's
+    rate limit)."""
     if found := form_booking(member, idempotency_key):
         return replay(found)
     check_member(member)
@@ -82,7 +87,8 @@ def booking_create_room(
         locked = Resource.objects.select_for_update().get(pk=resource.pk)
         if found := form_booking(member, idempotency_key):
             return replay(found)  # the same form, sent while this one waited for the lock
-        check_room_limits(member, resource, start, end)  # under the lock: no race past it
+        # under the lock: no race past it
+        check_room_limits(member, resource, start, end, series=series)
         overlapping = locked.bookings.filter(status__in=HOLDING, start__lt=end, end__gt=start)
         if overlapping.count() >= max(1, locked.quantity):
             raise SlotTaken()
@@ -99,8 +105,12 @@ def booking_create_room(
             currency=(quote.currency if quote else "") or locked.currency,
             quote=_quote_json(quote),
             idempotency_key=idempotency_key,
+            series=series,
+            submit_after=submit_after,
         )
-        return _saved(booking, member, "booked by the member")
+        reason = "booked by the member" if series is None else f"series #{series.pk}"
+        wait = (submit_after - timezone.now()).total_seconds() if submit_after else 0.0
+        return _saved(booking, member, reason, countdown=max(0.0, wait))
 
     return _once(member, idempotency_key, hold)
 
@@ -112,15 +122,19 @@ def form_booking(member, key: uuid.UUID | None) -> Booking | None:
     return Booking.objects.filter(member=member, idempotency_key=key).first()
 
 
-def replay(booking: Booking) -> Booking:
-    """``booking``, marked as made by an earlier sending of the same form."""
-    booking._replayed = True  # type: ignore[attr-defined]  # not stored: this request only
-    return booking
+Made = TypeVar("Made", Booking, BookingSeries)
 
 
-def replayed(booking: Booking) -> bool:
-    """Whether the booking was made by an earlier sending of the same form."""
-    return bool(getattr(booking, "_replayed", False))
+def replay(made: Made) -> Made:
+    """``made`` (a booking, a series), marked as made by an earlier sending of the same
+    form."""
+    made._replayed = True  # type: ignore[attr-defined]  # not stored: this request only
+    return made
+
+
+def replayed(made: Booking | BookingSeries) -> bool:
+    """Whether the booking (or series) was made by an earlier sending of the same form."""
+    return bool(getattr(made, "_replayed", False))
 
 
 def _once(member, key: uuid.UUID | None, make: Callable[[], Booking]) -> Booking:
@@ -137,8 +151,9 @@ def _once(member, key: uuid.UUID | None, make: Callable[[], Booking]) -> Booking
         return replay(found)
 
 
-def _saved(booking: Booking, member, reason: str) -> Booking:
-    """A new booking's first history line; it is sent once the transaction commits."""
+def _saved(booking: Booking, member, reason: str, *, countdown: float = 0.0) -> Booking:
+    """A new booking's first history line; it is sent once the transaction commits (and
+    ``countdown`` seconds later)."""
     BookingEvent.objects.create(
         booking=booking,
         actor=member,
@@ -146,7 +161,7 @@ def _saved(booking: Booking, member, reason: str) -> Booking:
         to_status=Status.PENDING,
         reason=reason,
     )
-    enqueue_submit(booking.pk)
+    enqueue_submit(booking.pk, countdown=countdown or None)
     return booking
 
 

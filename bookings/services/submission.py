@@ -36,11 +36,14 @@ STALE_SUBMISSION = dt.timedelta(seconds=getattr(settings, "BOOKING_STALE_SUBMISS
 MAX_SUBMIT_ATTEMPTS = 8
 
 
-def enqueue_submit(booking_id: int, *, on_commit: bool = True) -> None:
-    """Send the booking to a worker; if the broker is down, ``sweep`` sends it later."""
+def enqueue_submit(
+    booking_id: int, *, on_commit: bool = True, countdown: float | None = None
+) -> None:
+    """Send the booking to a worker (``countdown``: to be run that many seconds later); if
+    the broker is down, ``sweep`` sends it later."""
     from bookings import tasks  # a real cycle: bookings.tasks imports these services
 
-    jobs.enqueue(tasks.submit_booking, booking_id, on_commit=on_commit)
+    jobs.enqueue(tasks.submit_booking, booking_id, on_commit=on_commit, countdown=countdown)
 
 
 # --- claim and submit (run by the task) --------------------------------------------

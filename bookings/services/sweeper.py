@@ -15,8 +15,11 @@ def sweep(now: dt.datetime | None = None) -> int:
     """Beat: send bookings whose message was lost (broker down when they were made, or a
     worker that died mid-submission)."""
     now = now or timezone.now()
+    lost = now - dt.timedelta(seconds=90)
     due = Booking.objects.filter(
-        Q(status=Status.PENDING, updated_at__lt=now - dt.timedelta(seconds=90))
+        # a series' occurrence waits for its turn (``submit_after``) before it counts as lost
+        Q(status=Status.PENDING, updated_at__lt=lost)
+        & (Q(submit_after__isnull=True) | Q(submit_after__lt=lost))
         | Q(status=Status.SUBMITTING, updated_at__lt=now - submission.STALE_SUBMISSION)
     ).values_list("pk", flat=True)[:200]
     count = 0

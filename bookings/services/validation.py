@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bookings import availability, rules
-from bookings.models import LIVE, Booking, ProviderIdentity
+from bookings.models import LIVE, Booking, BookingSeries, ProviderIdentity
 from bookings.services.errors import BookingError, SlotTaken
 from bookings.services.requests import customer_of
 from providers.adapters import adapter_for
@@ -174,21 +174,31 @@ def check_not_held(
 
 
 def check_upcoming_limit(
-    member, *, resource: Resource | None = None, offer: Offer | None = None
+    member,
+    *,
+    resource: Resource | None = None,
+    offer: Offer | None = None,
+    series: BookingSeries | None = None,
 ) -> None:
     """Refuse a booking of a room or pass (or an inquiry about it) when the member already
     holds ``MEMBER_MAX_UPCOMING_BOOKINGS_PER_ITEM`` live ones of it that have not ended
-    (0: no limit), so one member cannot hold a room back to back for weeks."""
+    (0: no limit), so one member cannot hold a room back to back for weeks. A recurring
+    booking counts once, however many occurrences it has (``series``: the one this booking
+    belongs to, which its own occurrences do not count against)."""
     limit = settings.MEMBER_MAX_UPCOMING_BOOKINGS_PER_ITEM
     if not limit:
         return
-    held = Booking.objects.filter(
+    live = Booking.objects.filter(
         member=member,
         resource=resource,
         offer=offer,
         status__in=LIVE,
         end__gt=timezone.now(),
-    ).count()
+    )
+    if series is not None:
+        live = live.exclude(series=series)
+    single = live.filter(series__isnull=True).count()
+    held = single + live.exclude(series__isnull=True).values("series").distinct().count()
     if held >= limit:
         raise BookingError(
             _(
@@ -236,10 +246,17 @@ def check_daily_hours(member, resource: Resource, start: dt.datetime, end: dt.da
         day += dt.timedelta(days=1)
 
 
-def check_room_limits(member, resource: Resource, start: dt.datetime, end: dt.datetime) -> None:
+def check_room_limits(
+    member,
+    resource: Resource,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    series: BookingSeries | None = None,
+) -> None:
     """What one member may hold of a room (``check_upcoming_limit``, ``check_daily_hours``):
     checked on the price preview, and again under the room's lock when booking."""
-    check_upcoming_limit(member, resource=resource)
+    check_upcoming_limit(member, resource=resource, series=series)
     check_daily_hours(member, resource, start, end)
 
 
@@ -248,13 +265,8 @@ def slots_free_per_provider(resource: Resource, start: dt.datetime, end: dt.date
     does not block: the provider decides when the booking is sent)."""
     tz = resource.space.timezone
     day = start.astimezone(zoneinfo.ZoneInfo(tz)).date()
-    answer = availability.resource_day(resource, day)
-    if not answer.known:
-        return
-    covering = [s for s in answer.slots if s.start < end and s.end > start]
-    if not covering:
+    state = availability.slot_state(availability.resource_day(resource, day), start, end)
+    if state == availability.CLOSED:
         raise BookingError(_("The room is not open at this time."), field="start")
-    covered_from = min(s.start for s in covering)
-    covered_to = max(s.end for s in covering)
-    if covered_from > start or covered_to < end or not all(s.available for s in covering):
+    if state == availability.TAKEN:
         raise SlotTaken(_("This time is not free at the provider. Please pick another slot."))

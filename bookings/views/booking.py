@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from bookings import rules, services
 from bookings.forms import (
+    KEY_FIELD,
     InquiryForm,
     PassBookingForm,
     RoomBookingForm,
@@ -30,7 +31,7 @@ from bookings.models import FINAL, Booking, Kind, Status
 from bookings.views.availability import provider_budget
 from providers import selectors
 from providers.adapters.parsing import safe_url
-from providers.models import Offer
+from providers.models import Offer, Resource
 
 
 def _mine(request: AuthenticatedHttpRequest):
@@ -105,11 +106,15 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     }
     form = RoomBookingForm(with_form_key(data), initial=initial, resource=resource)
     _terms_only_to_confirm(form, confirming)
+    form.until_required = confirming
     quote, status = None, _prefill_status(request, form, data)
     cancellation = ""
     if form.is_bound and form.is_valid():
         if confirming and (sent := services.form_booking(request.user, form.key())):
             return _booked(request, services.replay(sent))
+        if confirming and form.repeats():
+            # a recurring booking: every date is shown, free or taken, before booking
+            return redirect(series_preview_url(resource, request.POST))
         start, end = form.bounds()
         try:
             services.validate_room(resource, start, end, form.cleaned_data["attendees"])
@@ -165,6 +170,20 @@ def _cancellation(item, start: dt.datetime, quote) -> str:
         price=quote.total if quote else None,
         currency=(quote.currency if quote else "") or item.currency,
     )
+
+
+# what the preview's form carries from the booking form (the terms are accepted there)
+CARRIED = ("start", "minutes", "attendees", "title", "repeat", "until", KEY_FIELD, "accept_terms")
+
+
+def series_preview_url(resource: Resource, data) -> str:
+    """The preview of the series the booking form ``data`` describes (a GET: nothing is
+    booked until the member confirms there)."""
+    query = data.copy()
+    for name in list(query):
+        if name not in CARRIED:
+            del query[name]
+    return f"{reverse('book_series', args=[resource.pk])}?{query.urlencode()}"
 
 
 def _show_refusal(form, exc: services.BookingError) -> int:

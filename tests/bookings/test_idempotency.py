@@ -28,7 +28,7 @@ def sent(monkeypatch):
     from bookings.services import create
 
     pks: list[int] = []
-    monkeypatch.setattr(create, "enqueue_submit", pks.append)
+    monkeypatch.setattr(create, "enqueue_submit", lambda pk, **when: pks.append(pk))
     return pks
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from bookings.models import (
     Booking,
     BookingEvent,
+    BookingSeries,
     ExchangeRate,
     FeedToken,
     Kind,
@@ -66,6 +67,7 @@ class World:
     revoked_feed: FeedToken | None = None
     bob_feed: FeedToken | None = None
     waitlist: WaitlistEntry | None = None  # A waits for the room
+    series: BookingSeries | None = None  # A's recurring booking, with one date booked
 
     def booking(self, status: str) -> Booking:
         return self.bookings[status]
@@ -136,6 +138,43 @@ def _bookings(world: World) -> dict[str, Booking]:
     return made
 
 
+def _series(world: World) -> BookingSeries:
+    start = world.bookings["confirmed"].start + dt.timedelta(days=7)
+    series = BookingSeries.objects.create(
+        member=world.alice,
+        resource=world.room,
+        frequency=BookingSeries.Frequency.WEEKLY,
+        first_day=start.date(),
+        until=start.date() + dt.timedelta(weeks=3),
+        count=4,
+        start_time=start.time(),
+        end_time=(start + dt.timedelta(hours=1)).time(),
+        timezone=world.space.timezone,
+        title="Merger talks with Globex",
+        skipped=[
+            {
+                "start": (start + dt.timedelta(weeks=1)).isoformat(),
+                "end": (start + dt.timedelta(weeks=1, hours=1)).isoformat(),
+                "state": "taken",
+                "reason": "This time is not free at the provider.",
+            }
+        ],
+    )
+    Booking.objects.create(
+        member=world.alice,
+        space=world.space,
+        resource=world.room,
+        kind=Kind.ROOM,
+        status=Status.CONFIRMED,
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        title="Merger talks with Globex",
+        series=series,
+        provider_reference="PREF-55821",
+    )
+    return series
+
+
 @pytest.fixture
 def world(db, provider, monkeypatch) -> World:  # noqa: F811
     from bookings import tasks
@@ -174,6 +213,7 @@ def world(db, provider, monkeypatch) -> World:  # noqa: F811
         service=Offer.objects.select_related("space__account").get(external_id="sec-svc"),
     )
     world.bookings = _bookings(world)
+    world.series = _series(world)
     world.revoked_feed = FeedToken.objects.create(member=alice, revoked_at=timezone.now())
     world.feed = FeedToken.objects.create(member=alice)
     world.bob_feed = FeedToken.objects.create(member=bob)

@@ -55,6 +55,14 @@ def _each_booking(world: World) -> list[dict]:
     return [{"pk": booking.pk} for booking in world.bookings.values()]
 
 
+def _series(w: World) -> list[dict]:
+    return [{"pk": w.series.pk}]
+
+
+def _series_bookings(w: World) -> list[dict]:
+    return [{"pk": w.series.pk, "booking": b.pk} for b in w.series.occurrences.all()]
+
+
 def _space(w: World) -> list[dict]:
     return [{"pk": w.space.pk}]
 
@@ -135,6 +143,7 @@ ACCESS: dict[str, Probe] = {
     # booking forms: any member books for themselves
     "resources/<int:pk>/book/": Probe(LOGIN, _room, methods=("GET", "POST")),
     "offers/<int:pk>/book/": Probe(LOGIN, _offers, methods=("GET", "POST")),
+    "resources/<int:pk>/book/series/": Probe(LOGIN, _room, methods=("GET", "POST")),
     # a member's own bookings, in every status that matters
     "bookings/<int:pk>/": Probe(OWNER, _each_booking),
     "bookings/<int:pk>/event.ics": Probe(OWNER, _each_booking),
@@ -144,6 +153,12 @@ ACCESS: dict[str, Probe] = {
     "waitlist/<int:pk>/drop/": Probe(OWNER, lambda w: [{"pk": w.waitlist.pk}], methods=("POST",)),
     "bookings/<int:pk>/check-in/": Probe(OWNER, _each_booking, methods=("POST",)),
     "bookings/<int:pk>/check-out/": Probe(OWNER, _each_booking, methods=("POST",)),
+    # a member's own recurring bookings: the series page, cancelling one date or the rest
+    "series/<int:pk>/": Probe(OWNER, _series),
+    "series/<int:pk>/cancel/": Probe(OWNER, _series, methods=("POST",)),
+    "series/<int:pk>/bookings/<int:booking>/cancel/": Probe(
+        OWNER, _series_bookings, methods=("POST",)
+    ),
     # secrets in the URL
     "calendar/<str:token>.ics": Probe(TOKEN, _wrong_feed_tokens),
     "accounts/activate/<uidb64>/<token>/": Probe(TOKEN, _wrong_activation_links),
