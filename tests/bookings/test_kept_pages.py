@@ -143,3 +143,30 @@ def test_a_page_with_a_message_is_not_kept(client, room, provider):
     assert "Your booking is cancelled." in client.get(url).content.decode()
     assert "Your booking is cancelled." not in client.get(url).content.decode()  # shown once
 
+
+def test_my_bookings_show_a_new_booking_and_a_status_change_at_once(
+    client, member, room, monkeypatch
+):
+    from bookings.services import transition
+
+    client.force_login(member)
+    url = reverse("my_bookings")
+    assert "Nothing booked yet." in client.get(url).content.decode()
+    start = tomorrow_at(10)
+    booking = Booking.objects.create(
+        member=member,
+        kind="room",
+        space=room.space,
+        resource=room,
+        status=Status.PENDING,
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        title="Board meeting",
+    )
+    client.get(url)  # kept with the booking
+    page = client.get(url).content.decode()
+    assert "Board meeting" in page and 'status-pending">Pending' in page
+    assert transition(booking, Status.CANCELLED, reason="test")  # one conditional update
+    page = client.get(url).content.decode()
+    assert 'status-cancelled">Cancelled' in page and "Cancelled or refused" in page
+    assert TOKEN.sub("T", page) == TOKEN.sub("T", _fresh(client, url, monkeypatch))
