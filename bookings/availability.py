@@ -278,16 +278,17 @@ def resource_days(
     # read here: the page's context does not reach the pool's threads
     budget, allowance = provider_facts.page_budget(), _allowance(allowance)
 
-    def facts(day: dt.date) -> tuple[provider_facts.CachedFacts, str]:
-        return provider_facts.resource_facts(resource, day, budget=budget, allowance=allowance)
+    # One read for every day; only the days not cached go to threads: a thread per day
+    # costs a new cache connection each (most of a warm week page's time).
+    keys = {day: provider_facts.resource_key(resource.pk, day) for day in days}
+    read = provider_facts.cache.get_many(list(keys.values()))
 
-    # Only the days not cached go to threads: a thread per day costs a new cache
-    # connection each (most of a warm week page's time), and a cached day is one read.
-    cold = [
-        d
-        for d in days
-        if provider_facts.cache.get(provider_facts.resource_key(resource.pk, d)) is None
-    ]
+    def facts(day: dt.date) -> tuple[provider_facts.CachedFacts, str]:
+        return provider_facts.resource_facts(
+            resource, day, budget=budget, allowance=allowance, read=read.get(keys[day])
+        )
+
+    cold = [d for d in days if read.get(keys[d]) is None]
     fetched: dict[dt.date, tuple[provider_facts.CachedFacts, str]] = {}
     if cold:
         with ThreadPoolExecutor(max_workers=min(len(cold), 7)) as pool:
