@@ -200,6 +200,24 @@ def busy_feed(
     return cal.to_ical()
 
 
+def kept_busy_feed(
+    name: str,
+    resource_id: int,
+    blocks: list[tuple[dt.datetime, dt.datetime]],
+    stamp: dt.datetime,
+) -> bytes:
+    """``busy_feed``, kept under everything it is made of (the room's name and id, its
+    busy blocks, the answers' stamp, the site's domain): serializing it was most of a
+    warm room feed's time, and a refresh or a booking that moves a block is a new key."""
+    made_of = repr((name, resource_id, blocks, stamp, _domain()))
+    key = "bookings:busy-feed:v1:" + hashlib.sha256(made_of.encode()).hexdigest()
+    body = cache.get(key)
+    if not isinstance(body, bytes):
+        body = busy_feed(name, resource_id, blocks, stamp)
+        cache.set(key, body, FEED_TIMEOUT)
+    return body
+
+
 def merge_busy(slots) -> list[tuple[dt.datetime, dt.datetime]]:
     """Adjacent taken slots become one busy block."""
     blocks: list[tuple[dt.datetime, dt.datetime]] = []

@@ -57,7 +57,7 @@ def resource_calendar(request: HttpRequest, pk: int) -> HttpResponse:
             blocks.extend(calendars.merge_busy(answer.slots))
             stamps.append(answer.fetched_at)
     stamp = max(stamps) if stamps else timezone.now()
-    body = calendars.busy_feed(resource.name, resource.pk, blocks, stamp)
+    body = calendars.kept_busy_feed(resource.name, resource.pk, blocks, stamp)
     return _ics_response(request, body, filename=f"room-{resource.pk}.ics", last_modified=stamp)
 
 

@@ -170,3 +170,29 @@ def test_my_bookings_show_a_new_booking_and_a_status_change_at_once(
     page = client.get(url).content.decode()
     assert 'status-cancelled">Cancelled' in page and "Cancelled or refused" in page
     assert TOKEN.sub("T", page) == TOKEN.sub("T", _fresh(client, url, monkeypatch))
+
+
+def test_a_kept_room_feed_is_the_fresh_file_and_a_booking_shows_at_once(
+    client, member, room, provider
+):
+    from bookings import calendars
+
+    url = reverse("resource_calendar", args=[room.pk])
+    client.get(url)
+    kept = client.get(url).content
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(calendars.cache, "get", lambda key: None)  # as if never kept
+        assert client.get(url).content == kept
+    start = tomorrow_at(10)
+    assert f"DTSTART:{start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}".encode() not in kept
+    Booking.objects.create(
+        member=member,
+        kind="room",
+        space=room.space,
+        resource=room,
+        status=Status.PENDING,
+        start=start,
+        end=start + dt.timedelta(hours=1),
+    )
+    after = client.get(url).content
+    assert f"DTSTART:{start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}".encode() in after
