@@ -29,6 +29,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25, help="functions shown per page")
     parser.add_argument("--sql", action="store_true", help="print each statement")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key")
+    parser.add_argument("--match", default="", help="only functions whose path matches")
     args = parser.parse_args()
 
     from bench.bench_pages import set_up, use_services
@@ -74,7 +75,9 @@ def main() -> None:
                 client.get(path)
             profile.disable()
             out = io.StringIO()
-            pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
+            pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(
+                *([args.match] if args.match else []), args.top
+            )
             print(out.getvalue())
 
 
