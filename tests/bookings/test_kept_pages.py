@@ -33,10 +33,14 @@ def _pages(room, day_pass) -> list[str]:
     ]
 
 
-def _fresh(client, url: str, monkeypatch) -> str:
+def _fresh_answer(client, url: str, monkeypatch):
     with monkeypatch.context() as patch:
         patch.setattr(pagecache, "_keepable", lambda request, keys: False)
-        return client.get(url).content.decode()
+        return client.get(url)
+
+
+def _fresh(client, url: str, monkeypatch) -> str:
+    return _fresh_answer(client, url, monkeypatch).content.decode()
 
 
 def _tokens(page: str) -> list[str]:
@@ -57,8 +61,11 @@ def test_a_kept_page_is_the_fresh_page_with_its_own_csrf_token(
         assert pagecache.PLACEHOLDER not in page
         tokens = [a or b for a, b in _tokens(page)]
         assert tokens and all(TOKEN.fullmatch(t) for t in tokens), url
-        fresh = _fresh(client, url, monkeypatch)
-        assert TOKEN.sub("T", page) == TOKEN.sub("T", fresh), url
+        answer = _fresh_answer(client, url, monkeypatch)
+        assert TOKEN.sub("T", page) == TOKEN.sub("T", answer.content.decode()), url
+        for header in ("Content-Type", "Vary", "Cache-Control", "Content-Language"):
+            assert kept.get(header) == answer.get(header), (url, header)
+        assert ("csrftoken" in kept.cookies) == ("csrftoken" in answer.cookies), url
 
 
 def test_the_kept_token_is_accepted_by_a_form(member, room, day_pass, provider):
