@@ -176,14 +176,12 @@ def _a_pass_with_days(offers):
     return offers[0] if offers else None
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=4.0, help="load per page")
-    parser.add_argument("--concurrency", type=int, default=4, help="client threads")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    args = parser.parse_args()
+def set_up():
+    """The catalogue from the sandbox, a member with 20 bookings and a feed; the pages.
 
-    said = use_services()  # before Django is set up
+    Returns the sandbox's request counter, the member's session cookie, the pages as
+    (label, path, with the member's cookie) and which pass was chosen, in words.
+    """
     from django.core.management import call_command
     from django.test import Client
 
@@ -220,6 +218,37 @@ def main() -> None:
     )
     token = FeedToken.objects.create(member=member).token
 
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    pages: list[tuple[str, str, bool]] = [
+        ("home", "/", False),
+        ("/spaces/", "/spaces/", False),
+        ("/spaces/?city=Dublin&people=6", "/spaces/?city=Dublin&people=6", False),
+        ("a space page", f"/spaces/{space.pk}/", False),
+        ("/api/spaces?limit=20", "/api/spaces?limit=20", False),
+        ("a room's week page", f"/resources/{room.pk}/", False),
+        ("the slots API", f"/api/resources/{room.pk}/slots?date={tomorrow}", False),
+        ("a pass page", f"/offers/{offer.pk}/", False),
+        ("the days API", f"/api/offers/{offer.pk}/days", False),
+        ("a room's calendar.ics", f"/resources/{room.pk}/calendar.ics", False),
+        ("the member feed", f"/calendar/{token}.ics", False),
+        ("my bookings", "/bookings/", True),
+    ]
+    said = f"pass: {offer} ({offer.space.account.kind})"
+    return counting, cookie, pages, said
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=4.0, help="load per page")
+    parser.add_argument("--concurrency", type=int, default=4, help="client threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--only", action="append", help="measure only pages whose label contains this"
+    )
+    args = parser.parse_args()
+
+    said = use_services()  # before Django is set up
+    counting, cookie, pages, pass_said = set_up()
     var = Path(os.environ["PORTAL_VAR_DIR"])
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -248,21 +277,8 @@ def main() -> None:
     )
     wait_for(f"{base}/bench/minimal")
 
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
-    pages: list[tuple[str, str, bool]] = [
-        ("home", "/", False),
-        ("/spaces/", "/spaces/", False),
-        ("/spaces/?city=Dublin&people=6", "/spaces/?city=Dublin&people=6", False),
-        ("a space page", f"/spaces/{space.pk}/", False),
-        ("/api/spaces?limit=20", "/api/spaces?limit=20", False),
-        ("a room's week page", f"/resources/{room.pk}/", False),
-        ("the slots API", f"/api/resources/{room.pk}/slots?date={tomorrow}", False),
-        ("a pass page", f"/offers/{offer.pk}/", False),
-        ("the days API", f"/api/offers/{offer.pk}/days", False),
-        ("a room's calendar.ics", f"/resources/{room.pk}/calendar.ics", False),
-        ("the member feed", f"/calendar/{token}.ics", False),
-        ("my bookings", "/bookings/", True),
-    ]
+    if args.only:
+        pages = [p for p in pages if any(word in p[0] for word in args.only)]
 
     def run(path: str, with_cookie: bool) -> dict:
         out = subprocess.run(
@@ -297,7 +313,7 @@ def main() -> None:
         return status
 
     print(f"Pages on the production stack (bench/bench_pages.py), code from {ROOT}")
-    print(f"  pass: {offer} ({offer.space.account.kind})")
+    print(f"  {pass_said}")
     for line in said:
         print(f"  {line}")
     print(

@@ -15,7 +15,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import threading
 import zoneinfo
+from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import cast
@@ -276,15 +278,35 @@ def _load_account(item: Resource | Offer) -> None:
     item.space.account  # noqa: B018 - loads and caches the related rows
 
 
+# (kind, pk, day) -> the fetch time of the answer this process handed to the index last:
+# handing the same answer again only reads the index's ledger to find nothing to do (one
+# cache round trip on every warm page). Bounded; a new answer (a refresh) is handed on.
+_HANDED: OrderedDict[tuple[str, int, dt.date], dt.datetime] = OrderedDict()
+_HANDED_MAX = 4096
+_handed_lock = threading.Lock()
+
+
 def _write_through(item: Resource | Offer, answers: list[tuple[dt.date, dt.datetime]]) -> None:
     """Hand what a page computed to the availability index (``bookings.index``: a task
     writes it when the index is older; the page never waits for it)."""
     from bookings import index
 
+    kind = type(item).__name__
+    with _handed_lock:
+        new = [(day, at) for day, at in answers if _HANDED.get((kind, item.pk, day)) != at]
+    if not new:
+        return
     try:
-        index.note_answers(item, answers)
+        index.note_answers(item, new)
     except Exception:  # the index is a copy: a page never fails for it
         logger.exception("write-through to the index failed")
+        return
+    with _handed_lock:
+        for day, at in new:
+            _HANDED[(kind, item.pk, day)] = at
+            _HANDED.move_to_end((kind, item.pk, day))
+        while len(_HANDED) > _HANDED_MAX:
+            _HANDED.popitem(last=False)
 
 
 def resource_day(
@@ -321,16 +343,17 @@ def resource_days(
     # read here: the page's context does not reach the pool's threads
     budget, allowance = provider_facts.page_budget(), _allowance(allowance)
 
-    def facts(day: dt.date) -> tuple[provider_facts.CachedFacts, str]:
-        return provider_facts.resource_facts(resource, day, budget=budget, allowance=allowance)
+    # One read for every day; only the days not cached go to threads: a thread per day
+    # costs a new cache connection each (most of a warm week page's time).
+    keys = {day: provider_facts.resource_key(resource.pk, day) for day in days}
+    read = provider_facts.cache.get_many(list(keys.values()))
 
-    # Only the days not cached go to threads: a thread per day costs a new cache
-    # connection each (most of a warm week page's time), and a cached day is one read.
-    cold = [
-        d
-        for d in days
-        if provider_facts.cache.get(provider_facts.resource_key(resource.pk, d)) is None
-    ]
+    def facts(day: dt.date) -> tuple[provider_facts.CachedFacts, str]:
+        return provider_facts.resource_facts(
+            resource, day, budget=budget, allowance=allowance, read=read.get(keys[day])
+        )
+
+    cold = [d for d in days if read.get(keys[d]) is None]
     fetched: dict[dt.date, tuple[provider_facts.CachedFacts, str]] = {}
     if cold:
         with ThreadPoolExecutor(max_workers=min(len(cold), 7)) as pool:

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import translation
 from icalendar import Alarm, Calendar, Event, vCalAddress
 
-from bookings.models import Booking, Kind, Status
+from bookings.models import Booking, FeedToken, Kind, Status
 from providers.cache import cache
 
 FEED_TIMEOUT = 24 * 3600  # keyed by what it shows: an eviction delay, not a staleness limit
@@ -244,10 +244,35 @@ def cached_member_feed(member) -> tuple[bytes, dt.datetime | None]:
     that renames or moves one), the language (status words) and the site's address. A
     change gives a new key, so a cached feed is never stale; one aggregate query answers
     a warm request."""
-    bookings = Booking.objects.filter(member=member)
-    facts = bookings.aggregate(
+    facts = Booking.objects.filter(member=member).aggregate(
         count=Count("pk"), last=Max("updated_at"), spaces=Max("space__synced_at")
     )
+    return _kept_feed(member.pk, facts, lambda: member)
+
+
+def cached_feed_of_token(token: str) -> tuple[bytes, dt.datetime | None] | None:
+    """``cached_member_feed`` of the member whose live calendar link ``token`` is (None:
+    no such link), the link and the bookings' facts read in one query."""
+    from django.contrib.auth import get_user_model
+
+    facts = (
+        get_user_model()
+        .objects.filter(feed_tokens__digest=FeedToken.hash(token), feed_tokens__revoked_at=None)
+        .annotate(
+            count=Count("bookings"),
+            last=Max("bookings__updated_at"),
+            spaces=Max("bookings__space__synced_at"),
+        )
+        .values("pk", "count", "last", "spaces")
+        .first()
+    )
+    if facts is None:
+        return None
+    member_pk = facts["pk"]
+    return _kept_feed(member_pk, facts, lambda: get_user_model().objects.get(pk=member_pk))
+
+
+def _kept_feed(member_pk: int, facts: dict, member) -> tuple[bytes, dt.datetime | None]:
     last = facts["last"]
     stamps = "-".join(
         str(int(value.timestamp() * 1_000_000)) if value else "0"
@@ -255,13 +280,15 @@ def cached_member_feed(member) -> tuple[bytes, dt.datetime | None]:
     )
     site = hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:12]
     key = (
-        f"bookings:member-feed:v1:{member.pk}:{facts['count']}:{stamps}:"
+        f"bookings:member-feed:v1:{member_pk}:{facts['count']}:{stamps}:"
         f"{translation.get_language() or ''}:{site}"
     )
     body = cache.get(key)
     if not isinstance(body, bytes):
-        rows = bookings.select_related("space", "resource", "offer").order_by("start")
-        body = member_feed(member, list(rows))
+        rows = Booking.objects.filter(member_id=member_pk).select_related(
+            "space", "resource", "offer"
+        )
+        body = member_feed(member(), list(rows.order_by("start")))
         cache.set(key, body, FEED_TIMEOUT)
     return body, last
 
@@ -287,6 +314,24 @@ def busy_feed(
         event.add("class", "PUBLIC")
         cal.add_component(event)
     return cal.to_ical()
+
+
+def kept_busy_feed(
+    name: str,
+    resource_id: int,
+    blocks: list[tuple[dt.datetime, dt.datetime]],
+    stamp: dt.datetime,
+) -> bytes:
+    """``busy_feed``, kept under everything it is made of (the room's name and id, its
+    busy blocks, the answers' stamp, the site's domain): serializing it was most of a
+    warm room feed's time, and a refresh or a booking that moves a block is a new key."""
+    made_of = repr((name, resource_id, blocks, stamp, _domain()))
+    key = "bookings:busy-feed:v1:" + hashlib.sha256(made_of.encode()).hexdigest()
+    body = cache.get(key)
+    if not isinstance(body, bytes):
+        body = busy_feed(name, resource_id, blocks, stamp)
+        cache.set(key, body, FEED_TIMEOUT)
+    return body
 
 
 def merge_busy(slots) -> list[tuple[dt.datetime, dt.datetime]]:

@@ -115,6 +115,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # after Django's csrf: a page rendered to be kept has a placeholder token
+                "bookings.pagecache.csrf_placeholder",
             ],
         },
     },

@@ -217,12 +217,14 @@ def cached_facts(
     budget: float | None = None,
     allowance: Allowance | None = None,
     cost: int = 1,
+    read: _Cached | None = None,
 ) -> tuple[_Cached, str]:
     """(entry, source) for ``key``: fresh, stale (refreshing in the background) or live.
 
     ``budget``: the seconds the caller may wait on the provider (None: as long as it
-    takes); ``allowance``/``cost``: whether this request may ask the provider itself."""
-    entry = cache.get(key)
+    takes); ``allowance``/``cost``: whether this request may ask the provider itself;
+    ``read``: the entry as the caller read it already (one read for many keys), if any."""
+    entry = read if read is not None else cache.get(key)
     now = timezone.now()
     if entry is not None:
         age = (now - entry.fetched_at).total_seconds()
@@ -348,9 +350,10 @@ def resource_facts(
     *,
     budget: float | None = None,
     allowance: Allowance | None = None,
+    read: CachedFacts | None = None,
 ) -> tuple[CachedFacts, str]:
     """The day's facts through the cache (no database work once ``resource.space.account``
-    is loaded: safe in a thread)."""
+    is loaded: safe in a thread); ``read``: the day's entry, read by the caller already."""
     from providers import tasks
 
     return cached_facts(
@@ -361,6 +364,7 @@ def resource_facts(
         ),
         budget=budget,
         allowance=allowance,
+        read=read,
     )
 
 

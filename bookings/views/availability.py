@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from bookings import availability, rules
 from bookings.http import HtmxHttpRequest
+from bookings.pagecache import render_kept
 from bookings.rules import MAX_DAYS_AHEAD
 from bookings.views.api import bad_parameter, empty_parameter, read_only
 from providers import selectors
@@ -284,7 +286,20 @@ def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "rules": rules.summary(allowed),
     }
     template = "resources/partials/week.html" if request.htmx else "resources/detail.html"
-    return render(request, template, context)
+    keys = [selectors.catalogue_version(), today, _shown(days)]
+    return render_kept(request, template, context, keys)
+
+
+def _shown(days: list[dict]) -> list[tuple]:
+    """What the week grid shows of its days: the page is kept under it (``render_kept``),
+    so a refresh, a booking or the clock that changes a slot renders the page afresh."""
+    shown = []
+    for cell in days:
+        answer = cell["answer"]
+        said = (answer.known, str(answer.message), answer.source == "stale") if answer else None
+        slots = [tuple(slot.values()) for slot in cell["slots"]]
+        shown.append((cell["day"], cell["past"], cell["retry"], said, slots))
+    return shown
 
 
 @provider_budget
@@ -307,4 +322,6 @@ def offer_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "retry": retry,
         "rules": rules.summary(rules.limits(offer)),
     }
-    return render(request, template, context)
+    # kept under what the days show: a refresh, a booking or a new day renders afresh
+    shown = (answer.known, str(answer.message), [dataclasses.astuple(d) for d in answer.days])
+    return render_kept(request, template, context, [selectors.catalogue_version(), shown, retry])

@@ -7,6 +7,7 @@ import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,6 +29,7 @@ from bookings.forms import (
 )
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import FINAL, Booking, Kind, Status
+from bookings.pagecache import render_kept
 from bookings.views.availability import provider_budget
 from providers import selectors
 from providers.adapters.parsing import safe_url
@@ -44,12 +46,22 @@ def _mine(request: AuthenticatedHttpRequest):
 def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     bookings = _mine(request)
-    context = {
-        "upcoming": bookings.filter(end__gt=now).exclude(status__in=FINAL).order_by("start"),
-        "past": bookings.filter(end__lte=now).order_by("-start")[:50],
-        "ended": bookings.filter(end__gt=now, status__in=FINAL).order_by("-updated_at")[:20],
-    }
-    return render(request, "bookings/list.html", context)
+    # the page is kept under what it shows (``render_kept``): the member's bookings' count
+    # and last change (every change saves ``updated_at``), how many have ended (the clock
+    # moves one to "Past") and the catalogue (names of rooms and spaces)
+    facts = Booking.objects.filter(member=request.user).aggregate(
+        count=Count("pk"), last=Max("updated_at"), ended=Count("pk", filter=Q(end__lte=now))
+    )
+    keys = [selectors.catalogue_version(), sorted(facts.items())]
+
+    def context() -> dict:
+        return {
+            "upcoming": bookings.filter(end__gt=now).exclude(status__in=FINAL).order_by("start"),
+            "past": bookings.filter(end__lte=now).order_by("-start")[:50],
+            "ended": bookings.filter(end__gt=now, status__in=FINAL).order_by("-updated_at")[:20],
+        }
+
+    return render_kept(request, "bookings/list.html", context, keys)
 
 
 @login_required

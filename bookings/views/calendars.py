@@ -57,16 +57,16 @@ def resource_calendar(request: HttpRequest, pk: int) -> HttpResponse:
             blocks.extend(calendars.merge_busy(answer.slots))
             stamps.append(answer.fetched_at)
     stamp = max(stamps) if stamps else timezone.now()
-    body = calendars.busy_feed(resource.name, resource.pk, blocks, stamp)
+    body = calendars.kept_busy_feed(resource.name, resource.pk, blocks, stamp)
     return _ics_response(request, body, filename=f"room-{resource.pk}.ics", last_modified=stamp)
 
 
 @require_safe
 def member_feed(request: HttpRequest, token: str) -> HttpResponse:
-    member = FeedToken.member_for(token)
-    if member is None:
+    kept = calendars.cached_feed_of_token(token)  # one query when the feed is kept
+    if kept is None:
         raise Http404("unknown or revoked calendar link")
-    body, last = calendars.cached_member_feed(member)
+    body, last = kept
     return _ics_response(request, body, filename="bookings.ics", last_modified=last)
 
 

@@ -8,7 +8,7 @@ import hashlib
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -16,6 +16,7 @@ from django.utils.functional import SimpleLazyObject
 from bookings import money, search
 from bookings.forms import MAX_OFFSET, SearchForm
 from bookings.http import HtmxHttpRequest
+from bookings.pagecache import render_kept
 from bookings.views.api import bad_parameter, empty_parameter, read_only
 from portal.forms import SpaceFilterForm
 from providers import photos, selectors
@@ -131,17 +132,31 @@ def _search_pages(request: HttpRequest, result) -> dict | None:
     }
 
 
-def space_list(request: HtmxHttpRequest) -> HttpResponse:
+def _browse_keys(context: dict, status: int) -> list:
+    """What a browse page (no time window asked) is rendered from: the catalogue and
+    today (the form's dates). A search answers from the availability index: not kept."""
+    if context["searching"] or status != 200 or context["form_version"] is None:
+        return [None]
+    return [context["catalogue_version"], timezone.localdate()]
+
+
+def _browse_page(request: HtmxHttpRequest, template: str) -> HttpResponse:
+    if not request.GET:  # the bare page: its keys are known before its context is built
+        keys = [selectors.catalogue_version(), timezone.localdate()]
+        return render_kept(request, template, lambda: search_context(request)[0], keys)
     context, status = search_context(request)
+    return render_kept(request, template, context, _browse_keys(context, status), status)
+
+
+def space_list(request: HtmxHttpRequest) -> HttpResponse:
     template = "search/partials/results.html" if request.htmx else "spaces/list.html"
-    return render(request, template, context, status=status)
+    return _browse_page(request, template)
 
 
 def home(request: HtmxHttpRequest) -> HttpResponse:
     """The home page asks the same questions; with a time window it answers them too."""
-    context, status = search_context(request)
     template = "search/partials/results.html" if request.htmx else "home.html"
-    return render(request, template, context, status=status)
+    return _browse_page(request, template)
 
 
 def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -159,7 +174,7 @@ def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "day": day,
         "catalogue_version": selectors.catalogue_version(),
     }
-    return render(request, "spaces/detail.html", context)
+    return render_kept(request, "spaces/detail.html", context, [context["catalogue_version"]])
 
 
 # --- JSON API ------------------------------------------------------------------------

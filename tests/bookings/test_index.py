@@ -214,6 +214,25 @@ def test_a_page_writes_its_answer_through_once(on_sandbox, django_capture_on_com
     assert len([a for a in on_sandbox.queued if a[:2] == ("resource", room.pk)]) == 1
 
 
+def test_a_process_hands_the_same_answer_to_the_index_once(on_sandbox, monkeypatch):
+    """A warm page does not read the index's ledger again for answers it handed on;
+    a refreshed answer (a new fetch time) is handed on."""
+    from providers import availability as provider_facts
+
+    on_sandbox("workways")
+    room = rooms_of("workways").first()
+    day = availability.local_today_for(room.space.timezone) + dt.timedelta(days=1)
+    availability.resource_days(room, [day])
+    handed = []
+    monkeypatch.setattr(index, "note_answers", lambda item, answers: handed.append(answers))
+    availability.resource_days(room, [day])
+    assert handed == []
+    key = provider_facts.resource_key(room.pk, day)
+    provider_facts.refresh_now(key, lambda: provider_facts.fetch_resource_day(room, day))
+    answer = availability.resource_days(room, [day])[0]
+    assert handed == [[(day, answer.fetched_at)]]
+
+
 def test_the_beat_refresh_spends_a_third_of_thias_limit_oldest_first(on_sandbox, settings):
     account = on_sandbox("thia")
     assert index.budget("thia") == 18  # 55 of Thia's "60 requests per minute", a third

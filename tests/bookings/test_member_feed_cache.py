@@ -56,3 +56,23 @@ def test_a_space_renamed_by_a_sync_shows_at_once(client, member, room_booking): 
     space.synced_at = timezone.now()  # as providers.services.apply_catalogue saves it
     space.save()
     assert b"Renamed Hub" in client.get(url).content
+
+
+def test_a_warm_feed_link_answers_from_one_query(client, member, room_booking):  # noqa: F811
+    """The link and the bookings' facts are read together: one round trip to the
+    database for a warm feed (the session is not read: no cookie)."""
+    token = FeedToken.renew(member).token
+    url = reverse("member_feed", args=[token])
+    fresh = calendars.member_feed(member, list(Booking.objects.filter(member=member)))
+    assert client.get(url).content == fresh
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).content == fresh
+    assert len(queries) == 1
+    FeedToken.revoke(member)
+    assert client.get(url).status_code == 404
+
+
+def test_the_feed_of_a_member_without_bookings_is_an_empty_calendar(client, member):  # noqa: F811
+    url = reverse("member_feed", args=[FeedToken.renew(member).token])
+    answer = client.get(url)
+    assert answer.status_code == 200 and b"BEGIN:VEVENT" not in answer.content

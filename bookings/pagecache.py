@@ -1,0 +1,88 @@
+"""Rendered pages kept in the cache under what they were rendered from.
+
+``render_kept(request, template, context, keys)`` is ``render()`` for a page whose HTML is
+a function of ``keys`` (what the view computed: the catalogue version, a week's slots, a
+member's bookings' last change) and of the request's own parts, which are added here: the
+template, the full path, the language, the active time zone, who is signed in. A change
+in what the page shows is a change in its keys, so the next request renders afresh; no
+timer decides freshness (an entry is dropped after a day only to free the memory).
+
+The CSRF token is the one part of a page that differs between two renders of the same
+keys: the page is kept with a placeholder in its place (``csrf_placeholder``, a context
+processor) and each answer gets its own token, as a fresh render would. A request with a
+message to show (after a form) renders afresh, as does every request while the cache is
+down or when the view passes ``None`` as its first key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.contrib.messages import get_messages
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from providers.cache import cache
+
+KEEP_SECONDS = 24 * 3600
+# in a kept page where the CSRF token was: letters only, so escaping leaves it as it is
+PLACEHOLDER = "csrfplaceholderd2c1f0a7e95b4"
+_RENDERING = "_portal_render_to_keep"
+
+
+def csrf_placeholder(request: HttpRequest) -> dict:
+    """Context processor: the placeholder as the token while a page is rendered to keep
+    (listed after Django's own, so it wins then; otherwise it adds nothing)."""
+    return {"csrf_token": PLACEHOLDER} if getattr(request, _RENDERING, False) else {}
+
+
+def page_key(request: HttpRequest, template: str, keys: list) -> str:
+    user = getattr(request, "user", None)
+    who = f"{user.pk}:{user.is_staff}" if user is not None and user.is_authenticated else "-"
+    parts = [
+        template,
+        request.get_full_path(),
+        translation.get_language() or "",
+        timezone.get_current_timezone_name(),
+        who,
+        *(repr(key) for key in keys),
+    ]
+    return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _keepable(request: HttpRequest, keys: list) -> bool:
+    return (
+        bool(keys)
+        and keys[0] is not None
+        and request.method in ("GET", "HEAD")
+        and not len(get_messages(request))  # shown once: never kept
+    )
+
+
+def render_kept(
+    request: HttpRequest,
+    template: str,
+    context: dict | Callable[[], dict],
+    keys: list,
+    status: int = 200,
+) -> HttpResponse:
+    """``render(request, template, context, status=status)``, kept under ``keys``;
+    ``context`` may be a function, called only when the page is rendered."""
+    if not _keepable(request, keys):
+        return render(request, template, context() if callable(context) else context, status=status)
+    key = page_key(request, template, keys)
+    body = cache.get(key)
+    if body is None:
+        setattr(request, _RENDERING, True)
+        try:
+            body = render_to_string(template, context() if callable(context) else context, request)
+        finally:
+            delattr(request, _RENDERING)
+        cache.set(key, body, KEEP_SECONDS)
+    if PLACEHOLDER in body:  # the token a fresh render would have used (sets its cookie)
+        body = body.replace(PLACEHOLDER, get_token(request))
+    return HttpResponse(body, status=status)

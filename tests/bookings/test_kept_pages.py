@@ -1,0 +1,205 @@
+"""Pages kept rendered in the cache (``bookings.pagecache``) answer exactly what a fresh
+render would, and a booking, a refresh or a sync shows on them at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.middleware.csrf import CSRF_TOKEN_LENGTH
+from django.urls import reverse
+
+from bookings import pagecache
+from bookings.models import Booking, Status
+from providers import availability as provider_facts
+from providers.adapters.types import PassDay, ProviderDay
+from tests.bookings.conftest import tomorrow_at
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(f"[A-Za-z0-9]{{{CSRF_TOKEN_LENGTH}}}")
+
+
+def _pages(room, day_pass) -> list[str]:
+    week = tomorrow_at(10).date().isoformat()
+    return [
+        "/",
+        "/spaces/",
+        reverse("space_detail", args=[room.space.pk]),
+        reverse("resource_detail", args=[room.pk]),
+        reverse("resource_detail", args=[room.pk]) + f"?week={week}",
+        reverse("offer_detail", args=[day_pass.pk]),
+    ]
+
+
+def _fresh_answer(client, url: str, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(pagecache, "_keepable", lambda request, keys: False)
+        return client.get(url)
+
+
+def _fresh(client, url: str, monkeypatch) -> str:
+    return _fresh_answer(client, url, monkeypatch).content.decode()
+
+
+def _tokens(page: str) -> list[str]:
+    return re.findall(r'"X-CSRFToken": "([^"]*)"|name="csrfmiddlewaretoken" value="([^"]*)"', page)
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_kept_page_is_the_fresh_page_with_its_own_csrf_token(
+    client, member, room, day_pass, provider, monkeypatch, signed_in
+):
+    if signed_in:
+        client.force_login(member)
+    for url in _pages(room, day_pass):
+        client.get(url)  # rendered and kept
+        kept = client.get(url)
+        assert kept.status_code == 200, url
+        page = kept.content.decode()
+        assert pagecache.PLACEHOLDER not in page
+        tokens = [a or b for a, b in _tokens(page)]
+        assert tokens and all(TOKEN.fullmatch(t) for t in tokens), url
+        answer = _fresh_answer(client, url, monkeypatch)
+        assert TOKEN.sub("T", page) == TOKEN.sub("T", answer.content.decode()), url
+        for header in ("Content-Type", "Vary", "Cache-Control", "Content-Language"):
+            assert kept.get(header) == answer.get(header), (url, header)
+        assert ("csrftoken" in kept.cookies) == ("csrftoken" in answer.cookies), url
+
+
+def test_the_kept_token_is_accepted_by_a_form(member, room, day_pass, provider):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    url = reverse("resource_detail", args=[room.pk])
+    browser.get(url)  # kept by this visit
+    page = browser.get(url).content.decode()  # served from the cache
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]*)"', page).group(1)
+    answer = browser.post(reverse("set_language"), {"language": "fr", "csrfmiddlewaretoken": token})
+    assert answer.status_code == 302  # not 403: the token matches the visitor's cookie
+
+
+def test_a_booking_shows_on_the_kept_week_at_once(client, member, room, provider):
+    start = tomorrow_at(10)
+    url = reverse("resource_detail", args=[room.pk]) + f"?week={start.date().isoformat()}"
+    client.get(url)
+    before = client.get(url).content.decode()
+    assert '10:00<span class="visually-hidden"> \N{EN DASH} 10:30, free: book it' in before
+    Booking.objects.create(
+        member=member,
+        kind="room",
+        space=room.space,
+        resource=room,
+        status=Status.PENDING,
+        start=start,
+        end=start + dt.timedelta(hours=1),
+    )
+    after = client.get(url).content.decode()
+    assert '10:00<span class="visually-hidden"> \N{EN DASH} 10:30, taken' in after
+
+
+def test_a_refresh_shows_on_the_kept_week_and_pass_at_once(client, room, day_pass, provider):
+    start = tomorrow_at(10)
+    day = start.date()
+    week = reverse("resource_detail", args=[room.pk]) + f"?week={day.isoformat()}"
+    passes = reverse("offer_detail", args=[day_pass.pk])
+    for url in (week, passes, week, passes):
+        client.get(url)
+    free = '10:00<span class="visually-hidden"> \N{EN DASH} 10:30, free: book it'
+    assert free in client.get(week).content.decode()
+    assert "5 left" in client.get(passes).content.decode()
+
+    # the provider now says 10:00-11:00 is busy and one place is left: a refresh stores it
+    provider.day = ProviderDay(
+        open=[(start.replace(hour=8), start.replace(hour=20))],
+        busy=[(start, start + dt.timedelta(hours=1))],
+        capacity=1,
+    )
+    provider_facts.refresh_now(
+        provider_facts.resource_key(room.pk, day),
+        lambda: provider_facts.fetch_resource_day(room, day),
+    )
+    today = provider_facts.local_today_for(day_pass.space.timezone)
+    end = today + dt.timedelta(days=13)
+    provider.pass_days_answer = [
+        PassDay(today + dt.timedelta(days=n), True, 1) for n in range((end - today).days + 1)
+    ]
+    provider_facts.refresh_now(
+        provider_facts.offer_key(day_pass.pk, today, end),
+        lambda: provider_facts.fetch_pass_days(day_pass, today, end),
+    )
+
+    assert '10:00<span class="visually-hidden"> \N{EN DASH} 10:30, taken' in (
+        client.get(week).content.decode()
+    )
+    page = client.get(passes).content.decode()
+    assert "1 left" in page and "5 left" not in page
+
+
+def test_a_page_with_a_message_is_not_kept(client, room, provider):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    url = reverse("resource_detail", args=[room.pk])
+    client.get(url)  # kept without a message
+    said = Message(constants.SUCCESS, "Your booking is cancelled.")
+    client.cookies["messages"] = CookieStorage(HttpRequest())._encode([said])
+    assert "Your booking is cancelled." in client.get(url).content.decode()
+    assert "Your booking is cancelled." not in client.get(url).content.decode()  # shown once
+
+
+def test_my_bookings_show_a_new_booking_and_a_status_change_at_once(
+    client, member, room, monkeypatch
+):
+    from bookings.services import transition
+
+    client.force_login(member)
+    url = reverse("my_bookings")
+    assert "Nothing booked yet." in client.get(url).content.decode()
+    start = tomorrow_at(10)
+    booking = Booking.objects.create(
+        member=member,
+        kind="room",
+        space=room.space,
+        resource=room,
+        status=Status.PENDING,
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        title="Board meeting",
+    )
+    client.get(url)  # kept with the booking
+    page = client.get(url).content.decode()
+    assert "Board meeting" in page and 'status-pending">Pending' in page
+    assert transition(booking, Status.CANCELLED, reason="test")  # one conditional update
+    page = client.get(url).content.decode()
+    assert 'status-cancelled">Cancelled' in page and "Cancelled or refused" in page
+    assert TOKEN.sub("T", page) == TOKEN.sub("T", _fresh(client, url, monkeypatch))
+
+
+def test_a_kept_room_feed_is_the_fresh_file_and_a_booking_shows_at_once(
+    client, member, room, provider
+):
+    from bookings import calendars
+
+    url = reverse("resource_calendar", args=[room.pk])
+    client.get(url)
+    kept = client.get(url).content
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(calendars.cache, "get", lambda key: None)  # as if never kept
+        assert client.get(url).content == kept
+    start = tomorrow_at(10)
+    assert f"DTSTART:{start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}".encode() not in kept
+    Booking.objects.create(
+        member=member,
+        kind="room",
+        space=room.space,
+        resource=room,
+        status=Status.PENDING,
+        start=start,
+        end=start + dt.timedelta(hours=1),
+    )
+    after = client.get(url).content
+    assert f"DTSTART:{start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}".encode() in after
