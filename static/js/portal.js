@@ -45,4 +45,66 @@
       field.select();
     }
   });
+
+  // An htmx answer that fills a field's error box (templates/partials/field.html) in place:
+  // the field says it is invalid, and which text describes it, as a full page render does.
+  document.addEventListener("htmx:afterSettle", function () {
+    for (const box of document.querySelectorAll("[data-errors-for]")) {
+      const field = document.getElementById(box.dataset.errorsFor);
+      if (!field) {
+        continue;
+      }
+      const list = box.querySelector(".errorlist");
+      const described = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+        return id && !id.endsWith("_error");
+      });
+      if (list) {
+        field.setAttribute("aria-invalid", "true");
+        if (list.id) {
+          described.push(list.id);
+        }
+      } else {
+        field.removeAttribute("aria-invalid");
+      }
+      if (described.length) {
+        field.setAttribute("aria-describedby", described.join(" "));
+      } else {
+        field.removeAttribute("aria-describedby");
+      }
+      const wrapper = box.closest(".field");
+      if (wrapper) {
+        wrapper.classList.toggle("field-error", Boolean(list));
+      }
+    }
+  });
+
+  // An htmx answer that is not swapped (a server error, a lost connection): the part of the
+  // page stays as it was, with a short note before it (the words are the page's, translated:
+  // <body data-htmx-error>), never a blank or replaced page.
+  function sayNotUpdated(event) {
+    const target = event.detail.target || event.target;
+    const words = document.body.dataset.htmxError;
+    if (!(target instanceof Element) || !words || !target.parentNode) {
+      return;
+    }
+    let note = target.previousElementSibling;
+    if (!note || !note.hasAttribute("data-htmx-note")) {
+      note = document.createElement("p");
+      note.className = "form-errors";
+      note.setAttribute("role", "alert");
+      note.setAttribute("data-htmx-note", "");
+      target.parentNode.insertBefore(note, target);
+    }
+    note.textContent = words;
+  }
+  document.addEventListener("htmx:responseError", sayNotUpdated);
+  document.addEventListener("htmx:sendError", sayNotUpdated);
+  // a later answer that is swapped takes the note away
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const target = event.detail.target;
+    const note = target instanceof Element ? target.previousElementSibling : null;
+    if (note && note.hasAttribute("data-htmx-note")) {
+      note.remove();
+    }
+  });
 })();
