@@ -82,7 +82,7 @@ def booking_event(booking: Booking, *, method_cancel: bool = False) -> Event:
     else:
         event.add("dtstart", booking.start.astimezone(dt.UTC))
         event.add("dtend", booking.end.astimezone(dt.UTC))
-    location = ", ".join(p for p in (space.name, space.address, space.city, space.country) if p)
+    location = ", ".join(p for p in (space.name, space.full_address) if p)
     event.add("location", location)
     if space.latitude is not None and space.longitude is not None:
         event.add("geo", (float(space.latitude), float(space.longitude)))
