@@ -63,7 +63,6 @@ def booking_uid(booking: Booking) -> str:
 
 def booking_event(booking: Booking, *, method_cancel: bool = False) -> Event:
     space = booking.space
-    item = booking.item
     event = Event()
     event.add("uid", booking_uid(booking))
     event.add("dtstamp", booking.updated_at.astimezone(dt.UTC))
@@ -72,7 +71,7 @@ def booking_event(booking: Booking, *, method_cancel: bool = False) -> Event:
     event.add("sequence", booking.sequence)
     status = "CANCELLED" if method_cancel else _ICAL_STATUS.get(booking.status, "TENTATIVE")
     event.add("status", status)
-    what = booking.title or (item.name if item else "")
+    what = booking.what
     event.add("summary", f"{what} — {space.name}" if what else space.name)
     if booking.kind == Kind.PASS:
         zone = zoneinfo.ZoneInfo(space.timezone)

@@ -144,6 +144,15 @@ class Booking(models.Model):
         return self.resource or self.offer
 
     @property
+    def what(self) -> str:
+        """What was booked, in pages, emails and calendars: the member's title, when
+        given, before the room's or pass's name, which is never dropped."""
+        name = self.item.name if self.item else ""
+        if self.title and name and self.title != name:
+            return f"{self.title} · {name}"
+        return self.title or name
+
+    @property
     def is_live(self) -> bool:
         return self.status in LIVE
 
