@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from bookings import availability
+from bookings.forms import length_choices
 from bookings.http import HtmxHttpRequest
 from bookings.rules import MAX_DAYS_AHEAD
 from bookings.views.api import bad_parameter, empty_parameter, read_only
@@ -185,16 +186,25 @@ def _slot_cells(slots: list[availability.Slot], book_url: str) -> list[dict]:
     """What the week grid shows of each slot, formatted once here: the template's
     filters and ``{% url %}`` per slot were most of the page's time. The slots are in
     the space's zone already, as the grid shows them."""
-    return [
+    cells = [
         {
             "available": slot.available and slot.bookable,
             "short": slot.available and not slot.bookable,
             "start": slot.start.strftime("%H:%M"),
             "end": slot.end.strftime("%H:%M"),
             "href": f"{book_url}?start={quote(slot.start.isoformat(), safe='/')}",
+            # the phone's start-and-length picker sends it as the form's local time
+            "local": slot.start.strftime("%Y-%m-%dT%H:%M"),
+            "first": False,
         }
         for slot in slots
     ]
+    # the day's one Tab stop; arrow keys move between its free slots (portal.js)
+    for cell in cells:
+        if cell["available"]:
+            cell["first"] = True
+            break
+    return cells
 
 
 # a day the provider had not answered for within the page's budget asks again, once a
@@ -216,11 +226,15 @@ def _day_cell(
     if answer is not None and answer.pending and tries < DAY_RETRIES:
         url = reverse("resource_day", args=[resource.pk])
         retry = f"{url}?date={day.isoformat()}&try={tries + 1}"
+    slots = _slot_cells(answer.slots, book) if answer and answer.known else []
     return {
         "day": day,
         "past": day < today,
+        "book": book,
+        "lengths": length_choices(resource),
         "answer": answer,
-        "slots": _slot_cells(answer.slots, book) if answer and answer.known else [],
+        "slots": slots,
+        "free": any(cell["available"] for cell in slots),
         "retry": retry,
     }
 
@@ -260,6 +274,8 @@ def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     upcoming = [day for day in week if day >= today]
     answers = dict(zip(upcoming, availability.resource_days(resource, upcoming), strict=True))
     days = [_day_cell(resource, day, answers.get(day), today) for day in week]
+    # the day a phone shows first (one day at a time, with day tabs): today or the first
+    current = next((d["day"] for d in days if not d["past"]), week[0])
     context = {
         "resource": resource,
         "space": resource.space,
@@ -268,6 +284,7 @@ def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "previous": monday - dt.timedelta(days=7) if monday > today else None,
         "next": monday + dt.timedelta(days=7),
         "tz": tz,
+        "current": current,
     }
     template = "resources/partials/week.html" if request.htmx else "resources/detail.html"
     return render(request, template, context)
