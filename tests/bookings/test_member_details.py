@@ -38,9 +38,7 @@ def titled(member, room):
     )
 
 
-def test_a_title_keeps_the_room_name_on_the_page_in_the_email_and_calendar(
-    client, member, titled
-):
+def test_a_title_keeps_the_room_name_on_the_page_in_the_email_and_calendar(client, member, titled):
     client.force_login(member)
     page = client.get(reverse("booking_detail", args=[titled.pk])).content.decode()
     assert "Quarterly planning · Boardroom" in page
