@@ -116,3 +116,14 @@ def test_the_terms_box_comes_after_the_price_and_the_terms(client, member, room)
     assert page.index('id="quote"') < box
     assert page.index("House rules") < box
     assert box < page.index('name="confirm"')
+
+
+def test_a_pending_booking_page_reloads_itself_without_javascript(client, member, titled):
+    client.force_login(member)
+    url = reverse("booking_detail", args=[titled.pk])
+    assert 'http-equiv="refresh"' not in client.get(url).content.decode()  # confirmed
+    Booking.objects.filter(pk=titled.pk).update(status=Status.PENDING)
+    page = client.get(url).content.decode()
+    head = page[: page.index("</head>")]
+    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in head
+    assert f'<noscript> <a href="{url}">Refresh</a></noscript>' in page
