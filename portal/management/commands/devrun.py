@@ -84,6 +84,9 @@ class Command(BaseCommand):
         env["SITE_URL"] = site_url
         if not dev:
             env["STATIC_AUTOREFRESH"] = "false"  # gunicorn serves the collected files
+            # the product as members see it: the portal's 404 and 500 pages, not Django's
+            # debug pages (`make dev` keeps those, for whoever changes the code)
+            env.setdefault("DEBUG_ERROR_PAGES", "false")
         processes = ["web", "worker", "beat", "sandbox"]
 
         redis_server = shutil.which("redis-server")
