@@ -61,3 +61,20 @@ def test_make_run_turns_debug_pages_off_and_make_dev_keeps_them(monkeypatch, tmp
     seen.clear()
     devrun.Command().handle(dev=True, no_exec=False)
     assert "DEBUG_ERROR_PAGES" not in seen
+
+
+def test_links_follow_the_port_a_dotenv_file_gives_the_web_server(monkeypatch, tmp_path, settings):
+    """honcho gives every process what ./.env says: make run reads it too, so links in
+    emails and calendar files name the port the web server really listens on."""
+    seen = {}
+    (tmp_path / ".env").write_text("WEB_PORT=8123\n")
+    settings.BASE_DIR = tmp_path
+    for name in ("SITE_URL", "WEB_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(devrun.os, "execvpe", lambda path, argv, env: seen.update(env))
+    monkeypatch.setattr(devrun, "call_command", lambda *args, **kwargs: None)
+    monkeypatch.setattr(devrun.os, "chdir", lambda path: None)
+    monkeypatch.setattr(devrun, "_port_free", lambda port: True)
+    devrun.Command().handle(dev=False, no_exec=False)
+    assert seen["WEB_PORT"] == "8123"
+    assert seen["SITE_URL"] == "http://127.0.0.1:8123"
