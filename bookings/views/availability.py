@@ -274,8 +274,10 @@ def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     upcoming = [day for day in week if day >= today]
     answers = dict(zip(upcoming, availability.resource_days(resource, upcoming), strict=True))
     days = [_day_cell(resource, day, answers.get(day), today) for day in week]
-    # the day a phone shows first (one day at a time, with day tabs): today or the first
-    current = next((d["day"] for d in days if not d["past"]), week[0])
+    # the day a phone shows first (one day at a time, with day tabs): the first with a
+    # free slot, else the first not past
+    upcoming_cells = [d for d in days if not d["past"]] or days
+    current = next((d["day"] for d in upcoming_cells if d["free"]), upcoming_cells[0]["day"])
     context = {
         "resource": resource,
         "space": resource.space,

@@ -89,6 +89,9 @@ def test_a_room_week_shows_one_day_at_a_time_on_a_phone(page, live_server, catal
     tabs = page.locator("[data-day-tabs] button")
     assert tabs.count() == 7
     assert page.locator(".week-grid .day:visible").count() == 1
+    # never an empty box: a picker, or words saying why there is none
+    shown = page.locator(".week-grid .day:visible")
+    assert shown.locator("form.slot-picker, p").first.is_visible()
     assert_fits(page)
     # a day with free slots, then its start-and-length picker opens the booking form
     any_picker = page.locator("form.slot-picker").last
