@@ -127,3 +127,32 @@ def test_a_pending_booking_page_reloads_itself_without_javascript(client, member
     head = page[: page.index("</head>")]
     assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in head
     assert f'<noscript> <a href="{url}">Refresh</a></noscript>' in page
+
+
+def test_an_htmx_preview_puts_each_fields_message_beside_it(client, member, room, provider):
+    """The htmx answer to a refused value carries every field's message box, out of
+    band: the wrong one filled, the others emptied (a value fixed since)."""
+    from tests.bookings.conftest import tomorrow_at
+
+    client.force_login(member)
+    url = reverse("book_resource", args=[room.pk])
+    query = {"start": tomorrow_at(10).isoformat(), "minutes": 60, "attendees": 99}
+    answer = client.get(url, query, HTTP_HX_REQUEST="true")
+    assert answer.status_code == 400
+    text = answer.content.decode()
+    assert "<html" not in text  # never a page in place of the page
+    box = text.index('hx-swap-oob="innerHTML:#id_attendees_errors"')
+    assert "less than or equal to 10" in text[box : text.index("</div>", box)]
+    empty = '<div hx-swap-oob="innerHTML:#id_title_errors"></div>'
+    assert empty in text
+    assert "Fix the fields above to see the price." in text
+
+
+def test_an_htmx_search_with_a_past_day_tells_it_beside_the_day(client, room):
+    past = (dt.date.today() - dt.timedelta(days=5)).isoformat()
+    answer = client.get(reverse("space_list"), {"date": past}, HTTP_HX_REQUEST="true")
+    assert answer.status_code == 400
+    text = answer.content.decode()
+    assert "<html" not in text
+    box = text.index('hx-swap-oob="innerHTML:#id_date_errors"')
+    assert "Pick today or a later day." in text[box : text.index("</div>", box)]
