@@ -100,7 +100,7 @@ def arrival_lines(booking: Booking) -> list[str]:
 
 def location_text(booking: Booking) -> str:
     space = booking.space
-    return ", ".join(p for p in (space.name, space.address, space.city, space.country) if p)
+    return ", ".join(p for p in (space.name, space.full_address) if p)
 
 
 def booking_event(
@@ -108,7 +108,6 @@ def booking_event(
 ) -> Event:
     """The booking as one VEVENT; ``reminders`` (minutes before its start) become alarms."""
     space = booking.space
-    item = booking.item
     event = Event()
     event.add("uid", booking_uid(booking))
     event.add("dtstamp", booking.updated_at.astimezone(dt.UTC))
@@ -117,7 +116,7 @@ def booking_event(
     event.add("sequence", booking.sequence)
     status = "CANCELLED" if method_cancel else _ICAL_STATUS.get(booking.status, "TENTATIVE")
     event.add("status", status)
-    what = booking.title or (item.name if item else "")
+    what = booking.what
     summary = f"{what} — {space.name}" if what else space.name
     event.add("summary", summary)
     if booking.kind == Kind.PASS:

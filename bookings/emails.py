@@ -198,7 +198,7 @@ def template_key(booking: Booking, event: BookingEvent | None) -> str:
 
 
 def _subject(key: str, booking: Booking) -> str:
-    what = booking.title or (booking.item.name if booking.item else "")
+    what = booking.what
     subjects: dict[str, str] = {
         Status.CONFIRMED: _("Confirmed: %(what)s at %(space)s"),
         Status.AWAITING_REGISTRATION: _("One more step for %(what)s at %(space)s"),

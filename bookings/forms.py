@@ -196,11 +196,8 @@ class RoomBookingForm(WhenMixin, OnceMixin, TermsMixin, forms.Form):
                 format="%Y-%m-%dT%H:%M",
             ),
         )
-        lowest = room_grid.shortest
-        highest = room_grid.longest or max(lowest, 8 * 60)
-        lengths = range(lowest, highest + 1, step) if step else [lowest]
         minutes = cast(forms.TypedChoiceField, self.fields["minutes"])
-        minutes.choices = [(m, _format_minutes(m)) for m in lengths][:48]
+        minutes.choices = length_choices(resource)
         if resource.capacity:
             self.fields["attendees"].widget.attrs["max"] = resource.capacity
             self.fields["attendees"].validators.append(MaxValueValidator(resource.capacity))
@@ -276,6 +273,15 @@ class InquiryForm(DayMixin, OnceMixin, TermsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.zone = space.timezone
         self.add_terms(space)
+
+
+def length_choices(resource) -> list[tuple[int, str]]:
+    """The lengths a room can be booked for, shortest first, as (minutes, words)."""
+    room_grid = rules.grid(resource.rules)
+    lowest, step = room_grid.shortest, room_grid.step
+    highest = room_grid.longest or max(lowest, 8 * 60)
+    lengths = range(lowest, highest + 1, step) if step else [lowest]
+    return [(m, _format_minutes(m)) for m in lengths][:48]
 
 
 def _format_minutes(minutes: int) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 import uuid
+import zoneinfo
 
 from django.conf import settings
 from django.db import models
@@ -155,6 +157,24 @@ class Booking(models.Model):
     @property
     def item(self):
         return self.resource or self.offer
+
+    @property
+    def what(self) -> str:
+        """What was booked, in pages, emails and calendars: the member's title, when
+        given, before the room's or pass's name, which is never dropped."""
+        name = self.item.name if self.item else ""
+        if self.title and name and self.title != name:
+            return f"{self.title} · {name}"
+        return self.title or name
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """A pass's last day in its space's zone when it lasts more than its first (a
+        month's membership from 7 December: 6 January); None: one day."""
+        zone = zoneinfo.ZoneInfo(self.space.timezone)
+        first = self.start.astimezone(zone).date()
+        last = (self.end.astimezone(zone) - dt.timedelta(days=1)).date()
+        return last if last > first else None
 
     @property
     def is_live(self) -> bool:

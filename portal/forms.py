@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from typing import cast
 
 from django import forms
@@ -12,10 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from bookings import money, reminders, rules
 from bookings.forms import one_line
 from portal.models import User
+from portal.timezones import timezone_choices
 from providers import registry
 from providers.models import OfferKind, ResourceKind
-
-TIMEZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())]
 
 
 class SignUpForm(UserCreationForm):
@@ -39,7 +37,8 @@ class SignUpForm(UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES)
+    # choices: canonical zones by region, in the member's language (set per form)
+    timezone = forms.ChoiceField(label=_("Time zone"))
     # choices: the currencies staff keep a rate for (set per form: staff may add one)
     display_currency = forms.ChoiceField(
         label=_("Display currency"),
@@ -84,6 +83,8 @@ class ProfileForm(forms.ModelForm):
             self.fields[name].validators.append(one_line)
         currency = cast(forms.ChoiceField, self.fields["display_currency"])
         currency.choices = [(c, c) for c in money.currencies()]
+        zone = cast(forms.ChoiceField, self.fields["timezone"])
+        zone.choices = timezone_choices(self.instance.timezone if self.instance else "")
 
     def clean_reminder_offsets(self):
         return sorted(set(self.cleaned_data.get("reminder_offsets") or []), reverse=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import zoneinfo
 
-from django.http import JsonResponse
+from django.conf import settings
+from django.http import HttpResponseServerError, JsonResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
@@ -89,3 +90,36 @@ class ApiJsonErrorsMiddleware:
             if response.has_header(header):
                 answer[header] = response[header]
         return answer
+
+
+class MemberErrorPagesMiddleware:
+    """With DEBUG on but ``DEBUG_ERROR_PAGES`` off (``make run``), a page that is not
+    found or that crashed is the portal's own 404 or 500 page, not Django's debug page
+    (which lists every URL pattern, or the settings and a traceback). Django has already
+    logged the error; only the page is replaced. Without DEBUG, Django's handlers
+    (``handler404``, ``handler500``) show the same pages: this does nothing.
+
+    Next to ``ApiJsonErrorsMiddleware``: it sees the answer of every inner layer, and
+    /api/ answers are JSON, never a page, so they are left to that middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            not settings.DEBUG
+            or settings.DEBUG_ERROR_PAGES
+            or response.status_code not in (404, 500)
+            or request.path.startswith("/api/")
+            or not response.get("Content-Type", "").startswith("text/html")
+        ):
+            return response
+        from portal.views import site
+
+        if response.status_code == 404:
+            return site.not_found(request)
+        try:
+            return site.server_error(request)
+        except Exception:  # the crash may break the page too: never the debug page
+            return HttpResponseServerError("Server error", content_type="text/plain")

@@ -36,6 +36,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", True)
+# With DEBUG, whether a missing page or a crash shows Django's debug page (`make dev`, the
+# default) or the portal's own 404 and 500 pages, as members get (`make run` sets false:
+# it is the product, not a development server). Without DEBUG it is always the portal's.
+DEBUG_ERROR_PAGES = env_bool("DEBUG_ERROR_PAGES", DEBUG) and DEBUG
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdefghij"
 SECRET_KEY = env_str("SECRET_KEY", "" if not DEBUG else _DEV_SECRET_KEY)
@@ -85,6 +89,7 @@ if DEBUG:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.ApiJsonErrorsMiddleware",
+    "portal.middleware.MemberErrorPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -136,6 +136,18 @@ class Space(CatalogueItem):
     def provider(self) -> str:
         return self.account.kind
 
+    @property
+    def full_address(self) -> str:
+        """The address, then the city and the country only when the address does not
+        already name them ("1020 Wien" needs no second "Wien"); a space with no street
+        address is its city and country."""
+        parts = [self.address.strip()] if self.address.strip() else []
+        for extra in (self.city, self.country):
+            said = ", ".join(parts).casefold()
+            if extra.strip() and extra.strip().casefold() not in said:
+                parts.append(extra.strip())
+        return ", ".join(parts)
+
 
 class ResourceKind(models.TextChoices):
     MEETING_ROOM = "meeting_room", _("Meeting room")

@@ -8,8 +8,10 @@ first sending made, even when the two race (the unique constraint member + key).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
+import re
 import uuid
 import zoneinfo
 from collections.abc import Callable
@@ -165,15 +167,43 @@ def _saved(booking: Booking, member, reason: str, *, countdown: float = 0.0) -> 
     return booking
 
 
+# a product sold for a fixed length: "month", "3 months", "10 days", "year" (price_unit)
+_PRODUCT_LENGTH = re.compile(r"^(?:(\d+) )?(day|month|year)s?$")
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same date ``months`` later (the month's last day when it is shorter)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def product_end(offer: Offer | Resource, day: dt.date) -> dt.date | None:
+    """The day after the last day a product of fixed length (a month's membership, ten
+    days) bought from ``day`` is valid; None: it is sold by the day. A month from
+    7 December is valid to 6 January, as providers date it (Thia: "months end the day
+    before the same date")."""
+    found = _PRODUCT_LENGTH.match(getattr(offer, "price_unit", "") or "")
+    if not found:
+        return None
+    count, unit = int(found.group(1) or 1), found.group(2)
+    if unit == "month":
+        return _add_months(day, count)
+    if unit == "year":
+        return _add_months(day, 12 * count)
+    return day + dt.timedelta(days=count) if count > 1 else None
+
+
 def pass_bounds(
     offer: Offer | Resource, day: dt.date, days: int
 ) -> tuple[dt.datetime, dt.datetime]:
-    """Local midnight of ``day`` to local midnight ``days`` later, in the item's space."""
+    """Local midnight of ``day`` to local midnight ``days`` later, in the item's space;
+    a product of fixed length (a month) to the end of that length."""
     tz = zoneinfo.ZoneInfo(offer.space.timezone)
-    return (
-        dt.datetime.combine(day, dt.time(0), tz),
-        dt.datetime.combine(day + dt.timedelta(days=days), dt.time(0), tz),
-    )
+    end = product_end(offer, day) or day + dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(0), tz), dt.datetime.combine(end, dt.time(0), tz)
 
 
 @_one_per_form
@@ -264,7 +294,10 @@ def booking_create_inquiry(
         raise BookingError(refusal, field="date")
     if not message.strip():
         raise BookingError(_("Tell the space what you need."), field="message")
-    start, end = pass_bounds(item, day, 1)
+    # the day the member asks from: the space sets the contract's length in its answer
+    tz = zoneinfo.ZoneInfo(item.space.timezone)
+    start = dt.datetime.combine(day, dt.time(0), tz)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tz)
     if not another:
         check_not_held(member, start, end, idempotency_key, offer=offer, resource=resource)
     check_upcoming_limit(member, offer=offer, resource=resource)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from bookings import availability, rules
+from bookings.forms import length_choices
 from bookings.http import HtmxHttpRequest
 from bookings.pagecache import render_kept
 from bookings.rules import MAX_DAYS_AHEAD
@@ -194,16 +195,25 @@ def _slot_cells(slots: list[availability.Slot], book_url: str) -> list[dict]:
     """What the week grid shows of each slot, formatted once here: the template's
     filters and ``{% url %}`` per slot were most of the page's time. The slots are in
     the space's zone already, as the grid shows them."""
-    return [
+    cells = [
         {
             "available": slot.available and slot.bookable,
             "short": slot.available and not slot.bookable,
             "start": slot.start.strftime("%H:%M"),
             "end": slot.end.strftime("%H:%M"),
             "href": f"{book_url}?start={quote(slot.start.isoformat(), safe='/')}",
+            # the phone's start-and-length picker sends it as the form's local time
+            "local": slot.start.strftime("%Y-%m-%dT%H:%M"),
+            "first": False,
         }
         for slot in slots
     ]
+    # the day's one Tab stop; arrow keys move between its free slots (portal.js)
+    for cell in cells:
+        if cell["available"]:
+            cell["first"] = True
+            break
+    return cells
 
 
 # a day the provider had not answered for within the page's budget asks again, once a
@@ -225,13 +235,17 @@ def _day_cell(
     if answer is not None and answer.pending and tries < DAY_RETRIES:
         url = reverse("resource_day", args=[resource.pk])
         retry = f"{url}?date={day.isoformat()}&try={tries + 1}"
+    slots = _slot_cells(answer.slots, book) if answer and answer.known else []
     return {
         "day": day,
         "past": day < today,
         # past the room's horizon: not asked, nothing offered
         "beyond": day > rules.last_day(rules.limits(resource), today),
+        "book": book,
+        "lengths": length_choices(resource),
         "answer": answer,
-        "slots": _slot_cells(answer.slots, book) if answer and answer.known else [],
+        "slots": slots,
+        "free": any(cell["available"] for cell in slots),
         "retry": retry,
     }
 
@@ -275,6 +289,10 @@ def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     answers = dict(zip(upcoming, availability.resource_days(resource, upcoming), strict=True))
     days = [_day_cell(resource, day, answers.get(day), today) for day in week]
     following = monday + dt.timedelta(days=7)
+    # the day a phone shows first (one day at a time, with day tabs): the first with a
+    # free slot, else the first not past
+    upcoming_cells = [d for d in days if not d["past"]] or days
+    current = next((d["day"] for d in upcoming_cells if d["free"]), upcoming_cells[0]["day"])
     context = {
         "resource": resource,
         "space": resource.space,
@@ -284,6 +302,7 @@ def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "next": following if following <= last else None,
         "tz": tz,
         "rules": rules.summary(allowed),
+        "current": current,
     }
     template = "resources/partials/week.html" if request.htmx else "resources/detail.html"
     keys = [selectors.catalogue_version(), today, _shown(days)]

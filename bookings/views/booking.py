@@ -213,7 +213,7 @@ def _form_page(
     """The booking form page, or its price alone for htmx. The page's address carries the
     form (hx-replace-url), so the two answers share a URL: ``Vary: HX-Request`` keeps a
     browser from showing the cached price alone when the member comes back to the page."""
-    template = "bookings/partials/quote.html" if partial else "bookings/book.html"
+    template = "bookings/partials/preview.html" if partial else "bookings/book.html"
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ("HX-Request",))
     return response

@@ -101,6 +101,29 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing
     assert mail.outbox == []
 
 
+def test_the_time_zone_list_is_cities_by_region_without_raw_entries(client, member):
+    client.force_login(member)
+    page = client.get(reverse("profile")).content.decode()
+    select = page[
+        page.index('name="timezone"') : page.index("</select>", page.index('name="timezone"'))
+    ]
+    values = re.findall(r'<option value="([^"]+)"', select)
+    assert "Europe/Paris" in values and "UTC" in values
+    for raw in ("Factory", "localtime", "Etc/GMT+5", "US/Pacific", "Asia/Calcutta"):
+        assert raw not in values
+    assert len(values) < 450
+    assert '<optgroup label="Europe">' in select
+    assert ">Paris (France)</option>" in select
+
+
+def test_a_saved_zone_outside_the_list_stays_selectable(client, member):
+    member.timezone = "Asia/Calcutta"  # an alias, saved before the list was curated
+    member.save()
+    client.force_login(member)
+    page = client.get(reverse("profile")).content.decode()
+    assert '<option value="Asia/Calcutta" selected>' in page
+
+
 def test_profile_edit_saves_what_providers_need(client, member):
     client.force_login(member)
     response = client.post(

@@ -244,7 +244,8 @@ def test_a_title_saved_with_a_line_break_still_gets_its_email(
         services.submit(booking.pk)
     assert [r.successful() for r in email_worker] == [True]
     (message,) = mail.outbox
-    assert message.subject == f"Confirmed: Team sync at {room.space.name}"
+    # the room keeps its name beside the title (Booking.what)
+    assert message.subject == f"Confirmed: Team sync · {room.name} at {room.space.name}"
 
 
 def test_a_title_with_a_line_break_reaches_the_provider_on_one_line(

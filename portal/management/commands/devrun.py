@@ -30,6 +30,27 @@ SANDBOX_PORT = env_int("SANDBOX_PORT", 8001, minimum=1)
 LOCAL_REDIS_PORT = env_int("LOCAL_REDIS_PORT", 6390, minimum=1)
 
 
+def _dotenv(folder: Path) -> dict[str, str]:
+    """What honcho reads from ``folder/.env`` and gives every process it starts, over the
+    environment: this command reads it too, so the ports it checks and prints and the
+    site URL in emails and calendar files are the ones the processes use."""
+    path = folder / ".env"
+    if not path.is_file():
+        return {}
+    from honcho.environ import parse
+
+    return dict(parse(path.read_text(encoding="utf-8")))
+
+
+def _port(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise CommandError(f"{name}={raw!r} is not a port number (1 to 65535).")
+    return int(raw)
+
+
 def _port_free(port: int) -> bool:
     """Whether a server can listen on 127.0.0.1:``port`` now.
 
@@ -63,7 +84,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         dev = options["dev"]
         command = "dev" if dev else "run"
-        for port, what in ((WEB_PORT, "the web server"), (SANDBOX_PORT, "the provider sandbox")):
+        env = dict(os.environ)
+        env.update(_dotenv(Path(settings.BASE_DIR)))
+        web_port = _port(env, "WEB_PORT", WEB_PORT)
+        sandbox_port = _port(env, "SANDBOX_PORT", SANDBOX_PORT)
+        local_redis_port = _port(env, "LOCAL_REDIS_PORT", LOCAL_REDIS_PORT)
+        for port, what in ((web_port, "the web server"), (sandbox_port, "the provider sandbox")):
             if not _port_free(port):
                 raise CommandError(
                     f"Port {port} on 127.0.0.1 is taken, so {what} cannot start. Stop whatever "
@@ -71,30 +97,32 @@ class Command(BaseCommand):
                 )
         var = Path(settings.VAR_DIR)
         var.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ)
         bindir = str(Path(sys.executable).parent)
         env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
         env.setdefault("PYTHONUNBUFFERED", "1")
         env["PORTAL_VAR_DIR"] = str(var)
-        env["WEB_PORT"] = str(WEB_PORT)
-        env["SANDBOX_PORT"] = str(SANDBOX_PORT)
+        env["WEB_PORT"] = str(web_port)
+        env["SANDBOX_PORT"] = str(sandbox_port)
         # Emails and calendar links point at the port this run serves (unless SITE_URL says
         # where the portal is reached from).
-        site_url = env.get("SITE_URL") or f"http://127.0.0.1:{WEB_PORT}"
+        site_url = env.get("SITE_URL") or f"http://127.0.0.1:{web_port}"
         env["SITE_URL"] = site_url
         if not dev:
             env["STATIC_AUTOREFRESH"] = "false"  # gunicorn serves the collected files
+            # the product as members see it: the portal's 404 and 500 pages, not Django's
+            # debug pages (`make dev` keeps those, for whoever changes the code)
+            env.setdefault("DEBUG_ERROR_PAGES", "false")
         processes = ["web", "worker", "beat", "sandbox"]
 
         redis_server = shutil.which("redis-server")
-        if os.environ.get("REDIS_URL"):
-            broker = f"Redis at {os.environ['REDIS_URL']} (from REDIS_URL)"
-        elif redis_server and _port_free(LOCAL_REDIS_PORT):
-            env["REDIS_URL"] = f"redis://127.0.0.1:{LOCAL_REDIS_PORT}/0"
-            env["LOCAL_REDIS_PORT"] = str(LOCAL_REDIS_PORT)
+        if env.get("REDIS_URL"):
+            broker = f"Redis at {env['REDIS_URL']} (from REDIS_URL)"
+        elif redis_server and _port_free(local_redis_port):
+            env["REDIS_URL"] = f"redis://127.0.0.1:{local_redis_port}/0"
+            env["LOCAL_REDIS_PORT"] = str(local_redis_port)
             (var / "redis").mkdir(exist_ok=True)
             processes.append("redis")
-            broker = f"local Redis on 127.0.0.1:{LOCAL_REDIS_PORT} (started by this run)"
+            broker = f"local Redis on 127.0.0.1:{local_redis_port} (started by this run)"
         else:
             env.pop("REDIS_URL", None)
             broker = (
@@ -110,7 +138,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts:")
         call_command("demo_data", stdout=self.stdout)
         self.stdout.write("Provider accounts (the sandbox; synced by the worker within a minute):")
-        call_command("demo_providers", port=SANDBOX_PORT, stdout=self.stdout)
+        call_command("demo_providers", port=sandbox_port, stdout=self.stdout)
         if not dev:
             self.stdout.write(f"Collecting static files into {settings.STATIC_ROOT}…")
             call_command("collectstatic", interactive=False, verbosity=0)
@@ -123,11 +151,11 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             self.style.SUCCESS(
-                f"\nCoworking Portal: http://127.0.0.1:{WEB_PORT}/  "
-                f"(staff panel: http://127.0.0.1:{WEB_PORT}/admin/)\n"
+                f"\nCoworking Portal: http://127.0.0.1:{web_port}/  "
+                f"(staff panel: http://127.0.0.1:{web_port}/admin/)\n"
                 f"Web server: {web_server}\n"
                 f"Links in emails and calendars: {site_url}\n"
-                f"Provider sandbox: http://127.0.0.1:{SANDBOX_PORT}/\n"
+                f"Provider sandbox: http://127.0.0.1:{sandbox_port}/\n"
                 f"Task broker and cache: {broker}\n"
                 "Log in with an account above. Emails are printed here. Ctrl-C stops everything.\n"
             )

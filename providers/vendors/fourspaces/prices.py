@@ -64,7 +64,8 @@ class PricesMixin(FourSpacesClient):
         vat_rate = decimal_or_none(raw.get("vat_percentage")) or Decimal(0)
         vat = (net * vat_rate / Decimal(100)).quantize(Decimal("0.01"))
         if vat:
-            lines.append((f"VAT {vat_rate.normalize()} %", vat))
+            # "20", "5.5": never the exponent form normalize() gives a round rate ("2E+1")
+            lines.append((f"VAT {vat_rate.normalize():f} %", vat))
         return Quote(
             (net + vat).quantize(Decimal("0.01")),
             currency,

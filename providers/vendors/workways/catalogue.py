@@ -38,6 +38,7 @@ from providers.vendors.workways.parsing import (
     MIN_BOOKING_MINUTES,
     NEW_USER_LEAD_DAYS,
     OFFICE,
+    OPEN_SPACE_CONFIGURATIONS,
     PUBLIC_TYPES,
     TIME_ZONES,
     city_from,
@@ -183,7 +184,7 @@ class CatalogueMixin(WorkwaysClient):
         return ResourceData(
             external_id=room_id,
             name=name,
-            kind=(ResourceKind.MEETING_ROOM if kind == MEETING else ResourceKind.OFFICE).value,
+            kind=self.timed_kind(kind, room).value,
             description=description,
             capacity=capacity,
             quantity=1,
@@ -212,6 +213,18 @@ class CatalogueMixin(WorkwaysClient):
             raw=raw,
             **prices,
         )
+
+    @staticmethod
+    def timed_kind(kind: str, room: dict) -> ResourceKind:
+        """A room booked by time: a meeting room, or a publicOffice, which is a desk when
+        its configuration is an open space (seed 001: "Hot Desk Area", configuration
+        "open-space", "A desk in our open space") and an office otherwise."""
+        if kind == MEETING:
+            return ResourceKind.MEETING_ROOM
+        configuration = text(room.get("configuration")).casefold().replace("-", " ")
+        if configuration in OPEN_SPACE_CONFIGURATIONS:
+            return ResourceKind.DESK
+        return ResourceKind.OFFICE
 
     @staticmethod
     def capacity(room: dict) -> int | None:

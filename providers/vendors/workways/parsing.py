@@ -172,7 +172,13 @@ def contact_from(value: str) -> dict[str, str]:
 
 
 # Rooms booked by time through meeting-request; offers (monthly offices) have no day.
-TIMED_KINDS = (ResourceKind.MEETING_ROOM.value, ResourceKind.OFFICE.value)
+TIMED_KINDS = (
+    ResourceKind.MEETING_ROOM.value,
+    ResourceKind.OFFICE.value,
+    ResourceKind.DESK.value,
+)
+# a publicOffice whose ``configuration`` says it is an open space is a desk, not an office
+OPEN_SPACE_CONFIGURATIONS = frozenset({"open space", "openspace", "coworking", "hot desk", "desk"})
 
 # doc (meeting-request, "Response Scenarios"): the answer's "status"
 ACCEPTED, REQUEST_ACCEPTED, ARCHIVED = "ACCEPTED", "REQUEST_ACCEPTED", "ARCHIVED"

@@ -622,3 +622,24 @@ def test_member_facing_words_are_message_codes_of_the_spec():
     assert result.next_step == Message("fourspaces.request_sent")
     assert "our team will confirm yours with the space" in str(result.next_step)
     assert "4Spaces request is waiting" in result.staff_action  # staff words stay English
+
+
+def test_a_round_vat_rate_is_shown_as_a_plain_number():
+    """20 % VAT reads "VAT 20 %", not "VAT 2E+1 %"; 5.5 % stays 5.5."""
+    from providers.adapters.types import BookingRequest, Customer, ItemRef
+
+    adapter = make(lambda request: httpx.Response(500))
+    start = dt.datetime(2030, 1, 7, 9, tzinfo=ZoneInfo("Europe/Vienna"))
+    request = BookingRequest(
+        uid="u1",
+        kind="pass",
+        start=start,
+        end=start + dt.timedelta(hours=8),
+        customer=Customer("a@b.c", "A", "B"),
+    )
+    labels = []
+    for rate in (Decimal("20.00"), Decimal("5.50")):
+        raw = {"unit_price": Decimal(100), "vat_percentage": rate}
+        item = ItemRef("p" * 32, "offer", "Europe/Vienna", "b" * 32, raw=raw)
+        labels += [label for label, _ in adapter.quote(item, request).lines if "VAT" in label]
+    assert labels == ["VAT 20 %", "VAT 5.5 %"]

@@ -17,7 +17,7 @@ from providers.adapters.errors import (
 )
 from providers.adapters.types import AccountConfig
 from providers.vendors.workways.adapter import WorkwaysAdapter
-from providers.vendors.workways.parsing import city_from, coordinates, windows
+from providers.vendors.workways.parsing import TIMED_KINDS, city_from, coordinates, windows
 
 TOKEN = "ww_dev_" + "3f" * 32  # doc: "Format: ww_dev_<64-character-hex-string>"
 BASE = "https://api.workways.com"
@@ -332,6 +332,29 @@ def test_office_with_booking_hours_is_an_office_resource():
         {"from": "13:00", "to": "17:00"},
     ]
     assert space.offers == []
+
+
+def test_an_open_space_office_with_booking_hours_is_a_desk():
+    """seed 001's "Hot Desk Area" (publicOffice, configuration "open-space") is a desk,
+    booked by time like a room, never listed as an office."""
+    hot_desk = room(
+        _id="507f191e810c19729de860eb",
+        name="Hot Desk 1",
+        publicName="Hot Desk Area",
+        type="publicOffice",
+        configuration="open-space",
+        minDurationBooking=240,
+        maxDurationBooking=480,
+        stepDurationBooking=240,
+        slotWeek="08:00-19:00",
+        pricePerHour=8,
+        pricePerHalfDay=15,
+    )
+    [space] = workways(fake(rooms=rooms_with(hot_desk))).fetch_catalogue().spaces
+    [resource] = space.resources
+    assert resource.kind == "desk"
+    assert resource.kind in TIMED_KINDS
+    assert resource.price_half_day == Decimal("15")
 
 
 def test_office_without_booking_hours_is_a_monthly_private_office_offer():

@@ -94,7 +94,10 @@ def test_prices_are_euros_and_rules_minutes(state, catalogue):
         assert resource.price_day == (Decimal(str(room["pricePerDay"])) or None)
         assert resource.price_month == (Decimal(room["pricePerMonth"] or "0") or None)
         assert resource.currency == "EUR"
-        assert resource.kind == ("meeting_room" if room["type"] == "publicMeeting" else "office")
+        expected = "meeting_room" if room["type"] == "publicMeeting" else "office"
+        if room.get("configuration") == "open-space":
+            expected = "desk"  # the "Hot Desk Area", "Bastille Coworking Desk"
+        assert resource.kind == expected
         assert resource.capacity == room["maxPerson"]
         assert resource.rules["min_minutes"] == max(30, room["minDurationBooking"])
         assert resource.rules["max_minutes"] == (room["maxDurationBooking"] or None)
