@@ -338,7 +338,7 @@ def summary(rule: Limits) -> list[str]:
     parts = []
     if rule.most and rule.fewest > 1:
         parts.append(
-            _("%(fewest)s\u2013%(most)s people") % {"fewest": rule.fewest, "most": rule.most}
+            _("%(fewest)s–%(most)s people") % {"fewest": rule.fewest, "most": rule.most}
         )
     elif rule.fewest > 1:
         parts.append(_("at least %(n)s people") % {"n": rule.fewest})
