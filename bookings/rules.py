@@ -337,9 +337,9 @@ def summary(rule: Limits) -> list[str]:
     ["2\u20138 people", "book at least 2 h ahead", "up to 90 days ahead"]."""
     parts = []
     if rule.most and rule.fewest > 1:
-        parts.append(
-            _("%(fewest)s–%(most)s people") % {"fewest": rule.fewest, "most": rule.most}
-        )
+        # a real en dash: xgettext keeps an escape as six characters, and gettext misses
+        people = _("%(fewest)s–%(most)s people")  # noqa: RUF001
+        parts.append(people % {"fewest": rule.fewest, "most": rule.most})
     elif rule.fewest > 1:
         parts.append(_("at least %(n)s people") % {"n": rule.fewest})
     elif rule.most:
