@@ -29,6 +29,21 @@ SHARED: dict[str, Any] = {
     "availability_slow": _("The provider is slow to answer; availability is unknown."),
     # the periodic re-check found a booking gone at the provider
     "space_cancelled": _("The space cancelled this booking."),
+    # the lines of a price (``Quote.lines``' labels), in the reader's language
+    "price.minutes": _("%(n)s min"),
+    "price.hours": _("%(h)s h"),
+    "price.hours_minutes": _("%(h)s h %(m)s min"),
+    "price.days": _("%(days)s × %(unit)s per day"),  # noqa: RUF001
+    "price.people": _("%(n)s people"),
+    "price.minimum": _("minimum charge"),
+    "price.vat": _("VAT %(rate)s %%"),
+    "price.month": _("1 month"),
+    "price.room_full_day": _("Meeting room, full-day price"),
+    "price.room_hours": _("Meeting room, %(h)s h"),
+    "price.day_pass": _("Day pass"),
+    "price.fee": _("Fee"),
+    "price.fees": _("Fees"),
+    "price.taxes": _("Taxes"),
 }
 
 _PREFIX = "msg:"

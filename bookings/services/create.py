@@ -327,6 +327,6 @@ def _quote_json(quote: Quote | None) -> dict:
     return {
         "total": str(quote.total) if quote.total is not None else None,
         "currency": quote.currency,
-        "lines": [[label, str(amount)] for label, amount in quote.lines],
+        "lines": [[messages.stored(label), str(amount)] for label, amount in quote.lines],
         "note": messages.stored(quote.note),
     }

@@ -190,7 +190,8 @@ class Quote:
 
     total: Decimal | None
     currency: str
-    lines: list[tuple[str, Decimal]] = field(default_factory=list)  # label, amount
+    # label (a Message, or the provider's words), amount
+    lines: list[tuple[str | Message, Decimal]] = field(default_factory=list)
     note: str | Message = ""  # e.g. "prices include VAT"; stored via messages.stored()
     raw: dict[str, Any] = field(default_factory=dict)
 

@@ -28,7 +28,7 @@ class PricesMixin(FourSpacesClient):
         unit = decimal_or_none(raw.get("unit_price"))
         if unit is None:
             return Quote(None, currency, note=Message("price_on_request"))
-        lines: list[tuple[str, Decimal]] = []
+        lines: list[tuple[str | Message, Decimal]] = []
         if is_timespan(raw):
             minutes = int((request.end - request.start).total_seconds() // 60)
             option = raw.get("time_option") or {}
@@ -46,26 +46,28 @@ class PricesMixin(FourSpacesClient):
             )
             if net is None:
                 raise UnsupportedError("this length cannot be booked", provider=self.kind)
-            lines.append((f"{minutes} min", net))
+            lines.append((Message("price.minutes", {"n": minutes}), net))
         else:
             net = (unit * max(1, request.days)).quantize(Decimal("0.01"))
-            lines.append((f"{max(1, request.days)} day(s) x {unit}", net))
+            lines.append(
+                (Message("price.days", {"days": max(1, request.days), "unit": str(unit)}), net)
+            )
         person = raw.get("person_option") or {}
         adult_multiplier = decimal_or_none(person.get("adult_price_multiplier")) or Decimal(0)
         if adult_multiplier > 0 and request.attendees > 1:
             factor = adult_multiplier * request.attendees
             extra = (net * factor - net).quantize(Decimal("0.01"))
-            lines.append((f"{request.attendees} people", extra))
+            lines.append((Message("price.people", {"n": request.attendees}), extra))
             net += extra
         minimal = decimal_or_none(raw.get("minimal_price"))
         if minimal is not None and net < minimal:
-            lines.append(("minimum charge", minimal - net))
+            lines.append((Message("price.minimum"), minimal - net))
             net = minimal
         vat_rate = decimal_or_none(raw.get("vat_percentage")) or Decimal(0)
         vat = (net * vat_rate / Decimal(100)).quantize(Decimal("0.01"))
         if vat:
             # "20", "5.5": never the exponent form normalize() gives a round rate ("2E+1")
-            lines.append((f"VAT {vat_rate.normalize():f} %", vat))
+            lines.append((Message("price.vat", {"rate": f"{vat_rate.normalize():f}"}), vat))
         return Quote(
             (net + vat).quantize(Decimal("0.01")),
             currency,

@@ -212,6 +212,14 @@ def whole_minutes(start: dt.datetime, end: dt.datetime) -> int:
     return int(seconds // 60)
 
 
+def length_message(minutes_: int) -> Message:
+    """A price line's label for a length: "2 h", "1 h 30 min", "45 min" (translated)."""
+    hours, rest = divmod(minutes_, 60)
+    if hours and rest:
+        return Message("price.hours_minutes", {"h": hours, "m": f"{rest:02d}"})
+    return Message("price.hours", {"h": hours}) if hours else Message("price.minutes", {"n": rest})
+
+
 def length_label(minutes_: int) -> str:
     hours, rest = divmod(minutes_, 60)
     if hours and rest:

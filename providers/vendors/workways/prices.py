@@ -15,7 +15,7 @@ from providers.vendors.workways.parsing import (
     CURRENCY,
     OFFICE,
     TIMED_KINDS,
-    length_label,
+    length_message,
     whole_minutes,
 )
 
@@ -69,9 +69,9 @@ class PricesMixin(WorkwaysClient):
             raise UnsupportedError("Workways cannot price this room now", provider=self.kind)
         total = Decimal(str(price)).quantize(Decimal("0.01"))
         if monthly:
-            lines = [("1 month", total)]
+            lines: list[tuple[str | Message, Decimal]] = [(Message("price.month"), total)]
             note = Message("workways.monthly_price")
         else:
-            lines = [(length_label(params["duration"]), total)]
+            lines = [(length_message(params["duration"]), total)]
             note = Message("workways.price")
         return Quote(total, CURRENCY, lines, note=note, raw=data)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from providers.adapters.base import malformed
 from providers.adapters.parsing import text
 from providers.adapters.types import BookingRequest, ItemRef, Quote
-from providers.messages import Message
+from providers.messages import Message, provider_words
 from providers.vendors.zentry.parsing import CURRENCY
 from providers.vendors.zentry.reservations import ReservationsMixin
 
@@ -35,21 +35,27 @@ class PricesMixin(ReservationsMixin):
         full_day = data.get("isFullDay") is True
         if kind == "room":
             hours = Decimal((request.end - request.start).total_seconds()) / 3600
-            label = "Meeting room, full-day price" if full_day else f"Meeting room, {hours:g} h"
+            label = (
+                Message("price.room_full_day")
+                if full_day
+                else Message("price.room_hours", {"h": f"{hours:g}"})
+            )
         else:
-            label = "Day pass"
-        lines = [(label, amount)]
+            label = Message("price.day_pass")
+        lines: list[tuple[str | Message, Decimal]] = [(label, amount)]
         fees = data.get("fees") or []
         if not isinstance(fees, list):
             raise malformed(self.kind, "fees is not a list")
         for fee in fees:
             if not isinstance(fee, dict):
                 raise malformed(self.kind, "a fee is not an object")
-            lines.append((text(fee.get("name")) or "Fee", self.money(fee.get("amount"), "fee")))
+            name = text(fee.get("name"))
+            label = provider_words(name) if name else Message("price.fee")
+            lines.append((label, self.money(fee.get("amount"), "fee")))
         if not fees and data.get("feeTotal"):
-            lines.append(("Fees", self.money(data.get("feeTotal"), "feeTotal")))
+            lines.append((Message("price.fees"), self.money(data.get("feeTotal"), "feeTotal")))
         if taxes:
-            lines.append(("Taxes", taxes))
+            lines.append((Message("price.taxes"), taxes))
         return Quote(
             total,
             CURRENCY,

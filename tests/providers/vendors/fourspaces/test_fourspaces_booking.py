@@ -61,8 +61,8 @@ def test_the_quote_adds_vat_to_the_products_price(synced, member):
     )
     assert quote.total is not None and quote.currency
     assert quote.note == Message("fourspaces.estimate")  # the space confirms the price
-    vat_lines = [amount for label, amount in quote.lines if label.startswith("VAT")]
-    net = sum(amount for label, amount in quote.lines if not label.startswith("VAT"))
+    vat_lines = [amount for label, amount in quote.lines if str(label).startswith("VAT")]
+    net = sum(amount for label, amount in quote.lines if not str(label).startswith("VAT"))
     assert vat_lines and quote.total == net + vat_lines[0]
     assert vat_lines[0] == (net * Decimal(room.raw["vat_percentage"]) / 100).quantize(
         Decimal("0.01")
