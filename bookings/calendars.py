@@ -19,13 +19,14 @@ import datetime as dt
 import hashlib
 import zoneinfo
 from collections.abc import Iterable, Sequence
-from email.utils import parseaddr
+from email.utils import formataddr, parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event, vCalAddress
 
 from bookings.models import Booking, FeedToken, Kind, Status
@@ -86,15 +87,17 @@ def arrival_lines(booking: Booking) -> list[str]:
     facts = arrival(booking)
     lines = []
     if "directions" in facts:
-        lines.append(f"Directions: {facts['directions']}")
+        lines.append(_("Directions: %(text)s") % {"text": facts["directions"]})
     if "check_in_instructions" in facts:
-        lines.append(f"Check-in: {facts['check_in_instructions']}")
+        lines.append(_("Check-in: %(text)s") % {"text": facts["check_in_instructions"]})
     if "wifi_network" in facts:
         password = facts.get("wifi_password")
         network = facts["wifi_network"]
-        lines.append(
-            f"Wi-Fi: {network} (password: {password})" if password else f"Wi-Fi: {network}"
-        )
+        if password:
+            wifi = _("Wi-Fi: %(network)s (password: %(password)s)")
+        else:
+            wifi = _("Wi-Fi: %(network)s")
+        lines.append(wifi % {"network": network, "password": password})
     return lines
 
 
@@ -130,21 +133,24 @@ def booking_event(
     event.add("location", location_text(booking))
     if space.latitude is not None and space.longitude is not None:
         event.add("geo", (float(space.latitude), float(space.longitude)))
-    lines = [f"Status: {booking.get_status_display()}"]
+    lines = [_("Status: %(status)s") % {"status": booking.get_status_display()}]
     # a cancelled, refused or failed booking's code no longer opens anything
     if booking.access_code and booking.shows_access:
-        lines.append(f"Access code: {booking.access_code}")
+        lines.append(_("Access code: %(code)s") % {"code": booking.access_code})
     if booking.qr_url and booking.shows_access:
-        lines.append(f"QR code: {booking.qr_url}")
+        lines.append(_("QR code: %(url)s") % {"url": booking.qr_url})
     if booking.valid_from and booking.valid_to:
-        lines.append(f"Valid {booking.valid_from.isoformat()} to {booking.valid_to.isoformat()}")
+        lines.append(
+            _("Valid %(start)s to %(end)s")
+            % {"start": booking.valid_from.isoformat(), "end": booking.valid_to.isoformat()}
+        )
     if booking.next_step:
         lines.append(booking.next_step_text)
     lines.extend(arrival_lines(booking))
     if policy := booking.cancellation_policy:  # "Free cancellation until ..."
         lines.append(policy)
     page = settings.SITE_URL + reverse("booking_detail", args=[booking.pk])
-    lines.append(f"Booking: {page}")
+    lines.append(_("Booking: %(url)s") % {"url": page})
     event.add("description", "\n".join(lines))
     event.add("url", page)
     if status != "CANCELLED" and reminders:
@@ -167,11 +173,21 @@ def _alarm(trigger: dt.timedelta | dt.datetime, summary: str) -> Alarm:
     return alarm
 
 
+DEFAULT_SENDER_NAME = "Coworking Portal"  # DEFAULT_FROM_EMAIL's name unless configured
+
+
 def organizer() -> tuple[str, str]:
     """The portal's sender (``DEFAULT_FROM_EMAIL``) as (name, address): the invitation's
     ORGANIZER, so the member's client shows who sent it and accepts its updates."""
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return name or "Coworking Portal", address or f"bookings@{_domain()}"
+    if not name or name == DEFAULT_SENDER_NAME:
+        name = _("Coworking Portal")  # the default name speaks the reader's language
+    return name, address or f"bookings@{_domain()}"
+
+
+def sender() -> str:
+    """The From of a member's email: the portal's sender, its default name translated."""
+    return formataddr(organizer())
 
 
 def _address(email: str, name: str, **params: str) -> vCalAddress:
@@ -197,7 +213,7 @@ def booking_invitation(booking: Booking, *, cancel: bool = False) -> bytes:
     so no client asks them to answer an address nobody reads.
     """
     member = booking.member
-    cal = _calendar("Coworking Portal booking")
+    cal = _calendar(_("Coworking Portal booking"))
     cal.add("method", "CANCEL" if cancel else "REQUEST")
     event = booking_event(booking, method_cancel=cancel, reminders=_reminders(member, cancel))
     name, address = organizer()
@@ -219,7 +235,7 @@ def booking_invitation(booking: Booking, *, cancel: bool = False) -> bytes:
 
 def booking_calendar(booking: Booking, *, cancel: bool = False) -> bytes:
     """One booking as a file to download (PUBLISH: nothing for a client to answer)."""
-    cal = _calendar("Coworking Portal booking")
+    cal = _calendar(_("Coworking Portal booking"))
     cal.add("method", "CANCEL" if cancel else "PUBLISH")
     reminders = _reminders(booking.member, cancel)
     cal.add_component(booking_event(booking, method_cancel=cancel, reminders=reminders))
@@ -228,7 +244,7 @@ def booking_calendar(booking: Booking, *, cancel: bool = False) -> bytes:
 
 def member_feed(member, bookings: Iterable[Booking]) -> bytes:
     """All of a member's bookings, cancellations included, for a subscription."""
-    cal = _calendar("My coworking bookings")
+    cal = _calendar(_("My coworking bookings"))
     cal.add("x-published-ttl", "PT1H")
     cal.add("refresh-interval;value=duration", "PT1H")
     for booking in bookings:
@@ -300,7 +316,7 @@ def busy_feed(
 ) -> bytes:
     """When a resource is taken: no titles, no members, just busy time. ``stamp`` is when
     the provider's answer was fetched (so an unchanged answer gives an unchanged file)."""
-    cal = _calendar(f"{name} — busy times")
+    cal = _calendar(_("%(name)s — busy times") % {"name": name})
     for start, end in blocks:
         event = Event()
         start_utc, end_utc = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
@@ -308,7 +324,7 @@ def busy_feed(
         event.add("dtstamp", stamp.astimezone(dt.UTC))
         event.add("dtstart", start_utc)
         event.add("dtend", end_utc)
-        event.add("summary", "Busy")
+        event.add("summary", _("Busy"))
         event.add("transp", "OPAQUE")
         event.add("class", "PUBLIC")
         cal.add_component(event)
@@ -322,9 +338,9 @@ def kept_busy_feed(
     stamp: dt.datetime,
 ) -> bytes:
     """``busy_feed``, kept under everything it is made of (the room's name and id, its
-    busy blocks, the answers' stamp, the site's domain): serializing it was most of a
+    busy blocks, the answers' stamp, the site's domain, the language): serializing it was most of a
     warm room feed's time, and a refresh or a booking that moves a block is a new key."""
-    made_of = repr((name, resource_id, blocks, stamp, _domain()))
+    made_of = repr((name, resource_id, blocks, stamp, _domain(), translation.get_language()))
     key = "bookings:busy-feed:v1:" + hashlib.sha256(made_of.encode()).hexdigest()
     body = cache.get(key)
     if not isinstance(body, bytes):

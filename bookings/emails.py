@@ -288,7 +288,9 @@ def invitation(booking: Booking, *, subject: str, body: str, cancel: bool) -> In
     cancellation): multipart/mixed [multipart/alternative [text/plain, text/calendar],
     invite.ics]."""
     ics = calendars.booking_invitation(booking, cancel=cancel)
-    message = InvitationEmail(subject=subject, body=body, to=[booking.member.email])
+    message = InvitationEmail(
+        subject=subject, body=body, from_email=calendars.sender(), to=[booking.member.email]
+    )
     message.method = "CANCEL" if cancel else "REQUEST"
     message.attach_alternative(ics.decode(), "text/calendar")
     # application/ics: the attachment is not taken for a second invitation by clients

@@ -182,7 +182,7 @@ def message(booking: Booking, minutes: int) -> EmailMessage:
             "booking_url": settings.SITE_URL + reverse("booking_detail", args=[booking.pk]),
             "profile_url": settings.SITE_URL + reverse("profile"),
         }
-        what = booking.title or (booking.item.name if booking.item else "")
+        what = booking.what
         subject = _("Reminder: %(what)s at %(space)s") % {
             "what": what,
             "space": booking.space.name,
@@ -190,6 +190,7 @@ def message(booking: Booking, minutes: int) -> EmailMessage:
         return EmailMessage(
             subject=rules.one_line(subject),
             body=render_to_string("emails/booking/reminder.txt", context),
+            from_email=calendars.sender(),
             to=[member.email],
         )
 

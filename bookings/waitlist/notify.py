@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
-from bookings import rules
+from bookings import calendars, rules
 from bookings.models import WaitlistEntry, WaitlistState
 from bookings.waitlist import matching
 
@@ -83,6 +83,7 @@ def send(entry_id: int) -> bool:
         EmailMessage(
             subject=rules.one_line(subject),
             body=render_to_string("emails/waitlist/free.txt", context),
+            from_email=calendars.sender(),
             to=[member.email],
         ).send()
     return True
