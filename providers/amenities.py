@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 # canonical name -> spellings seen at providers (compared after folding, see _fold)
 VOCABULARY: dict[str, list[str]] = {
@@ -31,6 +32,38 @@ VOCABULARY: dict[str, list[str]] = {
     "Event space": ["event space", "events", "event room"],
     "Terrace": ["terrace", "rooftop", "roof terrace", "outdoor space"],
 }
+
+
+# the canonical names in the reader's language (a provider's own word stays as written)
+LABELS = {
+    "Wi-Fi": _("Wi-Fi"),
+    "Coffee": _("Coffee"),
+    "Printer": _("Printer"),
+    "Parking": _("Parking"),
+    "Kitchen": _("Kitchen"),
+    "Meeting rooms": _("Meeting rooms"),
+    "Air conditioning": _("Air conditioning"),
+    "Projector": _("Projector"),
+    "Screen": _("Screen"),
+    "Whiteboard": _("Whiteboard"),
+    "Video conferencing": _("Video conferencing"),
+    "Phone booth": _("Phone booth"),
+    "Lockers": _("Lockers"),
+    "Showers": _("Showers"),
+    "Bike storage": _("Bike storage"),
+    "Accessible": _("Accessible"),
+    "24/7 access": _("24/7 access"),
+    "Reception": _("Reception"),
+    "Mail handling": _("Mail handling"),
+    "Pet friendly": _("Pet friendly"),
+    "Event space": _("Event space"),
+    "Terrace": _("Terrace"),
+}
+
+
+def label(name: str) -> str:
+    """An amenity's name as the member reads it."""
+    return str(LABELS.get(name, name))
 
 
 def _fold(name: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from providers import registry
@@ -82,6 +82,13 @@ class Amenity(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (the vocabulary's names are translated)."""
+        from providers.amenities import label
+
+        return label(self.name)
+
 
 class CatalogueItem(models.Model):
     """What spaces, resources and offers share: identity at the provider and sync state."""
@@ -137,12 +144,19 @@ class Space(CatalogueItem):
         return self.account.kind
 
     @property
+    def country_name(self) -> str:
+        """The country in the reader's language (CLDR), else as the provider wrote it."""
+        from providers.places import country_name
+
+        return country_name(self.country_code, translation.get_language() or "en", self.country)
+
+    @property
     def full_address(self) -> str:
         """The address, then the city and the country only when the address does not
         already name them ("1020 Wien" needs no second "Wien"); a space with no street
         address is its city and country."""
         parts = [self.address.strip()] if self.address.strip() else []
-        for extra in (self.city, self.country):
+        for extra in (self.city, self.country_name):
             said = ", ".join(parts).casefold()
             if extra.strip() and extra.strip().casefold() not in said:
                 parts.append(extra.strip())

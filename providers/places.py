@@ -83,6 +83,17 @@ def _locale(language: str):
         return None
 
 
+@lru_cache(maxsize=1024)
+def country_name(code: str, language: str, fallback: str = "") -> str:
+    """A country's name in ``language`` (CLDR, through babel) from its ISO 3166 code;
+    ``fallback`` (the provider's word) for an unknown code or language."""
+    locale = _locale((language or "en").replace("-", "_"))
+    code = (code or "").upper()
+    if locale is None or len(code) != 2:
+        return fallback
+    return locale.territories.get(code) or fallback
+
+
 @lru_cache(maxsize=512)
 def country_names(code: str) -> frozenset[str]:
     """A country's names (normalized) in English, French and its own languages, from its

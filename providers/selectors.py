@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects, signals
+from django.utils import translation
 
+from providers import amenities, places
 from providers.cache import cache
 from providers.models import Amenity, Offer, OfferKind, Resource, ResourceKind, Space
 
@@ -167,7 +169,15 @@ def filter_choices() -> dict[str, list]:
         choices = _filter_choices()
         if version:
             cache.set(key, choices, 24 * 3600)
-    return choices
+    # names in the reader's language: the cached choices are the catalogue's words
+    language = translation.get_language() or "en"
+    return {
+        **choices,
+        "countries": [
+            (code, places.country_name(code, language, name)) for code, name in choices["countries"]
+        ],
+        "amenities": [(slug, amenities.label(name)) for slug, name in choices["amenities"]],
+    }
 
 
 def _changed(sender, **kwargs) -> None:
