@@ -13,6 +13,18 @@ def _fresh_rate_limiter(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a request through the
+    LocaleMiddleware leaves its language active in the thread, and the next test would
+    read French where it expects English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: answers cached by one test must not leak
     into another (the suite's Redis, or the local-memory cache, lives for the session)."""

@@ -27,7 +27,7 @@ NEW_FR = {
     "Reminder: %(what)s at %(space)s": "Rappel\u00a0: %(what)s à %(space)s",
     "A reminder of your booking (%(lead)s):": "Un rappel de votre réservation (%(lead)s)\u00a0:",
     "1 hour before": "1 heure avant",
-    "Local time at the space": "Heure locale de l'espace",
+    "Local time at the space": "Heure locale de l\u2019espace",
 }
 
 
@@ -196,7 +196,7 @@ def test_the_reminder_speaks_the_members_language_and_time_zone(room, member):
     assert "Un rappel de votre réservation (1 heure avant)" in message.body
     body = message.body.lower()  # French day names may be capitalised
     assert "mardi 10 mars 2026, 06:00\u201307:00 (america/new_york)" in body
-    assert "Heure locale de l'espace" in message.body
+    assert "Heure locale de l\u2019espace" in message.body
     assert "10:00\u201311:00 (Europe/Dublin)" in message.body
     assert "4711" in message.body and "Second floor, blue door" in message.body
     assert f"/bookings/{booking.pk}/" in message.body
