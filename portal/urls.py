@@ -19,13 +19,16 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
 ]
+
+
+def media(request, path: str):
+    """A stored photo, from MEDIA_ROOT as it is now (read per request, not at import)."""
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
+
+
 if settings.SERVE_MEDIA and not settings.MEDIA_ORIGIN:
     urlpatterns.append(
-        re_path(
-            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
+        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", media)
     )
 
 handler404 = "portal.views.site.not_found"
