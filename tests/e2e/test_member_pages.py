@@ -178,6 +178,8 @@ def pages_logged_in(bookings: list[Booking]) -> list[str]:
         *(f"/bookings/{b.pk}/" for b in bookings),
         f"/resources/{room.pk}/book/?start={quote(slot.start.isoformat())}",
         "/accounts/profile/",
+        "/waitlist/",
+        "/visits/",
     ]
 
 
