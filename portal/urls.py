@@ -9,12 +9,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from portal.views.site import favicon
+from portal.views.site import favicon, set_language
 
 urlpatterns = [
     path("", include("portal.app_urls")),  # before accounts/: it overrides password_reset
     path("", include("bookings.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    # the language switch also sets a signed-in member's profile language
+    path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),

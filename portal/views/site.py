@@ -31,3 +31,21 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     """/favicon.ico, for clients that ask without reading the pages' icon link."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The footer's language switch (Django's ``set_language``); for a signed-in member it
+    also becomes their profile's language, which otherwise wins over the switch's cookie
+    (``portal.middleware``) and would undo it on the next page."""
+    from django.conf import settings
+    from django.views.i18n import set_language as django_set_language
+
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    known = {code for code, _name in settings.LANGUAGES}
+    user = request.user
+    changed = getattr(user, "language", language) != language
+    if request.method == "POST" and language in known and user.is_authenticated and changed:
+        user.language = language
+        user.save(update_fields=["language"])
+    return response

@@ -96,3 +96,21 @@ def test_the_compiled_french_catalogue_matches_the_po_file():
             if "msgstr" in e and translation.gettext(e["msgid"]) != e["msgstr"]:
                 stale.append(e["msgid"])
     assert stale == []
+
+
+def test_the_language_switch_sets_a_signed_in_members_profile_language(client, django_user_model):
+    """The profile language wins over the switch's cookie, so the switch must change it:
+    otherwise the member picks French and the next page is English again."""
+    member = django_user_model.objects.create_user(
+        email="lea@example.com", password="x-lea-12345", language="en"
+    )
+    client.force_login(member)
+    answer = client.post("/i18n/setlang/", {"language": "fr", "next": "/bookings/"})
+    assert answer.status_code == 302 and answer["Location"] == "/bookings/"
+    member.refresh_from_db()
+    assert member.language == "fr"
+    assert 'lang="fr"' in client.get("/bookings/").content.decode()
+    # an unknown language changes nothing, and a visitor's switch touches no profile
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
+    member.refresh_from_db()
+    assert member.language == "fr"
