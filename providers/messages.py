@@ -29,6 +29,13 @@ SHARED: dict[str, Any] = {
     "availability_slow": _("The provider is slow to answer; availability is unknown."),
     # the periodic re-check found a booking gone at the provider
     "space_cancelled": _("The space cancelled this booking."),
+    # a booking the worker gave up on (staff are told)
+    "booking_failed": _(
+        "We could not place this booking with the provider. Our team has been told and "
+        "will contact you."
+    ),
+    # the times were taken at the provider between the page and the booking
+    "slots_taken": _("Some of these times are no longer free. Please pick other times."),
     # the lines of a price (``Quote.lines``' labels), in the reader's language
     "price.minutes": _("%(n)s min"),
     "price.hours": _("%(h)s h"),

@@ -9,7 +9,6 @@ import logging
 from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from bookings import availability, emails
 from bookings.models import Booking, BookingEvent, Status
@@ -143,10 +142,7 @@ def _fail(booking: Booking, reason: str, reply=None) -> None:
         reason=reason,
         reply=reply,
         actor_label="worker",
-        provider_message=_(
-            "We could not place this booking with the provider. Our team has "
-            "been told and will contact you."
-        ),
+        provider_message=messages.stored(messages.Message("booking_failed")),
     )
     emails.send_staff_alert(booking.pk, reason)
 

@@ -15,11 +15,9 @@ from providers.adapters.base import BaseAdapter, malformed
 from providers.adapters.errors import ProviderConfigurationError, RejectedError
 from providers.adapters.parsing import safe_url, text
 from providers.adapters.types import ItemRef
+from providers.messages import Message
 from providers.ratelimit import Limit
 from providers.vendors.thia import SPEC
-
-# doc: "500 Internal Server Error - Slot Conflict"
-SLOT_CONFLICT_MESSAGE = "Some time slots are no longer available. Please refresh and try again."
 
 
 def is_slot_conflict(payload: Any) -> bool:
@@ -94,9 +92,10 @@ class ThiaClient(BaseAdapter):
         if response.status_code == 500:
             payload = self.safe_json(response)
             if is_slot_conflict(payload):
-                message, code = self.error_message(payload, response)
+                _message, code = self.error_message(payload, response)
+                # Thia's words are English; the member reads ours, in their language
                 raise RejectedError(
-                    message or SLOT_CONFLICT_MESSAGE,
+                    Message("slots_taken"),
                     provider=self.kind,
                     status=500,
                     code=code,
