@@ -6,13 +6,9 @@ the translation catalogue left in English."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 from urllib.parse import quote
 
-import polib
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
@@ -20,29 +16,11 @@ from django.utils import timezone
 from bookings import availability
 from bookings.models import Booking, Kind, Status
 from providers.models import Offer, Resource, Space
-from tests.e2e.conftest import ROOT
+from tests.french import english_left
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 SERIOUS = {"serious", "critical"}
-CATALOGUE = Path(ROOT) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{[^}]*\}")
-
-
-@cache
-def english_phrases() -> tuple[str, ...]:
-    """Literal runs of the catalogue's English strings that French renders differently:
-    one of them on a French page is a string left in English."""
-    phrases = set()
-    for entry in polib.pofile(str(CATALOGUE)):
-        if not entry.msgstr or entry.msgstr == entry.msgid or entry.obsolete:
-            continue
-        for run in PLACEHOLDER.split(entry.msgid):
-            run = " ".join(run.split()).strip(" .,:;!?()·—-")
-            # whole phrases only: short runs ("Day", "Status") are the same in both
-            if len(run) >= 18 and " " in run and run not in entry.msgstr:
-                phrases.add(run)
-    return tuple(sorted(phrases))
 
 
 class Visitor:
@@ -99,8 +77,7 @@ class Visitor:
         ]
         assert not violations, f"{where}: {violations}"
         if self.language == "fr":
-            text = " ".join(page.locator("body").inner_text().split())
-            left = [p for p in english_phrases() if p in text]
+            left = english_left(page.locator("body").inner_text())
             assert not left, f"{where}: English left in French: {left[:10]}"
         assert not self.problems, f"{where}: {self.problems}"
 
