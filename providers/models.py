@@ -145,10 +145,14 @@ class Space(CatalogueItem):
 
     @property
     def country_name(self) -> str:
-        """The country in the reader's language (CLDR), else as the provider wrote it."""
-        from providers.places import country_name
+        """The country in the reader's language (CLDR), else as the provider wrote it
+        (also when the provider's name and ISO code disagree: its words are kept)."""
+        from providers import places
 
-        return country_name(self.country_code, translation.get_language() or "en", self.country)
+        code, written = self.country_code, self.country
+        if code and (not written or places.normalize(written) in places.country_names(code)):
+            return places.country_name(code, translation.get_language() or "en", written)
+        return written
 
     @property
     def full_address(self) -> str:

@@ -12,6 +12,7 @@ import icalendar
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from bookings import calendars, emails, services
 from bookings.models import Booking, Status
@@ -156,3 +157,16 @@ def test_an_htmx_search_with_a_past_day_tells_it_beside_the_day(client, room):
     assert "<html" not in text
     box = text.index('hx-swap-oob="innerHTML:#id_date_errors"')
     assert "Pick today or a later day." in text[box : text.index("</div>", box)]
+
+
+def test_the_country_is_named_in_the_readers_language(room):
+    space = room.space
+    space.address, space.city, space.country, space.country_code = "", "Wien", "Austria", "AT"
+    with translation.override("fr"):
+        assert space.full_address == "Wien, Autriche"
+    with translation.override("en"):
+        assert space.full_address == "Wien, Austria"
+    # a provider's name that does not match its code is kept as written
+    space.country = "Österreich (Vienna office)"
+    with translation.override("fr"):
+        assert space.full_address == "Wien, Österreich (Vienna office)"
