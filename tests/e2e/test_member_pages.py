@@ -47,6 +47,9 @@ class Visitor:
             self.problems.append(f"{self.page.url}: console {message.text}")
 
     def _failed(self, request):
+        # leaving a page aborts its htmx fill-in still on its way: not a failure
+        if request.failure and "ERR_ABORTED" in request.failure:
+            return
         self.problems.append(f"{self.page.url}: {request.url} failed ({request.failure})")
 
     def _response(self, response):
