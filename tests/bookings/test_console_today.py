@@ -177,8 +177,11 @@ def test_chart_shows_bookings_per_provider(client, staff, member, provider):
         SubmitResult("confirmed"),
     )
     room = room_at("workways")
+    # the same day as the Vienna booking: after 23:00 UTC Vienna's tomorrow is not Dublin's
+    day = vienna_tomorrow_at(14).date()
     for hour in (9, 11):
-        book(member, room, tomorrow_at(hour), provider, SubmitResult("confirmed"))
+        start = dt.datetime.combine(day, dt.time(hour), tomorrow_at(hour).tzinfo)
+        book(member, room, start, provider, SubmitResult("confirmed"))
     client.force_login(staff)
     html = client.get(TODAY).content.decode()
     chart = html.split('id="today-chart"', 1)[1].split("</section>", 1)[0]
