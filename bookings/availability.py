@@ -22,11 +22,11 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import cast
 
-from django.db.models import Q
 from django.utils import timezone
 
+from bookings import holds
 from bookings import rules as booking_rules
-from bookings.models import HOLDING, Status
+from bookings.models import Status
 from providers import availability as provider_facts
 from providers import messages
 from providers.adapters.types import PassDay, ProviderDay
@@ -167,51 +167,41 @@ def portal_holds(
     resource: Resource, start: dt.datetime, end: dt.datetime, since: dt.datetime | None
 ) -> list[tuple[dt.datetime, dt.datetime]]:
     """The portal's own bookings the provider's answer may not include: see ``_held``."""
-    rows = resource.bookings.filter(
-        _held(resource.space.account.spec.capabilities.reflects_bookings, since),
-        start__lt=end,
-        end__gt=start,
-    )
-    return list(rows.values_list("start", "end"))
+    return _day_holds(resource, holds.rows(resource, "resource", start, end), start, end, since)
 
 
 _NOT_SENT = (Status.PENDING, Status.SUBMITTING)
 
 
-def _span_holds(resource: Resource, days: list[dt.date]) -> list[tuple]:
-    """Every booking that may hold a slot on any of ``days``, in one query: a week page
-    or a feed then chooses each day's holds (``_day_holds``) without a query per day."""
+def _span_holds(resource: Resource, days: list[dt.date], read: dict | None = None) -> list[tuple]:
+    """Every booking that may hold a slot on any of ``days`` (kept per room,
+    ``bookings.holds``): a week page or a feed then chooses each day's holds
+    (``_day_holds``)."""
     tz = resource.space.timezone
     start, end = local_day_bounds(min(days), tz)[0], local_day_bounds(max(days), tz)[1]
-    rows = resource.bookings.filter(status__in=HOLDING, start__lt=end, end__gt=start)
-    return list(rows.values_list("start", "end", "status", "updated_at"))
+    return holds.rows(resource, "resource", start, end, read)
 
 
 def _day_holds(
-    resource: Resource, rows: list[tuple], start: dt.datetime, end: dt.datetime, since
+    resource: Resource | Offer, rows: list[tuple], start: dt.datetime, end: dt.datetime, since
 ) -> list[tuple[dt.datetime, dt.datetime]]:
-    """``portal_holds`` of one day, chosen from ``_span_holds`` by the same rule
-    (``_held``)."""
+    """The holds of ``start``..``end`` chosen from ``rows`` (``holds.rows``) by
+    ``_held``'s rule."""
     reflected = resource.space.account.spec.capabilities.reflects_bookings
     return [
         (b_start, b_end)
         for b_start, b_end, status, updated_at in rows
-        if b_start < end
-        and b_end > start
-        and (not reflected or since is None or status in _NOT_SENT or updated_at >= since)
+        if b_start < end and b_end > start and _held(reflected, since, status, updated_at)
     ]
 
 
-def _held(reflected: bool, since: dt.datetime | None) -> Q:
-    """Which of the portal's bookings to lay over a provider's answer fetched at
-    ``since``: those not sent yet, and those that changed after the answer was fetched;
-    every live one where the provider's availability never shows bookings
+def _held(reflected: bool, since: dt.datetime | None, status: str, updated_at) -> bool:
+    """Whether one of the portal's holding bookings is laid over a provider's answer
+    fetched at ``since``: those not sent yet, and those that changed after the answer
+    was fetched; every live one where the provider's availability never shows bookings
     (``reflects_bookings`` False, e.g. 4Spaces, which has no booking endpoint: a
     staff-confirmed request is taken only in the portal)."""
-    if not reflected or since is None:
-        return Q(status__in=HOLDING)
-    not_sent = Q(status__in=[Status.PENDING, Status.SUBMITTING])
-    return not_sent | Q(status__in=HOLDING, updated_at__gte=since)
+    return not reflected or since is None or status in _NOT_SENT or updated_at >= since
 
 
 # --- one booking's time in a day's answer ----------------------------------------------
@@ -318,10 +308,18 @@ def resource_day(
     allowance: provider_facts.Allowance | None = None,
 ) -> DayAnswer:
     _load_account(resource)
+    # the day's facts and the room's holds in one read
+    key = provider_facts.resource_key(resource.pk, day)
+    read = provider_facts.cache.get_many([key, *holds.keys("resource", resource.pk)])
     entry, source = provider_facts.resource_facts(
-        resource, day, budget=provider_facts.page_budget(), allowance=_allowance(allowance)
+        resource,
+        day,
+        budget=provider_facts.page_budget(),
+        allowance=_allowance(allowance),
+        read=read.get(key),
     )
-    answer = _answer(resource, day, entry, source, now or timezone.now())
+    span = _span_holds(resource, [day], read) if entry.value is not None else None
+    answer = _answer(resource, day, entry, source, now or timezone.now(), span)
     if write_through:
         _write_through(resource, [(day, answer.fetched_at)])
     return answer
@@ -346,7 +344,7 @@ def resource_days(
     # One read for every day; only the days not cached go to threads: a thread per day
     # costs a new cache connection each (most of a warm week page's time).
     keys = {day: provider_facts.resource_key(resource.pk, day) for day in days}
-    read = provider_facts.cache.get_many(list(keys.values()))
+    read = provider_facts.cache.get_many([*keys.values(), *holds.keys("resource", resource.pk)])
 
     def facts(day: dt.date) -> tuple[provider_facts.CachedFacts, str]:
         return provider_facts.resource_facts(
@@ -360,7 +358,7 @@ def resource_days(
             fetched = dict(zip(cold, pool.map(facts, cold), strict=True))
     answers = [fetched[day] if day in fetched else facts(day) for day in days]
     now = now or timezone.now()
-    span = _span_holds(resource, days)
+    span = _span_holds(resource, days, read)
     computed = [
         _answer(resource, day, entry, source, now, span)
         for day, (entry, source) in zip(days, answers, strict=True)
@@ -392,15 +390,14 @@ def pass_days(
     today = timezone.now().astimezone(zoneinfo.ZoneInfo(tz)).date()
     last = booking_rules.last_day(booking_rules.limits(offer), today)  # the horizon
     days = []
-    recent = _held(offer.space.account.spec.capabilities.reflects_bookings, entry.fetched_at)
     # an offer entry holds list[PassDay] (providers.availability.fetch_pass_days)
     items = cast(list[PassDay], entry.value)
     span: list[tuple[dt.datetime, dt.datetime]] = []
     if any(item.remaining is not None for item in items):  # one query, not one a day
         first, last = min(i.day for i in items), max(i.day for i in items)
         span_start, span_end = local_day_bounds(first, tz)[0], local_day_bounds(last, tz)[1]
-        rows = offer.bookings.filter(recent, start__lt=span_end, end__gt=span_start)
-        span = list(rows.values_list("start", "end"))
+        rows = holds.rows(offer, "offer", span_start, span_end)
+        span = _day_holds(offer, rows, span_start, span_end, entry.fetched_at)
     for item in items:
         remaining = item.remaining
         if remaining is not None:

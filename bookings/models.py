@@ -67,6 +67,32 @@ class Kind(models.TextChoices):
     INQUIRY = "inquiry", _("Inquiry")
 
 
+# the fields whose change moves a booking's hold (``bookings.holds``)
+_HOLD_FIELDS = {"status", "start", "end", "resource", "resource_id", "offer", "offer_id"}
+
+
+class BookingQuerySet(models.QuerySet):
+    """Bulk writes send no signal: they tell ``bookings.holds`` themselves."""
+
+    def update(self, **kwargs):
+        from bookings import holds
+
+        if not _HOLD_FIELDS & kwargs.keys() and "updated_at" not in kwargs:
+            return super().update(**kwargs)
+        items = list(self.values_list("resource_id", "offer_id").distinct())
+        count = super().update(**kwargs)
+        if count:
+            holds.changed([("resource", r) for r, _ in items] + [("offer", o) for _, o in items])
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from bookings import holds
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        holds.changed([item for booking in created for item in holds.of_booking(booking)])
+        return created
+
+
 class Booking(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     member = models.ForeignKey(
@@ -124,6 +150,8 @@ class Booking(models.Model):
     sequence = models.PositiveIntegerField(default=0)  # raised on every change (RFC 5545)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BookingQuerySet.as_manager()
 
     class Meta:
         ordering = ("-start",)

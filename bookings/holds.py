@@ -1,0 +1,110 @@
+"""The portal's bookings that hold a room's or a pass's time, kept in the cache per item.
+
+Availability lays the portal's own holding bookings over a provider's answer
+(``bookings.availability``). A warm page read them with a query on every request; they
+are now kept per room and per pass (every holding booking that ends after a week ago),
+under a token that every write of one of the item's bookings replaces (``changed``: at
+once, and again once the write is committed, so a reader that queried before the commit
+cannot keep the old rows under the new token). No timer decides freshness.
+
+Every write reaches ``changed``: a booking's save or delete (signals, ``watch_bookings``),
+and the booking queryset's ``update`` and ``bulk_create`` (``BookingQuerySet``), which
+send no signal. ``check_not_held`` (booking) still asks the database: this copy serves
+what pages show, never the decision to book.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import signals
+from django.utils import timezone
+
+from providers.cache import cache
+
+# what is kept: holding bookings that end after this long ago (a week page starts on this
+# week's Monday); a span that starts earlier is read from the database
+SINCE = dt.timedelta(days=8)
+KEEP_SECONDS = 24 * 3600
+
+Row = tuple[dt.datetime, dt.datetime, str, dt.datetime]  # start, end, status, updated_at
+
+
+def _token_key(kind: str, pk: int) -> str:
+    return f"holds:token:{kind}:{pk}"
+
+
+def _rows_key(kind: str, pk: int) -> str:
+    return f"holds:rows:{kind}:{pk}"
+
+
+def keys(kind: str, pk: int) -> list[str]:
+    """The cache keys ``rows`` reads: a caller may read them with its own (one
+    ``get_many``) and hand the result to ``rows``."""
+    return [_token_key(kind, pk), _rows_key(kind, pk)]
+
+
+def rows(
+    item, kind: str, start: dt.datetime, end: dt.datetime, read: dict | None = None
+) -> list[Row]:
+    """(start, end, status, updated_at) of the item's holding bookings that overlap
+    ``start``..``end``; ``kind``: "resource" or "offer"; ``read``: ``keys`` as the caller
+    read them already."""
+    from bookings.models import HOLDING
+
+    def query(since: dt.datetime | None = None) -> list[Row]:
+        found = item.bookings.filter(status__in=HOLDING, end__gt=since or start)
+        if since is None:
+            found = found.filter(start__lt=end)
+        return list(found.values_list("start", "end", "status", "updated_at"))
+
+    now = timezone.now()
+    if start < now - SINCE + dt.timedelta(hours=1):  # before what is kept
+        return query()
+    token_key, rows_key = keys(kind, item.pk)
+    if read is None:
+        read = cache.get_many([token_key, rows_key])
+    token, kept = read.get(token_key), read.get(rows_key)
+    if token is None or kept is None or kept[0] != token:
+        if token is None:  # first use or evicted: a fresh token, as a write would set
+            cache.add(token_key, uuid.uuid4().hex, KEEP_SECONDS)
+            token = cache.get(token_key)
+        found = query(since=now - SINCE)
+        if token is not None:
+            cache.set(rows_key, (token, found), KEEP_SECONDS)
+        kept = (token, found)
+    return [row for row in kept[1] if row[0] < end and row[1] > start]
+
+
+def changed(items: Iterable[tuple[str, int | None]]) -> None:
+    """The bookings of these (kind, pk) items changed: what was kept of them is not
+    read again. Now, and again once the write is committed."""
+    targets = [_token_key(kind, pk) for kind, pk in set(items) if pk is not None]
+    if not targets:
+        return
+
+    def replace() -> None:
+        for key in targets:
+            cache.set(key, uuid.uuid4().hex, KEEP_SECONDS)
+
+    replace()
+    transaction.on_commit(replace)
+
+
+def of_booking(booking) -> list[tuple[str, int | None]]:
+    return [("resource", booking.resource_id), ("offer", booking.offer_id)]
+
+
+def _saved_or_deleted(sender, instance, **kwargs) -> None:
+    changed(of_booking(instance))
+
+
+def watch_bookings() -> None:
+    """Every save and delete of a booking (called from the app's ``ready``)."""
+    from bookings.models import Booking
+
+    signals.post_save.connect(_saved_or_deleted, sender=Booking, dispatch_uid="holds-save")
+    signals.post_delete.connect(_saved_or_deleted, sender=Booking, dispatch_uid="holds-delete")

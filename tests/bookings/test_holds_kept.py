@@ -1,0 +1,96 @@
+"""Warm availability pages read a room's holds from the cache, not the database: every
+way a booking is written changes what they show at once, with no cache cleared by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import unquote
+
+import pytest
+from django.urls import reverse
+
+from bookings.models import Booking, Status
+from tests.bookings.conftest import DUBLIN, tomorrow_at
+
+pytestmark = pytest.mark.django_db
+
+
+def _slot(client, room, start) -> dict:
+    answer = client.get(reverse("api_slots", args=[room.pk]), {"date": start.date().isoformat()})
+    assert answer.status_code == 200
+    [slot] = [s for s in answer.json()["slots"] if dt.datetime.fromisoformat(s["start"]) == start]
+    return slot
+
+
+def _week_offers(client, room, start) -> bool:
+    """Whether the room's week page offers ``start`` as a free slot to book."""
+    page = client.get(reverse("resource_detail", args=[room.pk]), {"week": str(start.date())})
+    return f"?start={start.isoformat()}" in unquote(page.content.decode())
+
+
+def _booking(member, room, start, **fields) -> Booking:
+    return Booking(
+        member=member,
+        kind="room",
+        space=room.space,
+        resource=room,
+        status=fields.pop("status", Status.PENDING),
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        **fields,
+    )
+
+
+def test_every_way_a_booking_is_written_shows_at_once(client, member, room, provider):
+    start = tomorrow_at(10)
+    assert _slot(client, room, start)["available"] is True
+    assert _week_offers(client, room, start)
+
+    booking = _booking(member, room, start)
+    booking.save()  # a save: the signal
+    assert _slot(client, room, start)["available"] is False
+    assert not _week_offers(client, room, start)
+
+    Booking.objects.filter(pk=booking.pk).update(status=Status.CANCELLED)  # no signal
+    assert _slot(client, room, start)["available"] is True
+    assert _week_offers(client, room, start)
+
+    Booking.objects.filter(pk=booking.pk).update(status=Status.PENDING)
+    assert _slot(client, room, start)["available"] is False
+    booking.delete()
+    assert _slot(client, room, start)["available"] is True
+
+    later = start + dt.timedelta(hours=2)
+    assert _slot(client, room, later)["available"] is True
+    Booking.objects.bulk_create([_booking(member, room, later)])  # no signal either
+    assert _slot(client, room, later)["available"] is False
+    assert not _week_offers(client, room, later)
+
+    moved = Booking.objects.get(resource=room, start=later)
+    Booking.objects.filter(pk=moved.pk).update(
+        start=later + dt.timedelta(hours=3), end=later + dt.timedelta(hours=4)
+    )
+    assert _slot(client, room, later)["available"] is True
+
+
+def test_a_pass_counts_a_new_booking_at_once(client, member, day_pass, provider):
+    day = tomorrow_at(0).date()
+    url = reverse("api_offer_days", args=[day_pass.pk])
+
+    def left() -> int:
+        answer = client.get(url, {"from": str(day), "to": str(day)}).json()
+        return answer["days"][0]["remaining"]
+
+    assert left() == 5
+    start = dt.datetime.combine(day, dt.time(0), DUBLIN)
+    Booking.objects.create(
+        member=member,
+        kind="pass",
+        space=day_pass.space,
+        offer=day_pass,
+        start=start,
+        end=start + dt.timedelta(days=1),
+    )
+    assert left() == 4
+    Booking.objects.filter(offer=day_pass).update(status=Status.FAILED)
+    assert left() == 5
