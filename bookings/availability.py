@@ -28,7 +28,7 @@ from bookings import holds
 from bookings import rules as booking_rules
 from bookings.models import Status
 from providers import availability as provider_facts
-from providers import messages
+from providers import messages, selectors
 from providers.adapters.types import PassDay, ProviderDay
 from providers.models import Offer, Resource
 
@@ -354,6 +354,8 @@ def resource_days(
     cold = [d for d in days if read.get(keys[d]) is None]
     fetched: dict[dt.date, tuple[provider_facts.CachedFacts, str]] = {}
     if cold:
+        # the threads may ask the provider: its credentials are read here, not there
+        selectors.with_credentials(resource.space.account)
         with ThreadPoolExecutor(max_workers=min(len(cold), 7)) as pool:
             fetched = dict(zip(cold, pool.map(facts, cold), strict=True))
     answers = [fetched[day] if day in fetched else facts(day) for day in days]

@@ -54,6 +54,7 @@ from providers.cache import cache
 from providers.messages import Message
 from providers.models import Offer, Resource
 from providers.ratelimit import BROWSE
+from providers.selectors import with_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -218,12 +219,15 @@ def cached_facts(
     allowance: Allowance | None = None,
     cost: int = 1,
     read: _Cached | None = None,
+    prepare: Callable[[], object] | None = None,
 ) -> tuple[_Cached, str]:
     """(entry, source) for ``key``: fresh, stale (refreshing in the background) or live.
 
     ``budget``: the seconds the caller may wait on the provider (None: as long as it
     takes); ``allowance``/``cost``: whether this request may ask the provider itself;
-    ``read``: the entry as the caller read it already (one read for many keys), if any."""
+    ``read``: the entry as the caller read it already (one read for many keys), if any;
+    ``prepare``: called in the caller's thread before this request asks the provider
+    (what ``fetch`` needs from the database, as ``fetch`` may run in another thread)."""
     entry = read if read is not None else cache.get(key)
     now = timezone.now()
     if entry is not None:
@@ -245,6 +249,12 @@ def cached_facts(
         if entry is not None:
             cache.delete(f"{key}:lock")
             return entry, "cached"
+        if prepare is not None:
+            try:
+                prepare()
+            except BaseException:
+                cache.delete(f"{key}:lock")
+                raise
         if budget is None:
             try:
                 return _fetch_into_cache(key, fetch), "live"
@@ -365,6 +375,7 @@ def resource_facts(
         budget=budget,
         allowance=allowance,
         read=read,
+        prepare=lambda: with_credentials(resource.space.account),
     )
 
 
@@ -393,4 +404,5 @@ def offer_facts(
         budget=budget,
         allowance=allowance,
         cost=(end - start).days + 1,
+        prepare=lambda: with_credentials(offer.space.account),
     )

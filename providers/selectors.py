@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects, signals
@@ -12,7 +13,15 @@ from django.utils import translation
 
 from providers import amenities, places
 from providers.cache import cache
-from providers.models import Amenity, Offer, OfferKind, Resource, ResourceKind, Space
+from providers.models import (
+    Amenity,
+    Offer,
+    OfferKind,
+    ProviderAccount,
+    Resource,
+    ResourceKind,
+    Space,
+)
 
 RESOURCE_KINDS = set(ResourceKind.values)
 OFFER_KINDS = set(OfferKind.values)
@@ -122,6 +131,40 @@ def _visible_items(model):
     )
 
 
+# a room's or a pass's row with its space and account as members see them, kept under
+# the catalogue version (``visible_item``); a day: only to free the memory
+ITEM_KEEP_SECONDS = 24 * 3600
+
+
+Item = TypeVar("Item", Resource, Offer)
+
+
+def visible_item(model: type[Item], pk: int) -> Item | None:
+    """``visible_resources()`` or ``visible_offers()`` ``.filter(pk=pk).first()``, kept in
+    the cache under the catalogue version: a warm availability page reads its room, space
+    and account in one cache round trip (the version and the kept row together), not a
+    query. ``None`` (not visible) is kept too. The account's credentials are left out of
+    what is kept (deferred): ``with_credentials`` loads them before a provider is asked."""
+    key = f"visible:{model._meta.label_lower}:{pk}"
+    read = cache.get_many([CATALOGUE_VERSION_KEY, key])
+    version, kept = read.get(CATALOGUE_VERSION_KEY), read.get(key)
+    if version is not None and kept is not None and kept[0] == version:
+        return kept[1]
+    item = _visible_items(model).defer("space__account__credentials").filter(pk=pk).first()
+    version = version or catalogue_version()
+    if version is not None:  # a sync or an edit since the read: kept under the old one
+        cache.set(key, (version, item), ITEM_KEEP_SECONDS)
+    return item
+
+
+def with_credentials(account: ProviderAccount) -> ProviderAccount:
+    """The account with its credentials loaded (a query when they were left out): before
+    a provider is asked from another thread, which must not query the database."""
+    if "credentials" in account.get_deferred_fields():
+        account.refresh_from_db(fields=["credentials"])
+    return account
+
+
 def visible_resources() -> QuerySet[Resource]:
     """Rooms members may see and book (their space shown, their provider enabled)."""
     return _visible_items(Resource)
@@ -188,8 +231,6 @@ def watch_catalogue() -> None:
     """Staff edits through the admin (hide a space, disable an account, rename a room)
     change what members see: each save or delete bumps the version. A sync's bulk updates
     send no signal; ``services.apply_catalogue`` bumps it itself."""
-    from providers.models import ProviderAccount
-
     for model in (Space, Resource, Offer, Amenity, ProviderAccount):
         uid = f"catalogue-version-{model.__name__}"
         signals.post_save.connect(_changed, sender=model, dispatch_uid=uid + "-save")

@@ -10,8 +10,8 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -88,11 +88,17 @@ def provider_budget(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 
 
 def _resource(pk: int) -> Resource:
-    return get_object_or_404(selectors.visible_resources(), pk=pk)
+    resource = selectors.visible_item(Resource, pk)
+    if resource is None:
+        raise Http404("no such room")
+    return resource
 
 
 def _offer(pk: int) -> Offer:
-    return get_object_or_404(selectors.visible_offers(), pk=pk)
+    offer = selectors.visible_item(Offer, pk)
+    if offer is None:
+        raise Http404("no such pass")
+    return offer
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -102,7 +108,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 @read_only
 @provider_budget
 def resource_slots(request: HttpRequest, pk: int) -> JsonResponse:
-    resource = selectors.visible_resources().filter(pk=pk).first()
+    resource = selectors.visible_item(Resource, pk)
     if resource is None:
         return JsonResponse({"error": "no such resource"}, status=404)
     if empty := empty_parameter(request):
@@ -140,7 +146,7 @@ def resource_slots(request: HttpRequest, pk: int) -> JsonResponse:
 @read_only
 @provider_budget
 def offer_days(request: HttpRequest, pk: int) -> JsonResponse:
-    offer = selectors.visible_offers().filter(pk=pk).first()
+    offer = selectors.visible_item(Offer, pk)
     if offer is None:
         return JsonResponse({"error": "no such offer"}, status=404)
     if empty := empty_parameter(request):

@@ -22,6 +22,7 @@ from bookings import availability, calendars
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import Booking, FeedToken
 from providers import selectors
+from providers.models import Resource
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 BUSY_FEED_DAYS = 14
@@ -47,7 +48,9 @@ def _ics_response(
 
 @require_safe
 def resource_calendar(request: HttpRequest, pk: int) -> HttpResponse:
-    resource = get_object_or_404(selectors.visible_resources(), pk=pk)
+    resource = selectors.visible_item(Resource, pk)
+    if resource is None:
+        raise Http404("no such room")
     first = availability.local_today_for(resource.space.timezone)
     blocks: list[tuple[dt.datetime, dt.datetime]] = []
     stamps = []

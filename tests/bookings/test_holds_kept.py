@@ -1,15 +1,22 @@
-"""Warm availability pages read a room's holds from the cache, not the database: every
-way a booking is written changes what they show at once, with no cache cleared by hand."""
+"""Warm availability pages read a room's holds and its row from the cache, not the
+database: every way a booking is written changes what they show at once, with no cache
+cleared by hand, and a staff edit of the catalogue does too."""
 
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from urllib.parse import unquote
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bookings.models import Booking, Status
+from providers import selectors
+from providers.models import ProviderAccount, Resource
 from tests.bookings.conftest import DUBLIN, tomorrow_at
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +46,14 @@ def _booking(member, room, start, **fields) -> Booking:
         end=start + dt.timedelta(hours=1),
         **fields,
     )
+
+
+def test_a_warm_slots_answer_makes_no_query(client, member, room, provider):
+    start = tomorrow_at(10)
+    assert _slot(client, room, start)["available"] is True  # warms the cache
+    with CaptureQueriesContext(connection) as queries:
+        assert _slot(client, room, start)["available"] is True
+    assert [q["sql"] for q in queries.captured_queries] == []
 
 
 def test_every_way_a_booking_is_written_shows_at_once(client, member, room, provider):
@@ -94,3 +109,35 @@ def test_a_pass_counts_a_new_booking_at_once(client, member, day_pass, provider)
     assert left() == 4
     Booking.objects.filter(offer=day_pass).update(status=Status.FAILED)
     assert left() == 5
+
+
+def test_a_staff_edit_of_the_room_or_its_space_shows_at_once(client, room, provider):
+    start = tomorrow_at(10)
+    page = reverse("resource_detail", args=[room.pk])
+    assert client.get(page).status_code == 200
+    room.name = "The Library"
+    room.save()
+    assert "The Library" in client.get(page).content.decode()
+    room.space.hidden = True
+    room.space.save()
+    assert client.get(page).status_code == 404
+    slots = client.get(reverse("api_slots", args=[room.pk]), {"date": str(start.date())})
+    assert slots.status_code == 404
+
+
+def test_the_kept_room_holds_no_credentials_and_a_cold_day_still_asks(client, room, provider):
+    account = room.space.account
+    account.credentials = {"api_key": "key-that-must-stay-in-the-database"}
+    account.save()
+    start = tomorrow_at(10)
+    assert _slot(client, room, start)["available"] is True
+    kept = selectors.visible_item(Resource, room.pk)
+    assert kept is not None and kept.name == room.name
+    raw = pickle.dumps(cache.get(f"visible:providers.resource:{room.pk}"))
+    assert b"key-that-must-stay" not in raw
+    assert "credentials" in kept.space.account.get_deferred_fields()
+    # a day not cached yet: the credentials are loaded before the provider is asked
+    assert selectors.with_credentials(kept.space.account).credentials == account.credentials
+    later = start + dt.timedelta(days=3)
+    assert _slot(client, room, later)["available"] is True
+    assert ProviderAccount.objects.get(pk=account.pk).credentials == account.credentials
