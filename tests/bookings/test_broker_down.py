@@ -33,7 +33,7 @@ def test_booking_with_cache_and_broker_unreachable_is_saved_then_sent(
     monkeypatch.setattr(ratelimit, "_default", dead)
     dead_cache = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.redis_cache.RedisCache",
             "LOCATION": DEAD_REDIS,
         }
     }

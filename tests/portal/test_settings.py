@@ -202,5 +202,5 @@ def test_without_redis_every_process_shares_one_cache_under_the_var_folder(tmp_p
     assert embedded["BACKEND"] == "diskcache.DjangoCache"  # files, not one process's memory
     assert embedded["LOCATION"] == str(tmp_path / "cache")
     redis = _cache_settings(PORTAL_VAR_DIR=str(tmp_path), REDIS_URL="redis://cache:6379/0")
-    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["BACKEND"] == "portal.redis_cache.RedisCache"
     assert redis["LOCATION"] == "redis://cache:6379/0"
