@@ -7,7 +7,6 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -197,23 +196,33 @@ def _week_start(request: HttpRequest, tz: str, last: dt.date) -> dt.date:
     return chosen - dt.timedelta(days=chosen.weekday())
 
 
+def _quoted(iso: str) -> str:
+    """``quote(iso, safe="/")`` for an ISO 8601 date-time, whose only characters to
+    escape are ":" and "+"."""
+    return iso.replace(":", "%3A").replace("+", "%2B")
+
+
 def _slot_cells(slots: list[availability.Slot], book_url: str) -> list[dict]:
     """What the week grid shows of each slot, formatted once here: the template's
     filters and ``{% url %}`` per slot were most of the page's time. The slots are in
     the space's zone already, as the grid shows them."""
-    cells = [
-        {
-            "available": slot.available and slot.bookable,
-            "short": slot.available and not slot.bookable,
-            "start": slot.start.strftime("%H:%M"),
-            "end": slot.end.strftime("%H:%M"),
-            "href": f"{book_url}?start={quote(slot.start.isoformat(), safe='/')}",
-            # the phone's start-and-length picker sends it as the form's local time
-            "local": slot.start.strftime("%Y-%m-%dT%H:%M"),
-            "first": False,
-        }
-        for slot in slots
-    ]
+    cells = []
+    for slot in slots:
+        # sliced from one isoformat ("2026-12-02T10:00:00+01:00"): strftime and quote
+        # per slot were most of a warm week page's Python time
+        start = slot.start.isoformat()
+        cells.append(
+            {
+                "available": slot.available and slot.bookable,
+                "short": slot.available and not slot.bookable,
+                "start": start[11:16],
+                "end": slot.end.isoformat()[11:16],
+                "href": f"{book_url}?start={_quoted(start)}",
+                # the phone's start-and-length picker sends it as the form's local time
+                "local": start[:16],
+                "first": False,
+            }
+        )
     # the day's one Tab stop; arrow keys move between its free slots (portal.js)
     for cell in cells:
         if cell["available"]:
@@ -233,10 +242,13 @@ def _day_cell(
     answer: availability.DayAnswer | None,
     today: dt.date,
     tries: int = 0,
+    shared: dict | None = None,
 ) -> dict:
     """What the week grid shows of one day; ``retry``: the URL that asks again while the
-    provider is still answering behind the page."""
-    book = reverse("book_resource", args=[resource.pk])
+    provider is still answering behind the page; ``shared``: what the days of one page
+    have in common (``_week_shared``), computed once for the week."""
+    shared = shared or _week_shared(resource, today)
+    book = shared["book"]
     retry = ""
     if answer is not None and answer.pending and tries < DAY_RETRIES:
         url = reverse("resource_day", args=[resource.pk])
@@ -246,13 +258,21 @@ def _day_cell(
         "day": day,
         "past": day < today,
         # past the room's horizon: not asked, nothing offered
-        "beyond": day > rules.last_day(rules.limits(resource), today),
+        "beyond": day > shared["last"],
         "book": book,
-        "lengths": length_choices(resource),
+        "lengths": shared["lengths"],
         "answer": answer,
         "slots": slots,
         "free": any(cell["available"] for cell in slots),
         "retry": retry,
+    }
+
+
+def _week_shared(resource: Resource, today: dt.date) -> dict:
+    return {
+        "book": reverse("book_resource", args=[resource.pk]),
+        "last": rules.last_day(rules.limits(resource), today),
+        "lengths": length_choices(resource),
     }
 
 
@@ -293,7 +313,8 @@ def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     week = [monday + dt.timedelta(days=offset) for offset in range(7)]
     upcoming = [day for day in week if today <= day <= last]
     answers = dict(zip(upcoming, availability.resource_days(resource, upcoming), strict=True))
-    days = [_day_cell(resource, day, answers.get(day), today) for day in week]
+    shared = _week_shared(resource, today)
+    days = [_day_cell(resource, day, answers.get(day), today, shared=shared) for day in week]
     following = monday + dt.timedelta(days=7)
     # the day a phone shows first (one day at a time, with day tabs): the first with a
     # free slot, else the first not past

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import unquote
+import zoneinfo
+from urllib.parse import quote, unquote
 
 import pytest
 from django.urls import reverse
 
 from bookings import availability
 from bookings.models import Booking, Status
+from bookings.views.availability import _slot_cells
 from tests.bookings.conftest import tomorrow_at
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +113,21 @@ def test_a_free_cell_too_short_for_the_shortest_booking_is_no_link(client, membe
     assert (start.replace(hour=9)).isoformat() in free
     assert (start.replace(hour=9, minute=30)).isoformat() not in free
     assert '19:30<span class="visually-hidden"> \N{EN DASH} 20:00, free, too short' in page
+
+
+@pytest.mark.parametrize("zone", ["Europe/Dublin", "Asia/Kolkata", "America/St_Johns", "UTC"])
+def test_slot_cells_read_as_strftime_and_quote_would(zone):
+    tz = zoneinfo.ZoneInfo(zone)
+    starts = [
+        dt.datetime(2026, 3, 29, 0, 30, tzinfo=tz),
+        dt.datetime(2026, 10, 25, 1, 45, 0, 500000, tzinfo=tz),
+        dt.datetime(2026, 12, 31, 23, 0, tzinfo=tz),
+    ]
+    cells = _slot_cells(
+        [availability.Slot(s, s + dt.timedelta(minutes=30), available=True) for s in starts], "/b/"
+    )
+    for cell, start in zip(cells, starts, strict=True):
+        end = start + dt.timedelta(minutes=30)
+        assert cell["start"] == start.strftime("%H:%M") and cell["end"] == end.strftime("%H:%M")
+        assert cell["local"] == start.strftime("%Y-%m-%dT%H:%M")
+        assert cell["href"] == f"/b/?start={quote(start.isoformat(), safe='/')}"
