@@ -145,16 +145,22 @@ def visible_item(model: type[Item], pk: int) -> Item | None:
     and account in one cache round trip (the version and the kept row together), not a
     query. ``None`` (not visible) is kept too. The account's credentials are left out of
     what is kept (deferred): ``with_credentials`` loads them before a provider is asked."""
+    return visible_item_and_version(model, pk)[0]
+
+
+def visible_item_and_version(model: type[Item], pk: int) -> tuple[Item | None, str | None]:
+    """``visible_item`` and the catalogue version it was read with (what a page kept
+    under the version is keyed by: read once, not again)."""
     key = f"visible:{model._meta.label_lower}:{pk}"
     read = cache.get_many([CATALOGUE_VERSION_KEY, key])
     version, kept = read.get(CATALOGUE_VERSION_KEY), read.get(key)
     if version is not None and kept is not None and kept[0] == version:
-        return kept[1]
+        return kept[1], version
     item = _visible_items(model).defer("space__account__credentials").filter(pk=pk).first()
     version = version or catalogue_version()
     if version is not None:  # a sync or an edit since the read: kept under the old one
         cache.set(key, (version, item), ITEM_KEEP_SECONDS)
-    return item
+    return item, version
 
 
 def with_credentials(account: ProviderAccount) -> ProviderAccount:

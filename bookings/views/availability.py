@@ -86,18 +86,19 @@ def provider_budget(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapped
 
 
-def _resource(pk: int) -> Resource:
-    resource = selectors.visible_item(Resource, pk)
+def _resource(pk: int) -> tuple[Resource, str | None]:
+    """The room and the catalogue version it was read with; 404 when not visible."""
+    resource, version = selectors.visible_item_and_version(Resource, pk)
     if resource is None:
         raise Http404("no such room")
-    return resource
+    return resource, version
 
 
-def _offer(pk: int) -> Offer:
-    offer = selectors.visible_item(Offer, pk)
+def _offer(pk: int) -> tuple[Offer, str | None]:
+    offer, version = selectors.visible_item_and_version(Offer, pk)
     if offer is None:
         raise Http404("no such pass")
-    return offer
+    return offer, version
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -288,7 +289,7 @@ def _tries(request: HttpRequest) -> int:
 def resource_day(request: HttpRequest, pk: int) -> HttpResponse:
     """One day of a room's week grid: what a day still being asked fetches a moment later
     (htmx swaps it in place), so a cold week fills in without a reload."""
-    resource = _resource(pk)
+    resource, _version = _resource(pk)
     tz = resource.space.timezone
     try:
         day = parse_day(request.GET.get("date"), tz, allow_past=True)
@@ -304,7 +305,7 @@ def resource_day(request: HttpRequest, pk: int) -> HttpResponse:
 @provider_budget
 def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A room with a week of slots in the space's local time; pages by week."""
-    resource = _resource(pk)
+    resource, version = _resource(pk)
     tz = resource.space.timezone
     today = local_today(tz)
     allowed = rules.limits(resource)
@@ -332,7 +333,7 @@ def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "current": current,
     }
     template = "resources/partials/week.html" if request.htmx else "resources/detail.html"
-    keys = [selectors.catalogue_version(), today, _shown(days)]
+    keys = [version, today, _shown(days)]
     return render_kept(request, template, context, keys)
 
 
@@ -350,7 +351,7 @@ def _shown(days: list[dict]) -> list[tuple]:
 
 @provider_budget
 def offer_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    offer = _offer(pk)
+    offer, version = _offer(pk)
     tz = offer.space.timezone
     start = local_today(tz)
     answer = availability.pass_days(offer, start, start + dt.timedelta(days=13))
@@ -370,4 +371,4 @@ def offer_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     }
     # kept under what the days show: a refresh, a booking or a new day renders afresh
     shown = (answer.known, str(answer.message), [dataclasses.astuple(d) for d in answer.days])
-    return render_kept(request, template, context, [selectors.catalogue_version(), shown, retry])
+    return render_kept(request, template, context, [version, shown, retry])
