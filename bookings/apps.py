@@ -6,6 +6,11 @@ class BookingsConfig(AppConfig):
     verbose_name = "Bookings"
 
     def ready(self) -> None:
-        from bookings import holds
+        from django.db.models import signals
+
+        from bookings import holds, money
+        from bookings.models import ExchangeRate
 
         holds.watch_bookings()
+        for signal in (signals.post_save, signals.post_delete):
+            signal.connect(money.rates_changed, sender=ExchangeRate, dispatch_uid="money-rates")

@@ -47,7 +47,8 @@ def search_context(request: HtmxHttpRequest) -> tuple[dict, int]:
     items when a time window is asked, and the browse list of spaces."""
     choices = selectors.filter_choices()
     data = request.GET or None
-    form = SearchForm(data, amenity_choices=choices["amenities"], currencies=money.rates())
+    rates = money.rates()  # read once: the form's currencies and the search's totals
+    form = SearchForm(data, amenity_choices=choices["amenities"], currencies=rates)
     searching = any(request.GET.get(name) for name in SEARCH_PARAMETERS)
     status, result, query = 200, None, None
     if searching and form.is_valid():
@@ -58,7 +59,7 @@ def search_context(request: HtmxHttpRequest) -> tuple[dict, int]:
         )
         query.limit = SEARCH_PAGE_SIZE
         query.offset = (_page_number(request) - 1) * SEARCH_PAGE_SIZE
-        result = search.search(query)
+        result = search.search(query, rates=rates)
     elif searching:
         status = 400
     browse = SpaceFilterForm(data, choices=choices)

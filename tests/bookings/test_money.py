@@ -156,3 +156,17 @@ def test_a_form_without_the_field_keeps_the_members_currency(client, member):
     assert client.post(reverse("profile"), profile(display_currency=None)).status_code == 302
     member.refresh_from_db()
     assert member.display_currency == "USD"
+
+
+def test_rates_are_read_once_and_a_staff_change_shows_at_once(django_assert_num_queries):
+    money.rates()
+    with django_assert_num_queries(0):
+        first = money.rates()
+    rate = ExchangeRate.objects.get(currency="USD")
+    rate.per_euro = first["USD"] + 1
+    rate.save()
+    assert money.rates()["USD"] == first["USD"] + 1
+    ExchangeRate.objects.filter(currency="USD").delete()
+    assert "USD" not in money.rates()
+    ExchangeRate.objects.create(currency="USD", per_euro=Decimal("1.5"))
+    assert money.rates()["USD"] == Decimal("1.5")
