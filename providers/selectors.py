@@ -136,13 +136,14 @@ def _visible_items(model):
 ITEM_KEEP_SECONDS = 24 * 3600
 
 
-Item = TypeVar("Item", Resource, Offer)
+Item = TypeVar("Item", Resource, Offer, Space)
 
 
 def visible_item(model: type[Item], pk: int) -> Item | None:
-    """``visible_resources()`` or ``visible_offers()`` ``.filter(pk=pk).first()``, kept in
-    the cache under the catalogue version: a warm availability page reads its room, space
-    and account in one cache round trip (the version and the kept row together), not a
+    """``visible_resources()``, ``visible_offers()`` or ``visible_spaces()``
+    ``.filter(pk=pk).first()`` (without the prefetches), kept in the cache under the
+    catalogue version: a warm page reads its room, space and account in one cache round
+    trip (the version and the kept row together), not a
     query. ``None`` (not visible) is kept too. The account's credentials are left out of
     what is kept (deferred): ``with_credentials`` loads them before a provider is asked."""
     return visible_item_and_version(model, pk)[0]
@@ -156,11 +157,22 @@ def visible_item_and_version(model: type[Item], pk: int) -> tuple[Item | None, s
     version, kept = read.get(CATALOGUE_VERSION_KEY), read.get(key)
     if version is not None and kept is not None and kept[0] == version:
         return kept[1], version
-    item = _visible_items(model).defer("space__account__credentials").filter(pk=pk).first()
+    item = _kept_rows(model).filter(pk=pk).first()
     version = version or catalogue_version()
     if version is not None:  # a sync or an edit since the read: kept under the old one
         cache.set(key, (version, item), ITEM_KEEP_SECONDS)
     return item, version
+
+
+def _kept_rows(model: type) -> QuerySet:
+    """What ``visible_item`` keeps: the visible rows, their account's credentials left out."""
+    if model is Space:
+        return (
+            Space.objects.select_related("account")
+            .filter(active=True, hidden=False, account__enabled=True)
+            .defer("account__credentials")
+        )
+    return _visible_items(model).defer("space__account__credentials")
 
 
 def with_credentials(account: ProviderAccount) -> ProviderAccount:

@@ -7,8 +7,7 @@ import datetime as dt
 import hashlib
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -163,7 +162,9 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The page's body is a fragment cached by catalogue version: the space's rooms,
     # passes and amenities are read only when it is rendered (``details``).
-    space = get_object_or_404(selectors.visible_spaces().prefetch_related(None), pk=pk)
+    space, version = selectors.visible_item_and_version(Space, pk)
+    if space is None:
+        raise Http404("no such space")
     try:  # the day searched for: room calendars open on its week
         day = dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
@@ -173,9 +174,9 @@ def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "details": SimpleLazyObject(lambda: selectors.with_details(space)),
         "photos": SimpleLazyObject(lambda: photos.space_photos(space)),
         "day": day,
-        "catalogue_version": selectors.catalogue_version(),
+        "catalogue_version": version,
     }
-    return render_kept(request, "spaces/detail.html", context, [context["catalogue_version"]])
+    return render_kept(request, "spaces/detail.html", context, [version])
 
 
 # --- JSON API ------------------------------------------------------------------------

@@ -141,3 +141,18 @@ def test_the_kept_room_holds_no_credentials_and_a_cold_day_still_asks(client, ro
     later = start + dt.timedelta(days=3)
     assert _slot(client, room, later)["available"] is True
     assert ProviderAccount.objects.get(pk=account.pk).credentials == account.credentials
+
+
+def test_a_space_page_is_read_from_the_cache_and_an_edit_shows_at_once(client, room, provider):
+    space = room.space
+    page = reverse("space_detail", args=[space.pk])
+    assert client.get(page).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page).status_code == 200
+    assert [q["sql"] for q in queries.captured_queries] == []
+    space.name = "Harbour House"
+    space.save()
+    assert "Harbour House" in client.get(page).content.decode()
+    space.account.enabled = False
+    space.account.save()
+    assert client.get(page).status_code == 404
