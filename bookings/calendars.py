@@ -23,13 +23,14 @@ from email.utils import formataddr, parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Count, Max
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event, vCalAddress
 
+from bookings import holds
 from bookings.models import Booking, FeedToken, Kind, Status
+from providers import selectors
 from providers.cache import cache
 
 FEED_TIMEOUT = 24 * 3600  # keyed by what it shows: an eviction delay, not a staleness limit
@@ -254,49 +255,34 @@ def member_feed(member, bookings: Iterable[Booking]) -> bytes:
 
 def cached_member_feed(member) -> tuple[bytes, dt.datetime | None]:
     """``member_feed`` of all the member's bookings and their last change, kept in the
-    shared cache under what the feed shows: the bookings' count and last ``updated_at``
-    (every booking change saves it), the spaces' last ``synced_at`` (a catalogue sync
-    that renames or moves one), the language (status words) and the site's address. A
-    change gives a new key, so a cached feed is never stale; one aggregate query answers
-    a warm request."""
-    facts = Booking.objects.filter(member=member).aggregate(
-        count=Count("pk"), last=Max("updated_at"), spaces=Max("space__synced_at")
-    )
-    return _kept_feed(member.pk, facts, lambda: member)
+    shared cache under what the feed shows: the member's bookings (``holds.member_facts``:
+    a token every write of one replaces, their count and last ``updated_at``), the
+    catalogue version (a sync that renames or moves a space), the language (status words)
+    and the site's address. A change gives a new key, so a kept feed is never stale."""
+    return _kept_feed(member.pk, lambda: member)
 
 
 def cached_feed_of_token(token: str) -> tuple[bytes, dt.datetime | None] | None:
     """``cached_member_feed`` of the member whose live calendar link ``token`` is (None:
-    no such link), the link and the bookings' facts read in one query."""
+    no such link): one query by the token's digest (a unique index)."""
     from django.contrib.auth import get_user_model
 
-    facts = (
-        get_user_model()
-        .objects.filter(feed_tokens__digest=FeedToken.hash(token), feed_tokens__revoked_at=None)
-        .annotate(
-            count=Count("bookings"),
-            last=Max("bookings__updated_at"),
-            spaces=Max("bookings__space__synced_at"),
-        )
-        .values("pk", "count", "last", "spaces")
+    member_pk = (
+        FeedToken.objects.filter(digest=FeedToken.hash(token), revoked_at=None)
+        .values_list("member_id", flat=True)
         .first()
     )
-    if facts is None:
+    if member_pk is None:
         return None
-    member_pk = facts["pk"]
-    return _kept_feed(member_pk, facts, lambda: get_user_model().objects.get(pk=member_pk))
+    return _kept_feed(member_pk, lambda: get_user_model().objects.get(pk=member_pk))
 
 
-def _kept_feed(member_pk: int, facts: dict, member) -> tuple[bytes, dt.datetime | None]:
-    last = facts["last"]
-    stamps = "-".join(
-        str(int(value.timestamp() * 1_000_000)) if value else "0"
-        for value in (last, facts["spaces"])
-    )
+def _kept_feed(member_pk: int, member) -> tuple[bytes, dt.datetime | None]:
+    token, count, last, _ = holds.member_facts(member_pk, timezone.now())
     site = hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:12]
     key = (
-        f"bookings:member-feed:v1:{member_pk}:{facts['count']}:{stamps}:"
-        f"{translation.get_language() or ''}:{site}"
+        f"bookings:member-feed:v2:{member_pk}:{token}:{count}:{last}:"
+        f"{selectors.catalogue_version()}:{translation.get_language() or ''}:{site}"
     )
     body = cache.get(key)
     if not isinstance(body, bytes):

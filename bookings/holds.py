@@ -1,4 +1,5 @@
-"""The portal's bookings that hold a room's or a pass's time, kept in the cache per item.
+"""The portal's bookings that hold a room's or a pass's time, kept in the cache per item;
+and what a member's pages are kept under (``member_facts``).
 
 Availability lays the portal's own holding bookings over a provider's answer
 (``bookings.availability``). A warm page read them with a query on every request; they
@@ -15,6 +16,7 @@ what pages show, never the decision to book.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import uuid
 from collections.abc import Iterable
@@ -95,7 +97,35 @@ def changed(items: Iterable[tuple[str, int | None]]) -> None:
 
 
 def of_booking(booking) -> list[tuple[str, int | None]]:
-    return [("resource", booking.resource_id), ("offer", booking.offer_id)]
+    return [
+        ("resource", booking.resource_id),
+        ("offer", booking.offer_id),
+        ("member", booking.member_id),
+    ]
+
+
+def member_facts(member_pk: int, now: dt.datetime) -> tuple:
+    """(the member's token, how many bookings, their last ``updated_at``, how many ended
+    by ``now``): what the member's pages and feed are kept under, kept in the cache under
+    the member's token (every write of one of the member's bookings replaces it; None
+    while the cache is down)."""
+    from bookings.models import Booking
+
+    token_key, rows_key = keys("member", member_pk)
+    read = cache.get_many([token_key, rows_key])
+    token, kept = read.get(token_key), read.get(rows_key)
+    if token is None or kept is None or kept[0] != token:
+        if token is None:
+            cache.add(token_key, uuid.uuid4().hex, KEEP_SECONDS)
+            token = cache.get(token_key)
+        rows = list(Booking.objects.filter(member_id=member_pk).values_list("end", "updated_at"))
+        ends = sorted(end.timestamp() for end, _ in rows)
+        last = max((updated for _, updated in rows), default=None)
+        kept = (token, (len(rows), last, ends))
+        if token is not None:
+            cache.set(rows_key, kept, KEEP_SECONDS)
+    count, last, ends = kept[1]
+    return token, count, last, bisect.bisect_right(ends, now.timestamp())
 
 
 def _saved_or_deleted(sender, instance, **kwargs) -> None:

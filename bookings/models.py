@@ -72,17 +72,20 @@ _HOLD_FIELDS = {"status", "start", "end", "resource", "resource_id", "offer", "o
 
 
 class BookingQuerySet(models.QuerySet):
-    """Bulk writes send no signal: they tell ``bookings.holds`` themselves."""
+    """Bulk writes send no signal: they tell ``bookings.holds`` themselves (the member's
+    pages on any update, the holds when a field that moves one changes)."""
 
     def update(self, **kwargs):
         from bookings import holds
 
-        if not _HOLD_FIELDS & kwargs.keys() and "updated_at" not in kwargs:
-            return super().update(**kwargs)
-        items = list(self.values_list("resource_id", "offer_id").distinct())
+        rows = list(self.values_list("resource_id", "offer_id", "member_id").distinct())
         count = super().update(**kwargs)
         if count:
-            holds.changed([("resource", r) for r, _ in items] + [("offer", o) for _, o in items])
+            changed = [("member", member) for _, _, member in rows]  # what the member sees
+            if _HOLD_FIELDS & kwargs.keys() or "updated_at" in kwargs:
+                changed += [("resource", r) for r, _, _ in rows]
+                changed += [("offer", o) for _, o, _ in rows]
+            holds.changed(changed)
         return count
 
     def bulk_create(self, objs, *args, **kwargs):

@@ -7,7 +7,6 @@ import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from bookings import rules, services
+from bookings import holds, rules, services
 from bookings.forms import (
     KEY_FIELD,
     InquiryForm,
@@ -46,13 +45,10 @@ def _mine(request: AuthenticatedHttpRequest):
 def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     bookings = _mine(request)
-    # the page is kept under what it shows (``render_kept``): the member's bookings' count
-    # and last change (every change saves ``updated_at``), how many have ended (the clock
-    # moves one to "Past") and the catalogue (names of rooms and spaces)
-    facts = Booking.objects.filter(member=request.user).aggregate(
-        count=Count("pk"), last=Max("updated_at"), ended=Count("pk", filter=Q(end__lte=now))
-    )
-    keys = [selectors.catalogue_version(), sorted(facts.items())]
+    # the page is kept under what it shows (``render_kept``): the member's bookings (a
+    # token every write of one replaces, their count and last change), how many have
+    # ended (the clock moves one to "Past") and the catalogue (names of rooms and spaces)
+    keys = [selectors.catalogue_version(), holds.member_facts(request.user.pk, now)]
 
     def context() -> dict:
         return {
