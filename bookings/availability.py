@@ -299,6 +299,11 @@ def _write_through(item: Resource | Offer, answers: list[tuple[dt.date, dt.datet
             _HANDED.popitem(last=False)
 
 
+def day_keys(resource_pk: int, day: dt.date) -> list[str]:
+    """The cache keys ``resource_day`` reads (a caller may read them with its own)."""
+    return [provider_facts.resource_key(resource_pk, day), *holds.keys("resource", resource_pk)]
+
+
 def resource_day(
     resource: Resource,
     day: dt.date,
@@ -306,11 +311,14 @@ def resource_day(
     now: dt.datetime | None = None,
     write_through: bool = True,
     allowance: provider_facts.Allowance | None = None,
+    read: dict | None = None,
 ) -> DayAnswer:
+    """``read``: ``day_keys(resource.pk, day)`` as the caller read them already."""
     _load_account(resource)
     # the day's facts and the room's holds in one read
     key = provider_facts.resource_key(resource.pk, day)
-    read = provider_facts.cache.get_many([key, *holds.keys("resource", resource.pk)])
+    if read is None or key not in read:  # a missing key is read again: a cold day
+        read = provider_facts.cache.get_many(day_keys(resource.pk, day))
     entry, source = provider_facts.resource_facts(
         resource,
         day,

@@ -152,16 +152,25 @@ def visible_item(model: type[Item], pk: int) -> Item | None:
 def visible_item_and_version(model: type[Item], pk: int) -> tuple[Item | None, str | None]:
     """``visible_item`` and the catalogue version it was read with (what a page kept
     under the version is keyed by: read once, not again)."""
+    item, version, _ = visible_item_reading(model, pk)
+    return item, version
+
+
+def visible_item_reading(
+    model: type[Item], pk: int, also: list[str] | tuple[str, ...] = ()
+) -> tuple[Item | None, str | None, dict]:
+    """``visible_item_and_version``, and the cache keys ``also`` read in the same round
+    trip (what the page reads next: a day's facts, the room's holds), as a dict."""
     key = f"visible:{model._meta.label_lower}:{pk}"
-    read = cache.get_many([CATALOGUE_VERSION_KEY, key])
+    read = cache.get_many([CATALOGUE_VERSION_KEY, key, *also])
     version, kept = read.get(CATALOGUE_VERSION_KEY), read.get(key)
     if version is not None and kept is not None and kept[0] == version:
-        return kept[1], version
+        return kept[1], version, read
     item = _kept_rows(model).filter(pk=pk).first()
     version = version or catalogue_version()
     if version is not None:  # a sync or an edit since the read: kept under the old one
         cache.set(key, (version, item), ITEM_KEEP_SECONDS)
-    return item, version
+    return item, version, read
 
 
 def _kept_rows(model: type) -> QuerySet:

@@ -108,7 +108,11 @@ def _iso(value: dt.datetime | None) -> str | None:
 @read_only
 @provider_budget
 def resource_slots(request: HttpRequest, pk: int) -> JsonResponse:
-    resource = selectors.visible_item(Resource, pk)
+    try:  # the day's facts and holds are read with the room: one round trip when warm
+        also = availability.day_keys(pk, dt.date.fromisoformat(request.GET.get("date", "")))
+    except ValueError:
+        also = []  # the date is checked below, with the room's zone
+    resource, _version, read = selectors.visible_item_reading(Resource, pk, also)
     if resource is None:
         return JsonResponse({"error": "no such resource"}, status=404)
     if empty := empty_parameter(request):
@@ -120,7 +124,7 @@ def resource_slots(request: HttpRequest, pk: int) -> JsonResponse:
         return bad_parameter(exc.parameter, str(exc))
     if refusal := rules.horizon_refusal(rules.limits(resource), day, local_today(tz)):
         return bad_parameter("date", refusal)
-    answer = availability.resource_day(resource, day)
+    answer = availability.resource_day(resource, day, read=read)
     return JsonResponse(
         {
             "resource": resource.pk,
