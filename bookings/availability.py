@@ -304,6 +304,12 @@ def day_keys(resource_pk: int, day: dt.date) -> list[str]:
     return [provider_facts.resource_key(resource_pk, day), *holds.keys("resource", resource_pk)]
 
 
+def days_keys(resource_pk: int, days: Iterable[dt.date]) -> list[str]:
+    """The cache keys ``resource_days`` reads for ``days``."""
+    facts = [provider_facts.resource_key(resource_pk, day) for day in days]
+    return [*facts, *holds.keys("resource", resource_pk)]
+
+
 def resource_day(
     resource: Resource,
     day: dt.date,
@@ -340,9 +346,12 @@ def resource_days(
     now: dt.datetime | None = None,
     write_through: bool = True,
     allowance: provider_facts.Allowance | None = None,
+    read: dict | None = None,
 ) -> list[DayAnswer]:
     """Several days at once (a week calendar, a busy feed): the provider is asked for
-    the days not cached in parallel, so a cold week costs one round trip, not seven."""
+    the days not cached in parallel, so a cold week costs one round trip, not seven.
+    ``read``: ``days_keys`` of these days as the caller read them already (a day missing
+    from it is read again)."""
     if not days:
         return []
     _load_account(resource)
@@ -352,7 +361,8 @@ def resource_days(
     # One read for every day; only the days not cached go to threads: a thread per day
     # costs a new cache connection each (most of a warm week page's time).
     keys = {day: provider_facts.resource_key(resource.pk, day) for day in days}
-    read = provider_facts.cache.get_many([*keys.values(), *holds.keys("resource", resource.pk)])
+    if read is None or any(key not in read for key in keys.values()):
+        read = provider_facts.cache.get_many(days_keys(resource.pk, days))
 
     def facts(day: dt.date) -> tuple[provider_facts.CachedFacts, str]:
         return provider_facts.resource_facts(

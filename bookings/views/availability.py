@@ -94,6 +94,19 @@ def _resource(pk: int) -> tuple[Resource, str | None]:
     return resource, version
 
 
+def resource_with_days(pk: int, first: dt.date, count: int) -> tuple[Resource, str | None, dict]:
+    """``_resource``, with the facts and holds of ``count`` days from ``first`` read in the
+    same round trip. The days are a guess made before the room's zone is known (a UTC
+    date, a day either side): a day the guess missed is read afterwards."""
+    days = [first + dt.timedelta(days=n) for n in range(-1, count + 1)]
+    resource, version, read = selectors.visible_item_reading(
+        Resource, pk, availability.days_keys(pk, days)
+    )
+    if resource is None:
+        raise Http404("no such room")
+    return resource, version, read
+
+
 def _offer(pk: int) -> tuple[Offer, str | None]:
     offer, version = selectors.visible_item_and_version(Offer, pk)
     if offer is None:
@@ -207,6 +220,17 @@ def _quoted(iso: str) -> str:
     return iso.replace(":", "%3A").replace("+", "%2B")
 
 
+def _guess_monday(request: HttpRequest) -> dt.date:
+    """The Monday ``_week_start`` will most likely choose, before the room's zone is known:
+    the asked week's, else this week's in UTC."""
+    try:
+        chosen = dt.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        chosen = dt.datetime.now(dt.UTC).date()
+    chosen = max(chosen, dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1))
+    return chosen - dt.timedelta(days=chosen.weekday())
+
+
 def _slot_cells(slots: list[availability.Slot], book_url: str) -> list[dict]:
     """What the week grid shows of each slot, formatted once here: the template's
     filters and ``{% url %}`` per slot were most of the page's time. The slots are in
@@ -309,7 +333,7 @@ def resource_day(request: HttpRequest, pk: int) -> HttpResponse:
 @provider_budget
 def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A room with a week of slots in the space's local time; pages by week."""
-    resource, version = _resource(pk)
+    resource, version, read = resource_with_days(pk, _guess_monday(request), 7)
     tz = resource.space.timezone
     today = local_today(tz)
     allowed = rules.limits(resource)
@@ -317,7 +341,9 @@ def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     monday = _week_start(request, tz, last)
     week = [monday + dt.timedelta(days=offset) for offset in range(7)]
     upcoming = [day for day in week if today <= day <= last]
-    answers = dict(zip(upcoming, availability.resource_days(resource, upcoming), strict=True))
+    answers = dict(
+        zip(upcoming, availability.resource_days(resource, upcoming, read=read), strict=True)
+    )
     shared = _week_shared(resource, today)
     days = [_day_cell(resource, day, answers.get(day), today, shared=shared) for day in week]
     following = monday + dt.timedelta(days=7)

@@ -21,8 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from bookings import availability, calendars
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import Booking, FeedToken
-from providers import selectors
-from providers.models import Resource
+from bookings.views.availability import resource_with_days
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 BUSY_FEED_DAYS = 14
@@ -48,14 +47,13 @@ def _ics_response(
 
 @require_safe
 def resource_calendar(request: HttpRequest, pk: int) -> HttpResponse:
-    resource = selectors.visible_item(Resource, pk)
-    if resource is None:
-        raise Http404("no such room")
+    guess = dt.datetime.now(dt.UTC).date()  # the room's zone is not known yet
+    resource, _version, read = resource_with_days(pk, guess, BUSY_FEED_DAYS)
     first = availability.local_today_for(resource.space.timezone)
     blocks: list[tuple[dt.datetime, dt.datetime]] = []
     stamps = []
     days = [first + dt.timedelta(days=offset) for offset in range(BUSY_FEED_DAYS)]
-    for answer in availability.resource_days(resource, days):
+    for answer in availability.resource_days(resource, days, read=read):
         if answer.known:
             blocks.extend(calendars.merge_busy(answer.slots))
             stamps.append(answer.fetched_at)
