@@ -115,11 +115,14 @@ def compute_slots(
         if limits.horizon < booking_rules.MAX_DAYS_AHEAD
         else None
     )
+    # past the horizon: from the local midnight after its last day (one comparison per
+    # slot, not a conversion to the zone)
+    beyond = local_day_bounds(last, tz)[1] if last is not None else None
     pad = dt.timedelta(minutes=limits.buffer)
     holds = [(s - pad, e + pad) for s, e in holds]
 
     def in_reach(start: dt.datetime) -> bool:
-        return start >= earliest and (last is None or start.astimezone(zone).date() <= last)
+        return start >= earliest and (beyond is None or start < beyond)
 
     capacity = max(1, facts.capacity)
     slots: list[Slot] = []
@@ -236,6 +239,7 @@ def _answer(
     source: str,
     now: dt.datetime,
     span: list[tuple] | None = None,
+    limits: booking_rules.Limits | None = None,
 ) -> DayAnswer:
     tz = resource.space.timezone
     if entry.value is None:
@@ -253,7 +257,7 @@ def _answer(
         tz=tz,
         holds=holds,
         now=now,
-        limits=booking_rules.limits(resource),
+        limits=limits or booking_rules.limits(resource),
     )
     return DayAnswer(True, day, tz, slots, source, entry.fetched_at)
 
@@ -379,8 +383,9 @@ def resource_days(
     answers = [fetched[day] if day in fetched else facts(day) for day in days]
     now = now or timezone.now()
     span = _span_holds(resource, days, read)
+    limits = booking_rules.limits(resource)  # once, not once a day
     computed = [
-        _answer(resource, day, entry, source, now, span)
+        _answer(resource, day, entry, source, now, span, limits)
         for day, (entry, source) in zip(days, answers, strict=True)
     ]
     if write_through:
