@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-import sys
 import time
 from email import message_from_bytes
 from pathlib import Path
@@ -17,6 +16,7 @@ from django.utils import timezone
 from bookings import tasks
 from bookings.models import Booking, Kind, Reminder, Status
 from tests.e2e.conftest import _worker_env
+from tests.workers import celery_worker_args
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -36,20 +36,7 @@ def workers(tmp_path):
     def start() -> subprocess.Popen:
         log = open(tmp_path / f"worker-{len(started)}.log", "w")  # noqa: SIM115 - with the process
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "--pool=threads",
-                "--concurrency=4",
-                "--loglevel=INFO",
-                "--without-mingle",
-                "--without-gossip",
-                "--without-heartbeat",
-            ],
+            celery_worker_args(),
             cwd=ROOT,
             env=_worker_env(mail_dir),
             stdout=log,

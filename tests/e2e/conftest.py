@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from devtools.demo import accounts_from_sandbox_config
 from providers import services
 from providers.models import ProviderAccount
 from sandbox import build_sandbox
+from tests.workers import celery_worker_args
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,20 +79,7 @@ def worker(transactional_db, tmp_path):
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--pool=threads",
-            "--concurrency=4",
-            "--loglevel=INFO",
-            "--without-mingle",
-            "--without-gossip",
-            "--without-heartbeat",
-        ],
+        celery_worker_args(),
         cwd=ROOT,
         env=_worker_env(mail_dir),
         stdout=open(tmp_path / "worker.log", "w"),  # noqa: SIM115 - closed with the process

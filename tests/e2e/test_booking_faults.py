@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
@@ -22,6 +21,7 @@ from bookings.models import Booking, Status
 from bookings.services import submission
 from providers.models import Resource
 from tests.e2e.conftest import ROOT, _worker_env
+from tests.workers import celery_worker_args
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -113,22 +113,7 @@ def test_a_worker_killed_while_the_provider_answers_books_exactly_once(
 
     def start_worker(name):
         return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "--pool=threads",
-                "--concurrency=2",
-                "--loglevel=INFO",
-                "--without-mingle",
-                "--without-gossip",
-                "--without-heartbeat",
-                "-n",
-                f"{name}@%h",
-            ],
+            celery_worker_args(concurrency=2, extra=("-n", f"{name}@%h")),
             cwd=ROOT,
             env=env,
             stdout=open(tmp_path / f"{name}.log", "w"),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from django.conf import settings
 
 from portal.celery import app, ensure_broker_folders
 from portal.tasks import ping
+from tests.workers import celery_worker_args
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,21 +31,7 @@ def worker():
     ensure_broker_folders()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"}
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-mingle",
-            "--without-gossip",
-            "--without-heartbeat",
-            "-Q",
-            QUEUE,
-        ],
+        celery_worker_args(pool="solo", concurrency=None, loglevel="WARNING", extra=("-Q", QUEUE)),
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

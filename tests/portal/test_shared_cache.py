@@ -35,6 +35,7 @@ from providers.cache import cache
 from providers.models import ProviderAccount, Resource
 from sandbox import build_sandbox
 from tests.services import free_port
+from tests.workers import celery_worker_args
 
 ROOT = Path(__file__).resolve().parents[2]
 FRESH_WITHIN_SECONDS = 5.0
@@ -91,10 +92,7 @@ def processes(transactional_db, tmp_path):
         ["manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"], web_log
     )
     worker = _start(
-        [
-            *("-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO"),
-            *("--without-mingle", "--without-gossip", "--without-heartbeat"),
-        ],
+        celery_worker_args(pool="solo", concurrency=None)[1:],  # _start adds the interpreter
         worker_log,
     )
     try:
