@@ -7,10 +7,15 @@
 
   var SCROLLERS = ".inline-group, .today-scroll, #changelist .results";
 
+  // the region's name: its own heading or caption, else the heading of the section or
+  // fieldset around it, else that section's or its own first line of text
   function label(box) {
-    var heading = box.querySelector("h2, caption") || box.closest("section, fieldset");
-    var title = heading && (heading.querySelector ? heading.querySelector("h2") : null);
-    var text = (title || heading || box).textContent || "";
+    var heading = box.querySelector("h2, caption");
+    if (!heading) {
+      var around = box.closest("section, fieldset");
+      heading = around && (around.querySelector("h2") || around);
+    }
+    var text = (heading || box).textContent || "";
     return text.trim().split("\n")[0].slice(0, 80);
   }
 
