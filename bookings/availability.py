@@ -250,16 +250,67 @@ def _answer(
         holds = portal_holds(resource, start, end, entry.fetched_at)
     else:
         holds = _day_holds(resource, span, start, end, entry.fetched_at)
-    # a resource entry holds a ProviderDay (providers.availability.fetch_resource_day)
-    slots = compute_slots(
-        cast(ProviderDay, entry.value),
-        rules=resource.rules,
-        tz=tz,
-        holds=holds,
-        now=now,
-        limits=limits or booking_rules.limits(resource),
-    )
+    limits = limits or booking_rules.limits(resource)
+    key = (resource.pk, day, entry.fetched_at, tuple(holds), tz, repr(resource.rules), limits)
+    slots = _computed.get(key, now)
+    if slots is None:
+        # a resource entry holds a ProviderDay (providers.availability.fetch_resource_day)
+        slots = compute_slots(
+            cast(ProviderDay, entry.value),
+            rules=resource.rules,
+            tz=tz,
+            holds=holds,
+            now=now,
+            limits=limits,
+        )
+        _computed.put(key, now, _clock_changes(slots, now, limits, tz), slots)
     return DayAnswer(True, day, tz, slots, source, entry.fetched_at)
+
+
+def _clock_changes(
+    slots: list[Slot], now: dt.datetime, limits: booking_rules.Limits, tz: str
+) -> dt.datetime:
+    """When the clock next changes what ``compute_slots`` gave at ``now`` for the same
+    facts and holds: a slot in reach starts within the notice (``in_reach``), or the
+    local day turns (the horizon's last day moves)."""
+    notice = dt.timedelta(minutes=limits.notice)
+    midnight = local_day_bounds(now.astimezone(zoneinfo.ZoneInfo(tz)).date(), tz)[1]
+    in_reach = [slot.start - notice for slot in slots if slot.start >= now + notice]
+    return min([*in_reach, midnight])
+
+
+class _ComputedSlots:
+    """The slots computed from one day's facts, kept in this process while the clock does
+    not change them: a warm page computed every day's slots again on each request (half
+    of a room feed's time). Keyed by everything ``compute_slots`` reads (the facts by their
+    fetch stamp, the holds, the zone, the rules and limits); an entry serves ``now`` from
+    when it was computed until ``_clock_changes``. Slots are shared: never changed by
+    their readers. Bounded; thread-safe."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple, tuple[dt.datetime, dt.datetime, list[Slot]]] = (
+            OrderedDict()
+        )
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, now: dt.datetime) -> list[Slot] | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is None or not found[0] <= now < found[1]:
+                return None
+            self.entries.move_to_end(key)
+            return found[2]
+
+    def put(self, key: tuple, now: dt.datetime, until: dt.datetime, slots: list[Slot]) -> None:
+        with self.lock:
+            self.entries[key] = (now, until, slots)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_computed = _ComputedSlots()
 
 
 def _allowance(given: provider_facts.Allowance | None) -> provider_facts.Allowance | None:
