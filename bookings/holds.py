@@ -4,9 +4,8 @@ and what a member's pages are kept under (``member_facts``).
 Availability lays the portal's own holding bookings over a provider's answer
 (``bookings.availability``). A warm page read them with a query on every request; they
 are now kept per room and per pass (every holding booking that ends after a week ago),
-under a token that every write of one of the item's bookings replaces (``changed``: at
-once, and again once the write is committed, so a reader that queried before the commit
-cannot keep the old rows under the new token). No timer decides freshness.
+under a token that every write of one of the item's bookings replaces (``changed``;
+``providers.cache.kept_under_token``). No timer decides freshness.
 
 Every write reaches ``changed``: a booking's save or delete (signals, ``watch_bookings``),
 and the booking queryset's ``update`` and ``bulk_create`` (``BookingQuerySet``), which
@@ -18,14 +17,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import uuid
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.db.models import signals
 from django.utils import timezone
 
-from providers.cache import cache
+from providers.cache import kept_under_token, replace_tokens
 
 # what is kept: holding bookings that end after this long ago (a week page starts on this
 # week's Monday); a span that starts earlier is read from the database
@@ -67,33 +64,18 @@ def rows(
     if start < now - SINCE + dt.timedelta(hours=1):  # before what is kept
         return query()
     token_key, rows_key = keys(kind, item.pk)
-    if read is None:
-        read = cache.get_many([token_key, rows_key])
-    token, kept = read.get(token_key), read.get(rows_key)
-    if token is None or kept is None or kept[0] != token:
-        if token is None:  # first use or evicted: a fresh token, as a write would set
-            cache.add(token_key, uuid.uuid4().hex, KEEP_SECONDS)
-            token = cache.get(token_key)
-        found = query(since=now - SINCE)
-        if token is not None:
-            cache.set(rows_key, (token, found), KEEP_SECONDS)
-        kept = (token, found)
-    return [row for row in kept[1] if row[0] < end and row[1] > start]
+    _, kept = kept_under_token(
+        token_key, rows_key, lambda: query(since=now - SINCE), KEEP_SECONDS, read
+    )
+    return [row for row in kept if row[0] < end and row[1] > start]
 
 
 def changed(items: Iterable[tuple[str, int | None]]) -> None:
     """The bookings of these (kind, pk) items changed: what was kept of them is not
     read again. Now, and again once the write is committed."""
-    targets = [_token_key(kind, pk) for kind, pk in set(items) if pk is not None]
-    if not targets:
-        return
-
-    def replace() -> None:
-        for key in targets:
-            cache.set(key, uuid.uuid4().hex, KEEP_SECONDS)
-
-    replace()
-    transaction.on_commit(replace)
+    replace_tokens(
+        (_token_key(kind, pk) for kind, pk in set(items) if pk is not None), KEEP_SECONDS
+    )
 
 
 def of_booking(booking) -> list[tuple[str, int | None]]:
@@ -111,20 +93,13 @@ def member_facts(member_pk: int, now: dt.datetime) -> tuple:
     while the cache is down)."""
     from bookings.models import Booking
 
-    token_key, rows_key = keys("member", member_pk)
-    read = cache.get_many([token_key, rows_key])
-    token, kept = read.get(token_key), read.get(rows_key)
-    if token is None or kept is None or kept[0] != token:
-        if token is None:
-            cache.add(token_key, uuid.uuid4().hex, KEEP_SECONDS)
-            token = cache.get(token_key)
+    def facts() -> tuple:
         rows = list(Booking.objects.filter(member_id=member_pk).values_list("end", "updated_at"))
         ends = sorted(end.timestamp() for end, _ in rows)
-        last = max((updated for _, updated in rows), default=None)
-        kept = (token, (len(rows), last, ends))
-        if token is not None:
-            cache.set(rows_key, kept, KEEP_SECONDS)
-    count, last, ends = kept[1]
+        return len(rows), max((updated for _, updated in rows), default=None), ends
+
+    token_key, facts_key = keys("member", member_pk)
+    token, (count, last, ends) = kept_under_token(token_key, facts_key, facts, KEEP_SECONDS)
     return token, count, last, bisect.bisect_right(ends, now.timestamp())
 
 

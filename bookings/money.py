@@ -8,14 +8,12 @@ and so is an amount shown unconverted. Search marks converted totals as approxim
 
 from __future__ import annotations
 
-import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import get_currency_precision
-from django.db import transaction
 
 from bookings.models import ExchangeRate
-from providers.cache import cache
+from providers.cache import kept_under_token, replace_tokens
 
 CENT = Decimal("0.01")
 
@@ -38,28 +36,18 @@ def rates() -> dict[str, Decimal]:
 
     Kept in the cache under a token that every save or delete of a rate replaces, at once
     and again on commit (``rates_changed``): a search read the table twice a request."""
-    read = cache.get_many([RATES_TOKEN_KEY, RATES_KEY])
-    token, kept = read.get(RATES_TOKEN_KEY), read.get(RATES_KEY)
-    if token is not None and kept is not None and kept[0] == token:
-        return dict(kept[1])
-    if token is None:
-        cache.add(RATES_TOKEN_KEY, uuid.uuid4().hex, RATES_KEEP_SECONDS)
-        token = cache.get(RATES_TOKEN_KEY)
-    table = {rate.currency: rate.per_euro for rate in ExchangeRate.objects.all()}
-    table.setdefault("EUR", Decimal(1))
-    if token is not None:
-        cache.set(RATES_KEY, (token, table), RATES_KEEP_SECONDS)
-    return dict(table)
+
+    def table() -> dict[str, Decimal]:
+        found = {rate.currency: rate.per_euro for rate in ExchangeRate.objects.all()}
+        found.setdefault("EUR", Decimal(1))
+        return found
+
+    return dict(kept_under_token(RATES_TOKEN_KEY, RATES_KEY, table, RATES_KEEP_SECONDS)[1])
 
 
 def rates_changed(**kwargs) -> None:
     """A rate was saved or deleted (signals, ``BookingsConfig.ready``)."""
-
-    def replace() -> None:
-        cache.set(RATES_TOKEN_KEY, uuid.uuid4().hex, RATES_KEEP_SECONDS)
-
-    replace()
-    transaction.on_commit(replace)
+    replace_tokens([RATES_TOKEN_KEY], RATES_KEEP_SECONDS)
 
 
 def currencies() -> list[str]:

@@ -8,8 +8,14 @@ an atomic ``add``, which the single-flight locks of ``providers.availability`` r
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.core.cache import cache as _cache
+from django.db import transaction
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +62,48 @@ class _SafeCache:
 
 
 cache = _SafeCache()
+
+
+# --- values kept under a token ------------------------------------------------------------
+# A value computed from the database (a room's holds, a member's bookings' facts, the
+# exchange rates) is kept beside a token; every write that changes it replaces the token
+# (``replace_tokens``: at once, and again once the write is committed, so a reader that
+# queried before the commit cannot keep the old value under the new token). A value kept
+# under another token than the current one is computed again. No timer decides freshness.
+
+
+def kept_under_token(
+    token_key: str,
+    value_key: str,
+    compute: Callable[[], T],
+    timeout: int,
+    read: dict | None = None,
+) -> tuple[str | None, T]:
+    """(the current token, the value kept under it, else ``compute()``, then kept).
+    ``read``: both keys as the caller read them already (one ``get_many`` with its own).
+    The token is None while the cache is down: the value is computed, not kept."""
+    if read is None:
+        read = cache.get_many([token_key, value_key])
+    token, kept = read.get(token_key), read.get(value_key)
+    if token is not None and kept is not None and kept[0] == token:
+        return token, kept[1]
+    if token is None:  # first use, or evicted: a fresh token, as a write would set
+        cache.add(token_key, uuid.uuid4().hex, timeout)
+        token = cache.get(token_key)
+    value = compute()
+    if token is not None:
+        cache.set(value_key, (token, value), timeout)
+    return token, value
+
+
+def replace_tokens(token_keys: Iterable[str], timeout: int) -> None:
+    """What was kept under these tokens is not read again: now, and once committed."""
+    keys = list(token_keys)
+
+    def replace() -> None:
+        for key in keys:
+            cache.set(key, uuid.uuid4().hex, timeout)
+
+    if keys:
+        replace()
+        transaction.on_commit(replace)
