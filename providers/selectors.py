@@ -143,8 +143,8 @@ def visible_item(model: type[Item], pk: int) -> Item | None:
     """``visible_resources()``, ``visible_offers()`` or ``visible_spaces()``
     ``.filter(pk=pk).first()`` (without the prefetches), kept in the cache under the
     catalogue version: a warm page reads its room, space and account in one cache round
-    trip (the version and the kept row together), not a
-    query. ``None`` (not visible) is kept too. The account's credentials are left out of
+    trip (the version and the kept row together), not a query. ``None`` (not visible) is
+    kept too. The account's credentials are left out of
     what is kept (deferred): ``with_credentials`` loads them before a provider is asked."""
     return visible_item_and_version(model, pk)[0]
 
