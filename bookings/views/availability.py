@@ -223,11 +223,13 @@ def _quoted(iso: str) -> str:
 def _guess_monday(request: HttpRequest) -> dt.date:
     """The Monday ``_week_start`` will most likely choose, before the room's zone is known:
     the asked week's, else this week's in UTC."""
+    today = dt.datetime.now(dt.UTC).date()
     try:
         chosen = dt.date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
-        chosen = dt.datetime.now(dt.UTC).date()
-    chosen = max(chosen, dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1))
+        chosen = today
+    # within the weeks a page shows (``_week_start``): no date arithmetic near year 9999
+    chosen = min(max(chosen, today - dt.timedelta(days=1)), today + dt.timedelta(MAX_DAYS_AHEAD))
     return chosen - dt.timedelta(days=chosen.weekday())
 
 

@@ -131,3 +131,10 @@ def test_slot_cells_read_as_strftime_and_quote_would(zone):
         assert cell["start"] == start.strftime("%H:%M") and cell["end"] == end.strftime("%H:%M")
         assert cell["local"] == start.strftime("%Y-%m-%dT%H:%M")
         assert cell["href"] == f"/b/?start={quote(start.isoformat(), safe='/')}"
+
+
+@pytest.mark.parametrize("week", ["9999-12-31", "0001-01-01", "2026-02-30", "next"])
+def test_any_week_asked_shows_a_week_the_room_takes_bookings_in(client, room, provider, week):
+    answer = client.get(reverse("resource_detail", args=[room.pk]), {"week": week})
+    assert answer.status_code == 200
+    assert reverse("book_resource", args=[room.pk]) in answer.content.decode()
