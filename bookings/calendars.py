@@ -280,8 +280,9 @@ def cached_feed_of_token(token: str) -> tuple[bytes, dt.datetime | None] | None:
 def _kept_feed(member_pk: int, member) -> tuple[bytes, dt.datetime | None]:
     token, count, last, _ = holds.member_facts(member_pk, timezone.now())
     site = hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:12]
+    stamp = int(last.timestamp() * 1_000_000) if last else 0  # no spaces in a cache key
     key = (
-        f"bookings:member-feed:v2:{member_pk}:{token}:{count}:{last}:"
+        f"bookings:member-feed:v2:{member_pk}:{token}:{count}:{stamp}:"
         f"{selectors.catalogue_version()}:{translation.get_language() or ''}:{site}"
     )
     body = cache.get(key)

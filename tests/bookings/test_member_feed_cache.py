@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.core.cache.backends.base import memcache_key_warnings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,10 +24,15 @@ def empty_cache():
     cache.clear()
 
 
-def test_a_warm_feed_is_the_same_file_without_a_query(member, room_booking):  # noqa: F811
+def test_a_warm_feed_is_the_same_file_without_a_query(member, room_booking, monkeypatch):  # noqa: F811
     rows = list(Booking.objects.filter(member=member).select_related("space", "resource", "offer"))
     fresh = calendars.member_feed(member, rows)
+    keys = []
+    keep = calendars.cache.set
+    monkeypatch.setattr(calendars.cache, "set", lambda k, *a: keys.append(k) or keep(k, *a))
     assert calendars.cached_member_feed(member)[0] == fresh
+    # a key any cache backend takes (Django warns on spaces, which memcached refuses)
+    assert keys and not [w for k in keys for w in memcache_key_warnings(k)]
     with CaptureQueriesContext(connection) as queries:
         body, last = calendars.cached_member_feed(member)
     assert body == fresh and last == room_booking.updated_at
