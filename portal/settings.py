@@ -373,6 +373,9 @@ WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH
 WHITENOISE_MAX_AGE = 0 if WHITENOISE_AUTOREFRESH else 60
 
 # --- Security (production profile) ----------------------------------------------------
+# Sessions in the database, read from the cache; a cache that is down is a miss
+# (portal/sessions.py)
+SESSION_ENGINE = "portal.sessions"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
