@@ -59,9 +59,10 @@ def _running(processes: list[str], program: str) -> list[str]:
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+        # reaped between the two calls: /proc/<pid> goes, reading it raises this too
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except (ProcessLookupError, FileNotFoundError):
         return False
-    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
 
 
 def _sockets_on(port: int) -> list[str]:
