@@ -8,7 +8,14 @@ class PortalConfig(AppConfig):
     verbose_name = "Members and portal"
 
     def ready(self) -> None:
-        from portal import roles
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save
+
+        from portal import roles, signed_in
+
+        member = get_user_model()
+        for signal in (post_save, post_delete):
+            signal.connect(signed_in.on_write, sender=member, dispatch_uid="portal.signed_in")
 
         # keep the staff groups in line with ``portal.roles.ROLES`` on every migrate
         post_migrate.connect(roles.sync_roles, sender=self, dispatch_uid="portal.sync_roles")

@@ -26,7 +26,21 @@ phone_validator = RegexValidator(
 )
 
 
-class MemberManager(UserManager):
+class MemberQuerySet(models.QuerySet):
+    """A bulk ``update()`` sends no signal: it tells ``portal.signed_in`` itself, so a
+    signed-in member's kept row is not read again."""
+
+    def update(self, **kwargs):
+        from portal import signed_in
+
+        pks = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        if count:
+            signed_in.changed(pks)
+        return count
+
+
+class MemberManager(UserManager.from_queryset(MemberQuerySet)):  # type: ignore[misc]
     """Members log in with their email address; there is no separate user name."""
 
     use_in_migrations = True
@@ -40,12 +54,12 @@ class MemberManager(UserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email, password=None, **extra_fields):  # type: ignore[override]
+    def create_user(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email, password=None, **extra_fields):  # type: ignore[override]
+    def create_superuser(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)

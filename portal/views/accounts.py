@@ -49,7 +49,7 @@ def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     user = accounts.activate(uidb64, token)
     if user is None:
         return render(request, "registration/activation_invalid.html", status=400)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="portal.signed_in.KeptUserBackend")
     messages.success(
         request,
         _("Welcome! Add your phone number so providers can reach you about bookings."),

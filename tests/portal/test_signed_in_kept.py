@@ -80,3 +80,55 @@ def test_a_copy_the_cache_could_not_delete_lives_minutes_not_weeks(monkeypatch):
     store.save()
     assert timeouts == [sessions.CACHED_FOR] and sessions.CACHED_FOR <= 300
     assert sessions.SessionStore().exists(store.session_key)  # the row is there
+
+
+def test_a_warm_signed_in_page_reads_no_member_row(client, member):
+    _sign_in(client)
+    client.get(reverse("my_bookings"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("my_bookings")).status_code == 200
+    assert [q["sql"] for q in queries if "portal_user" in q["sql"]] == []
+
+
+def _signed_out(client) -> bool:
+    response = client.get(reverse("my_bookings"))
+    return response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_a_member_disabled_is_signed_out_on_the_next_request(client, member):
+    _sign_in(client)
+    assert not _signed_out(client)  # the row is kept now
+    member.is_active = False
+    member.save()
+    assert _signed_out(client)
+
+
+def test_a_bulk_update_shows_on_the_next_request(client, member):
+    _sign_in(client)
+    assert not _signed_out(client)
+    User.objects.filter(pk=member.pk).update(is_active=False)
+    assert _signed_out(client)
+
+
+def test_a_password_changed_elsewhere_signs_out_this_session(client, member):
+    _sign_in(client)
+    assert not _signed_out(client)
+    member.set_password("another horse 43")
+    member.save()
+    assert _signed_out(client)
+
+
+def test_a_profile_change_shows_at_once(client, member):
+    _sign_in(client)
+    client.get(reverse("my_bookings"))
+    User.objects.filter(pk=member.pk).update(first_name="Grace")
+    assert "Grace" in client.get(reverse("profile")).content.decode()
+
+
+def test_with_the_cache_down_the_member_row_comes_from_the_database(client, member):
+    with override_settings(CACHES=DEAD_CACHE):
+        _sign_in(client)
+        assert not _signed_out(client)
+        member.is_active = False
+        member.save()
+        assert _signed_out(client)
