@@ -49,7 +49,7 @@ from bookings import availability
 from bookings.models import HOLDING, AvailabilityWindow, Booking, Kind, Status, WindowState
 from providers import availability as provider_facts
 from providers import jobs, registry, selectors
-from providers.cache import cache
+from providers.cache import cache, replace_tokens
 from providers.models import Offer, OfferKind, ProviderAccount, Resource
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,9 @@ logger = logging.getLogger(__name__)
 Item = Resource | Offer
 
 # Beat's tick, and the share of a documented rate limit one tick may spend.
+# replaced by every write of the index: a search's kept answer is keyed by it
+# (``portal.views.catalogue``), so the next search after a write reads the new rows
+TOKEN_KEY, TOKEN_SECONDS = "index:token", 24 * 3600
 TICK_SECONDS = 60.0
 RATE_SHARE = 1 / 3
 ACCOUNT_LOCK_SECONDS = 300  # one refresh per account at a time (beat every minute)
@@ -261,6 +264,8 @@ def _replace(
         mine.filter(day__in=days).delete()
         written = AvailabilityWindow.objects.bulk_create([row for day in days for row in rows[day]])
         _waitlist_hook(kind, pk, [day for day in days if _any_free(rows[day])])
+        if days:
+            replace_tokens([TOKEN_KEY], TOKEN_SECONDS)
     _note(item, {day: fetched[day] for day in days})
     return len(written)
 

@@ -63,6 +63,20 @@ def _keepable(request: HttpRequest, keys: list) -> bool:
     )
 
 
+def _render_to_keep(request: HttpRequest, template: str, context: dict) -> str:
+    setattr(request, _RENDERING, True)
+    try:
+        return render_to_string(template, context, request)
+    finally:
+        delattr(request, _RENDERING)
+
+
+def _with_token(request: HttpRequest, body: str) -> str:
+    if PLACEHOLDER in body:  # the token a fresh render would have used (sets its cookie)
+        body = body.replace(PLACEHOLDER, get_token(request))
+    return body
+
+
 def render_kept(
     request: HttpRequest,
     template: str,
@@ -77,12 +91,29 @@ def render_kept(
     key = page_key(request, template, keys)
     body = cache.get(key)
     if body is None:
-        setattr(request, _RENDERING, True)
-        try:
-            body = render_to_string(template, context() if callable(context) else context, request)
-        finally:
-            delattr(request, _RENDERING)
+        body = _render_to_keep(request, template, context() if callable(context) else context)
         cache.set(key, body, KEEP_SECONDS)
-    if PLACEHOLDER in body:  # the token a fresh render would have used (sets its cookie)
-        body = body.replace(PLACEHOLDER, get_token(request))
-    return HttpResponse(body, status=status)
+    return HttpResponse(_with_token(request, body), status=status)
+
+
+def render_kept_answer(
+    request: HttpRequest,
+    template: str,
+    answer: Callable[[], tuple[dict, int]],
+    keys: list,
+    keep: int,
+) -> HttpResponse:
+    """``render_kept`` for a page whose status is known only once it is computed (a form
+    that may be invalid): ``answer()`` gives the context and the status, both kept, for
+    ``keep`` seconds at most."""
+    if not _keepable(request, keys):
+        context, status = answer()
+        return render(request, template, context, status=status)
+    key = "answer:" + page_key(request, template, keys)
+    kept = cache.get(key)
+    if kept is None:
+        context, status = answer()
+        kept = (status, _render_to_keep(request, template, context))
+        cache.set(key, kept, keep)
+    status, body = kept
+    return HttpResponse(_with_token(request, body), status=status)

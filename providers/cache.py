@@ -96,6 +96,23 @@ def kept_under_token(
     return token, value
 
 
+def current_tokens(timeouts: dict[str, int | None]) -> list[str] | None:
+    """The tokens under these keys (each key's timeout: how long a fresh one lives), read
+    in one round trip; a missing one (first use, evicted) is set fresh, as a write would.
+    None while the cache is down: nothing may be kept under them then."""
+    read = cache.get_many(list(timeouts))
+    tokens = []
+    for key, timeout in timeouts.items():
+        token = read.get(key)
+        if token is None:
+            cache.add(key, uuid.uuid4().hex, timeout)
+            token = cache.get(key)
+            if token is None:
+                return None
+        tokens.append(token)
+    return tokens
+
+
 def replace_tokens(token_keys: Iterable[str], timeout: int) -> None:
     """What was kept under these tokens is not read again: now, and once committed."""
     keys = list(token_keys)

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.db import connection
 
-from bookings import money, rules
+from bookings import index, money, rules
 from bookings.search.cards import _alternatives, _attach_items, _hit, _statuses
 from bookings.search.orm import _orm_search
 from bookings.search.postgres import _pg_search
@@ -39,6 +39,8 @@ from bookings.search.query import (
     matching_spaces,
     query_from,
 )
+from providers import selectors
+from providers.cache import current_tokens
 
 __all__ = [
     "ALTERNATIVES",
@@ -58,7 +60,22 @@ __all__ = [
     "query_from",
     "rules",
     "search",
+    "sources",
 ]
+
+
+def sources() -> list[str] | None:
+    """What every search's answer is computed from besides its query, as tokens their
+    writers replace: the catalogue (a sync, a staff edit, an account's health), the
+    availability index (every write of its rows) and the exchange rates. One round trip;
+    None while the cache is down."""
+    return current_tokens(
+        {
+            selectors.CATALOGUE_VERSION_KEY: None,
+            index.TOKEN_KEY: index.TOKEN_SECONDS,
+            money.RATES_TOKEN_KEY: money.RATES_KEEP_SECONDS,
+        }
+    )
 
 
 def search(query: SearchQuery, *, rates: dict[str, Decimal] | None = None) -> SearchResult:

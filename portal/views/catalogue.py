@@ -15,7 +15,7 @@ from django.utils.functional import SimpleLazyObject
 from bookings import money, search
 from bookings.forms import MAX_OFFSET, SearchForm
 from bookings.http import HtmxHttpRequest
-from bookings.pagecache import render_kept
+from bookings.pagecache import render_kept, render_kept_answer
 from bookings.views.api import bad_parameter, empty_parameter, read_only
 from portal.forms import SpaceFilterForm
 from providers import photos, selectors
@@ -29,6 +29,9 @@ PAGE_SIZE = 12
 # them, the page is the browse list of spaces (filtered by SpaceFilterForm as before).
 SEARCH_PARAMETERS = ("date", "start", "end", "minutes", "people", "max_total", "sort", "near")
 SEARCH_PAGE_SIZE = 20
+# A search's page is kept this long at most: it is keyed by the minute (each hit says how
+# long ago its provider was asked), so an older copy is never read again anyway.
+SEARCH_KEEP_SECONDS = 120
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -140,10 +143,28 @@ def _browse_keys(context: dict, status: int) -> list:
     return [context["catalogue_version"], timezone.localdate()]
 
 
+def _search_keys(request: HtmxHttpRequest) -> list:
+    """What a search's page is computed from besides its address and who asks: the
+    catalogue, the availability index and the rates (``search.sources``: tokens their
+    writes replace), the member's currency, today (the form's default day) and the
+    minute ("checked 3 minutes ago" on each hit)."""
+    sources = search.sources()
+    if sources is None:
+        return [None]
+    user = request.user
+    currency = getattr(user, "display_currency", "") if user.is_authenticated else ""
+    now = timezone.now()
+    return [*sources, currency, timezone.localdate(), now.replace(second=0, microsecond=0)]
+
+
 def _browse_page(request: HtmxHttpRequest, template: str) -> HttpResponse:
     if not request.GET:  # the bare page: its keys are known before its context is built
         keys = [selectors.catalogue_version(), timezone.localdate()]
         return render_kept(request, template, lambda: search_context(request)[0], keys)
+    if any(request.GET.get(name) for name in SEARCH_PARAMETERS):
+        keys = _search_keys(request)
+        answer = lambda: search_context(request)  # noqa: E731
+        return render_kept_answer(request, template, answer, keys, SEARCH_KEEP_SECONDS)
     context, status = search_context(request)
     return render_kept(request, template, context, _browse_keys(context, status), status)
 
