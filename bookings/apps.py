@@ -8,9 +8,10 @@ class BookingsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import signals
 
-        from bookings import holds, money
-        from bookings.models import ExchangeRate
+        from bookings import calendars, holds, money
+        from bookings.models import ExchangeRate, FeedToken
 
         holds.watch_bookings()
         for signal in (signals.post_save, signals.post_delete):
             signal.connect(money.rates_changed, sender=ExchangeRate, dispatch_uid="money-rates")
+            signal.connect(calendars.links_changed, sender=FeedToken, dispatch_uid="feed-links")

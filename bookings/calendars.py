@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from email.utils import formataddr, parseaddr
@@ -31,9 +32,13 @@ from icalendar import Alarm, Calendar, Event, vCalAddress
 from bookings import holds
 from bookings.models import Booking, FeedToken, Kind, Status
 from providers import selectors
-from providers.cache import cache
+from providers.cache import cache, replace_tokens
 
 FEED_TIMEOUT = 24 * 3600  # keyed by what it shows: an eviction delay, not a staleness limit
+# Which member a live calendar link is, kept under a token that every write of a link
+# (made, renewed, turned off, deleted with its member) replaces: the feed then answers
+# without a query, and a link turned off stops on the next request.
+LINKS_TOKEN_KEY = "bookings:feed-links:token"
 
 PRODID = "-//Coworking Portal//Bookings//EN"
 
@@ -262,16 +267,42 @@ def cached_member_feed(member) -> tuple[bytes, dt.datetime | None]:
     return _kept_feed(member.pk, lambda: member)
 
 
-def cached_feed_of_token(token: str) -> tuple[bytes, dt.datetime | None] | None:
-    """``cached_member_feed`` of the member whose live calendar link ``token`` is (None:
-    no such link): one query by the token's digest (a unique index)."""
-    from django.contrib.auth import get_user_model
+def links_changed(**kwargs) -> None:
+    """A calendar link was written (or ``post_save`` / ``post_delete`` of one): the kept
+    links are not read again."""
+    replace_tokens([LINKS_TOKEN_KEY], FEED_TIMEOUT)
 
+
+def _member_of_link(token: str) -> int | None:
+    """The member whose live calendar link ``token`` is; a link found is kept under the
+    links' token (one round trip), a link not found is asked of the database each time
+    (a guessed link costs a query, not a cache entry)."""
+    digest = FeedToken.hash(token)
+    link_key = f"bookings:feed-link:{digest}"
+    read = cache.get_many([LINKS_TOKEN_KEY, link_key])
+    current, kept = read.get(LINKS_TOKEN_KEY), read.get(link_key)
+    if current is not None and kept is not None and kept[0] == current:
+        return kept[1]
     member_pk = (
-        FeedToken.objects.filter(digest=FeedToken.hash(token), revoked_at=None)
+        FeedToken.objects.filter(digest=digest, revoked_at=None)
         .values_list("member_id", flat=True)
         .first()
     )
+    if member_pk is not None:
+        # the token as it was before the query: a link turned off meanwhile replaced it
+        if current is None:
+            cache.add(LINKS_TOKEN_KEY, uuid.uuid4().hex, FEED_TIMEOUT)
+        elif cache.get(LINKS_TOKEN_KEY) == current:
+            cache.set(link_key, (current, member_pk), FEED_TIMEOUT)
+    return member_pk
+
+
+def cached_feed_of_token(token: str) -> tuple[bytes, dt.datetime | None] | None:
+    """``cached_member_feed`` of the member whose live calendar link ``token`` is (None:
+    no such link): the link's member kept in the cache (``_member_of_link``)."""
+    from django.contrib.auth import get_user_model
+
+    member_pk = _member_of_link(token)
     if member_pk is None:
         return None
     return _kept_feed(member_pk, lambda: get_user_model().objects.get(pk=member_pk))

@@ -276,6 +276,19 @@ class BookingEvent(models.Model):
         return f"{self.from_status or '∅'} → {self.to_status}"
 
 
+class FeedTokenQuerySet(models.QuerySet):
+    """A bulk ``update()`` (a link turned off) sends no signal: it tells the feed's kept
+    links itself (``bookings.calendars.links_changed``), so the link stops at once."""
+
+    def update(self, **kwargs):
+        from bookings import calendars
+
+        count = super().update(**kwargs)
+        if count:
+            calendars.links_changed()
+        return count
+
+
 class FeedToken(models.Model):
     """A member's calendar subscription link: off until the member turns it on, renewable,
     and off again for good when the member turns it off.
@@ -294,6 +307,8 @@ class FeedToken(models.Model):
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FeedTokenQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"feed of {self.member} ({'revoked' if self.revoked_at else 'active'})"

@@ -71,18 +71,44 @@ def test_a_space_renamed_by_a_sync_shows_at_once(client, member, room_booking): 
     assert b"Renamed Hub" in client.get(url).content
 
 
-def test_a_warm_feed_link_answers_from_one_query(client, member, room_booking):  # noqa: F811
-    """The link is looked up by its digest, the bookings' facts come from the cache: one
-    query for a warm feed (the session is not read: no cookie)."""
+def test_a_warm_feed_link_answers_without_a_query(client, member, room_booking):  # noqa: F811
+    """The link's member and the bookings' facts come from the cache: no query for a warm
+    feed (the session is not read: no cookie); a link turned off stops at once."""
     token = FeedToken.renew(member).token
     url = reverse("member_feed", args=[token])
     fresh = calendars.member_feed(member, list(Booking.objects.filter(member=member)))
     assert client.get(url).content == fresh
+    assert client.get(url).content == fresh  # the link kept now (first use made its token)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).content == fresh
-    assert len(queries) == 1
-    FeedToken.revoke(member)
+    assert len(queries) == 0
+    FeedToken.revoke(member)  # a bulk update
     assert client.get(url).status_code == 404
+
+
+def test_a_renewed_link_replaces_the_kept_one_at_once(client, member, room_booking):  # noqa: F811
+    old = reverse("member_feed", args=[FeedToken.renew(member).token])
+    for _ in range(2):
+        assert client.get(old).status_code == 200
+    new = reverse("member_feed", args=[FeedToken.renew(member).token])
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+
+
+def test_a_link_deleted_with_its_member_stops_at_once(client, member):  # noqa: F811
+    url = reverse("member_feed", args=[FeedToken.renew(member).token])
+    for _ in range(2):
+        assert client.get(url).status_code == 200
+    FeedToken.objects.get(member=member).delete()
+    assert client.get(url).status_code == 404
+
+
+def test_an_unknown_link_is_a_404_and_not_kept(client, member):  # noqa: F811
+    url = reverse("member_feed", args=["x" * 43])
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 404
+        assert len(queries) == 1  # asked of the database each time
 
 
 def test_the_feed_of_a_member_without_bookings_is_an_empty_calendar(client, member):  # noqa: F811
