@@ -331,6 +331,8 @@ def main() -> None:
         before = len(counting.paths)
         result = run(path, with_cookie)
         result["calls"] = len(counting.paths) - before
+        if result["calls"]:  # which, so that a warm page that still asks can be found
+            print(f"  provider calls during {label}: {sorted(set(counting.paths[before:]))}")
         result["status"] = status
         floors.append(run("/bench/minimal", False))
         result["floor_rps"] = (floors[-2]["rps"] + floors[-1]["rps"]) / 2
