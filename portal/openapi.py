@@ -9,7 +9,7 @@ from typing import Any
 from bookings.forms import MAX_OFFSET
 from bookings.rules import MAX_DAYS_AHEAD
 from bookings.search import KINDS
-from portal.views.catalogue import MAX_LIMIT
+from portal.views.catalogue import MAX_LIMIT, MAX_SPACES_OFFSET
 from providers import registry
 from providers.models import OfferKind, ResourceKind
 
@@ -100,8 +100,8 @@ _ID_PATH = {
 }
 # What a 400 answers, on every endpoint that takes parameters.
 _BAD = (
-    "a bad parameter, named in `parameter`: given empty, unreadable, out of its range, or "
-    "a day in the past or more than a year ahead"
+    "a bad parameter, named in `parameter`: one the operation does not take, given empty, "
+    "unreadable, out of its range, or a day in the past or more than a year ahead"
 )
 
 
@@ -151,7 +151,14 @@ OPENAPI: dict[str, Any] = {
                         "page size",
                     ),
                     _query(
-                        "offset", {"type": "integer", "minimum": 0, "default": 0}, "items to skip"
+                        "offset",
+                        {
+                            "type": "integer",
+                            "minimum": 0,
+                            "maximum": MAX_SPACES_OFFSET,
+                            "default": 0,
+                        },
+                        "items to skip",
                     ),
                     _query("q", _text(100), "words matched in name, city and description"),
                     _query("city", _text(120), "city name"),

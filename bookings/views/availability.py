@@ -20,11 +20,14 @@ from bookings.forms import length_choices
 from bookings.http import HtmxHttpRequest
 from bookings.pagecache import render_kept
 from bookings.rules import MAX_DAYS_AHEAD
-from bookings.views.api import bad_parameter, empty_parameter, read_only
+from bookings.views.api import bad_parameter, empty_parameter, read_only, unknown_parameter
 from providers import selectors
 from providers.models import Offer, Resource
 
 MAX_PASS_RANGE = 62
+# what the JSON endpoints take (portal/openapi.py documents each)
+SLOTS_PARAMETERS = ("date",)
+DAYS_PARAMETERS = ("from", "to")
 
 
 class BadDate(ValueError):
@@ -128,8 +131,8 @@ def resource_slots(request: HttpRequest, pk: int) -> JsonResponse:
     resource, _version, read = selectors.visible_item_reading(Resource, pk, also)
     if resource is None:
         return JsonResponse({"error": "no such resource"}, status=404)
-    if empty := empty_parameter(request):
-        return empty
+    if refused := unknown_parameter(request, SLOTS_PARAMETERS) or empty_parameter(request):
+        return refused
     tz = resource.space.timezone
     try:
         day = parse_day(request.GET.get("date"), tz)
@@ -166,8 +169,8 @@ def offer_days(request: HttpRequest, pk: int) -> JsonResponse:
     offer = selectors.visible_item(Offer, pk)
     if offer is None:
         return JsonResponse({"error": "no such offer"}, status=404)
-    if empty := empty_parameter(request):
-        return empty
+    if refused := unknown_parameter(request, DAYS_PARAMETERS) or empty_parameter(request):
+        return refused
     tz = offer.space.timezone
     try:
         start = parse_day(request.GET.get("from") or local_today(tz).isoformat(), tz, name="from")

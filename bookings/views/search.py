@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from bookings import money, search
 from bookings.forms import SearchForm
-from bookings.views.api import bad_parameter, empty_parameter, read_only
+from bookings.views.api import bad_parameter, empty_parameter, read_only, unknown_parameter
 
 PARAMETERS = (
     "city",
@@ -82,9 +82,8 @@ def hit_json(hit: search.Hit) -> dict:
 
 @read_only
 def api_search(request: HttpRequest) -> JsonResponse:
-    unknown = sorted(set(request.GET) - set(PARAMETERS))
-    if unknown:
-        return bad_parameter(unknown[0], f"unknown parameter: {unknown[0]}")
+    if unknown := unknown_parameter(request, PARAMETERS):
+        return unknown
     if empty := empty_parameter(request):
         return empty
     data: dict[str, object] = {"amenities": request.GET.getlist("amenities")}

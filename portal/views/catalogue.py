@@ -16,7 +16,7 @@ from bookings import money, search
 from bookings.forms import MAX_OFFSET, SearchForm
 from bookings.http import HtmxHttpRequest
 from bookings.pagecache import render_kept, render_kept_answer
-from bookings.views.api import bad_parameter, empty_parameter, read_only
+from bookings.views.api import bad_parameter, empty_parameter, read_only, unknown_parameter
 from portal.forms import SpaceFilterForm
 from providers import photos, selectors
 from providers.cache import cache
@@ -203,6 +203,21 @@ def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- JSON API ------------------------------------------------------------------------
 
 MAX_LIMIT = 100
+MAX_SPACES_OFFSET = 10**9
+# what /api/spaces takes (portal/openapi.py documents each)
+SPACES_PARAMETERS = (
+    "limit",
+    "offset",
+    "q",
+    "city",
+    "country",
+    "kind",
+    "capacity",
+    "amenities",
+    "max_price",
+    "provider",
+    "date",
+)
 
 
 def _decimal(value):
@@ -295,11 +310,11 @@ def api_spaces(request: HttpRequest) -> HttpResponse:
 
 
 def _api_spaces(request: HttpRequest) -> JsonResponse:
-    if empty := empty_parameter(request):
-        return empty
+    if refused := unknown_parameter(request, SPACES_PARAMETERS) or empty_parameter(request):
+        return refused
     try:
         limit = _int_param(request, "limit", 20, 1, MAX_LIMIT)
-        offset = _int_param(request, "offset", 0, 0, 10**9)
+        offset = _int_param(request, "offset", 0, 0, MAX_SPACES_OFFSET)
     except ValueError as exc:
         return bad_parameter(*exc.args)
     params = request.GET.copy()
