@@ -32,13 +32,15 @@ from icalendar import Alarm, Calendar, Event, vCalAddress
 from bookings import holds
 from bookings.models import Booking, FeedToken, Kind, Status
 from providers import selectors
-from providers.cache import cache, replace_tokens
+from providers.cache import ByContent, cache, replace_tokens
 
 FEED_TIMEOUT = 24 * 3600  # keyed by what it shows: an eviction delay, not a staleness limit
 # Which member a live calendar link is, kept under a token that every write of a link
 # (made, renewed, turned off, deleted with its member) replaces: the feed then answers
 # without a query, and a link turned off stops on the next request.
 LINKS_TOKEN_KEY = "bookings:feed-links:token"
+# feeds this process served lately, by the same keys (each names all a feed is made of)
+_here = ByContent(128)
 
 PRODID = "-//Coworking Portal//Bookings//EN"
 
@@ -310,20 +312,23 @@ def cached_feed_of_token(token: str) -> tuple[bytes, dt.datetime | None] | None:
 
 def _kept_feed(member_pk: int, member) -> tuple[bytes, dt.datetime | None]:
     token, count, last, _ = holds.member_facts(member_pk, timezone.now())
+    version = selectors.catalogue_version()
+
+    def make() -> bytes:
+        rows = Booking.objects.filter(member_id=member_pk).select_related(
+            "space", "resource", "offer"
+        )
+        return member_feed(member(), list(rows.order_by("start")))
+
+    if token is None or version is None:  # the cache is down: nothing names this feed
+        return make(), last
     site = hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:12]
     stamp = int(last.timestamp() * 1_000_000) if last else 0  # no spaces in a cache key
     key = (
         f"bookings:member-feed:v2:{member_pk}:{token}:{count}:{stamp}:"
-        f"{selectors.catalogue_version()}:{translation.get_language() or ''}:{site}"
+        f"{version}:{translation.get_language() or ''}:{site}"
     )
-    body = cache.get(key)
-    if not isinstance(body, bytes):
-        rows = Booking.objects.filter(member_id=member_pk).select_related(
-            "space", "resource", "offer"
-        )
-        body = member_feed(member(), list(rows.order_by("start")))
-        cache.set(key, body, FEED_TIMEOUT)
-    return body, last
+    return _kept_body(key, make), last
 
 
 def busy_feed(
@@ -360,10 +365,19 @@ def kept_busy_feed(
     warm room feed's time, and a refresh or a booking that moves a block is a new key."""
     made_of = repr((name, resource_id, blocks, stamp, _domain(), translation.get_language()))
     key = "bookings:busy-feed:v1:" + hashlib.sha256(made_of.encode()).hexdigest()
-    body = cache.get(key)
-    if not isinstance(body, bytes):
-        body = busy_feed(name, resource_id, blocks, stamp)
-        cache.set(key, body, FEED_TIMEOUT)
+    return _kept_body(key, lambda: busy_feed(name, resource_id, blocks, stamp))
+
+
+def _kept_body(key: str, make) -> bytes:
+    """The body kept under ``key`` (a key naming all the body is made of): in this
+    process, else in the shared cache, else ``make()``, then kept in both."""
+    body = _here.get(key)
+    if body is None:
+        body = cache.get(key)
+        if not isinstance(body, bytes):
+            body = make()
+            cache.set(key, body, FEED_TIMEOUT)
+        _here.put(key, body)
     return body
 
 

@@ -26,12 +26,15 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from providers.cache import cache
+from providers.cache import ByContent, cache
 
 KEEP_SECONDS = 24 * 3600
 # in a kept page where the CSRF token was: letters only, so escaping leaves it as it is
 PLACEHOLDER = "csrfplaceholderd2c1f0a7e95b4"
 _RENDERING = "_portal_render_to_keep"
+# the pages this process served lately, by the same keys: a key names everything a page
+# is rendered from (its tokens included), so a copy here is as fresh as the cache's
+_here = ByContent(256)
 
 
 def csrf_placeholder(request: HttpRequest) -> dict:
@@ -89,10 +92,13 @@ def render_kept(
     if not _keepable(request, keys):
         return render(request, template, context() if callable(context) else context, status=status)
     key = page_key(request, template, keys)
-    body = cache.get(key)
+    body = _here.get(key)
     if body is None:
-        body = _render_to_keep(request, template, context() if callable(context) else context)
-        cache.set(key, body, KEEP_SECONDS)
+        body = cache.get(key)
+        if body is None:
+            body = _render_to_keep(request, template, context() if callable(context) else context)
+            cache.set(key, body, KEEP_SECONDS)
+        _here.put(key, body)
     return HttpResponse(_with_token(request, body), status=status)
 
 
@@ -110,10 +116,13 @@ def render_kept_answer(
         context, status = answer()
         return render(request, template, context, status=status)
     key = "answer:" + page_key(request, template, keys)
-    kept = cache.get(key)
+    kept = _here.get(key)
     if kept is None:
-        context, status = answer()
-        kept = (status, _render_to_keep(request, template, context))
-        cache.set(key, kept, keep)
+        kept = cache.get(key)
+        if kept is None:
+            context, status = answer()
+            kept = (status, _render_to_keep(request, template, context))
+            cache.set(key, kept, keep)
+        _here.put(key, kept)
     status, body = kept
     return HttpResponse(_with_token(request, body), status=status)

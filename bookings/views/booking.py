@@ -48,7 +48,8 @@ def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
     # the page is kept under what it shows (``render_kept``): the member's bookings (a
     # token every write of one replaces, their count and last change), how many have
     # ended (the clock moves one to "Past") and the catalogue (names of rooms and spaces)
-    keys = [selectors.catalogue_version(), holds.member_facts(request.user.pk, now)]
+    facts = holds.member_facts(request.user.pk, now)
+    keys = [selectors.catalogue_version() if facts[0] is not None else None, facts]
 
     def context() -> dict:
         return {
