@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -236,10 +238,40 @@ def _guess_monday(request: HttpRequest) -> dt.date:
     return chosen - dt.timedelta(days=chosen.weekday())
 
 
+class _CellsOfSlots:
+    """A day's cells and what they show, kept in this process by the identity of the
+    slots they were made from: a day's slots are one list while nothing changes them
+    (``availability._ComputedSlots``), and a change is a new list. The list is held
+    here, so its identity is not reused while it is kept. Bounded; thread-safe."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self.entries: OrderedDict[int, tuple[list, str, list[dict], str]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, slots: list, book_url: str) -> tuple[list[dict], str]:
+        with self.lock:
+            found = self.entries.get(id(slots))
+            if found is not None and found[0] is slots and found[1] == book_url:
+                self.entries.move_to_end(id(slots))
+                return found[2], found[3]
+        cells = _slot_cells(slots, book_url)
+        shown = hashlib.sha256(repr([tuple(c.values()) for c in cells]).encode()).hexdigest()
+        with self.lock:
+            self.entries[id(slots)] = (slots, book_url, cells, shown)
+            self.entries.move_to_end(id(slots))
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return cells, shown
+
+
+_cells = _CellsOfSlots()
+
+
 def _slot_cells(slots: list[availability.Slot], book_url: str) -> list[dict]:
     """What the week grid shows of each slot, formatted once here: the template's
     filters and ``{% url %}`` per slot were most of the page's time. The slots are in
-    the space's zone already, as the grid shows them."""
+    the space's zone already, as the grid shows them. Shared: read, never changed."""
     cells = []
     for slot in slots:
         # sliced from one isoformat ("2026-12-02T10:00:00+01:00"): strftime and quote
@@ -287,7 +319,7 @@ def _day_cell(
     if answer is not None and answer.pending and tries < DAY_RETRIES:
         url = reverse("resource_day", args=[resource.pk])
         retry = f"{url}?date={day.isoformat()}&try={tries + 1}"
-    slots = _slot_cells(answer.slots, book) if answer and answer.known else []
+    slots, shown = _cells.get(answer.slots, book) if answer and answer.known else ([], "")
     return {
         "day": day,
         "past": day < today,
@@ -297,6 +329,7 @@ def _day_cell(
         "lengths": shared["lengths"],
         "answer": answer,
         "slots": slots,
+        "shown": shown,  # a digest of what the slots show (``_shown``)
         "free": any(cell["available"] for cell in slots),
         "retry": retry,
     }
@@ -379,8 +412,7 @@ def _shown(days: list[dict]) -> list[tuple]:
     for cell in days:
         answer = cell["answer"]
         said = (answer.known, str(answer.message), answer.source == "stale") if answer else None
-        slots = [tuple(slot.values()) for slot in cell["slots"]]
-        shown.append((cell["day"], cell["past"], cell["retry"], said, slots))
+        shown.append((cell["day"], cell["past"], cell["retry"], said, cell["shown"]))
     return shown
 
 
@@ -405,5 +437,5 @@ def offer_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "rules": rules.summary(rules.limits(offer)),
     }
     # kept under what the days show: a refresh, a booking or a new day renders afresh
-    shown = (answer.known, str(answer.message), [dataclasses.astuple(d) for d in answer.days])
+    shown = (answer.known, str(answer.message), [(d.day, d.open, d.remaining) for d in answer.days])
     return render_kept(request, template, context, [version, shown, retry])
