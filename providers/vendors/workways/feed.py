@@ -16,9 +16,12 @@ cannot read at all goes the old way entirely, which decides whether it is malfor
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import re
+import threading
 from bisect import bisect_left
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -173,8 +176,9 @@ def busy_index(body: bytes, zone: ZoneInfo, around: dt.date) -> BusyIndex | None
     lo = dt.datetime.combine(around, dt.time(0), zone) - HORIZON_BEFORE
     hi = dt.datetime.combine(around, dt.time(0), zone) + HORIZON_AFTER
     try:
-        header, events, verbatim = _read(body)
-        intervals, series, slow = _intervals(header, events, zone, lo, hi)
+        with _collector_paused():
+            header, events, verbatim = _read(body)
+            intervals, series, slow = _intervals(header, events, zone, lo, hi)
     except _Unsure:
         return None
     if slow:  # the groups left to icalendar, with the time zones they may name
@@ -192,6 +196,32 @@ def busy_index(body: bytes, zone: ZoneInfo, around: dt.date) -> BusyIndex | None
         ends=tuple(b for _, b in intervals),
         longest=max((b - a for a, b in intervals), default=0),
     )
+
+
+_pause_lock = threading.Lock()
+_pauses = {"readers": 0, "was_enabled": True}
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector paused while a feed is read: reading 10 000
+    events makes some 200 000 small dicts, lists and tuples, none of them in a cycle,
+    and the collections they set off walked every one of them again and again (about a
+    quarter of a cold read, ``bench/bench_workways_feed.py``). Reference counting still
+    frees them. Readers in several threads (a week's days) share one pause; the last to
+    finish puts the collector back as the first found it."""
+    with _pause_lock:
+        if _pauses["readers"] == 0:
+            _pauses["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _pauses["readers"] += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pauses["readers"] -= 1
+            if _pauses["readers"] == 0 and _pauses["was_enabled"]:
+                gc.enable()
 
 
 def _params(raw: str) -> dict[str, str]:
