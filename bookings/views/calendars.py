@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from bookings import availability, calendars
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import Booking, FeedToken
-from bookings.views.availability import resource_with_days
+from bookings.views.availability import provider_budget, resource_with_days
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 BUSY_FEED_DAYS = 14
@@ -46,6 +46,7 @@ def _ics_response(
 
 
 @require_safe
+@provider_budget  # a calendar app waits no longer than a page: unknown days have no blocks
 def resource_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     guess = dt.datetime.now(dt.UTC).date()  # the room's zone is not known yet
     resource, _version, read = resource_with_days(pk, guess, BUSY_FEED_DAYS)

@@ -95,6 +95,7 @@ def test_no_member_page_waits_on_a_hanging_provider(hanging, client, member):
             ),
         ),
         ("my bookings", lambda: client.get(reverse("my_bookings"))),
+        ("room feed", lambda: client.get(reverse("resource_calendar", args=[room.pk]))),
     ]
     for name, call in pages:  # a process that has served each page once (templates)
         if name != "confirmation":
