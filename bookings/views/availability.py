@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -125,7 +127,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 @read_only
 @provider_budget
-def resource_slots(request: HttpRequest, pk: int) -> JsonResponse:
+def resource_slots(request: HttpRequest, pk: int) -> HttpResponse:
     try:  # the day's facts and holds are read with the room: one round trip when warm
         also = availability.day_keys(pk, dt.date.fromisoformat(request.GET.get("date", "")))
     except ValueError:
@@ -143,9 +145,28 @@ def resource_slots(request: HttpRequest, pk: int) -> JsonResponse:
     if refusal := rules.horizon_refusal(rules.limits(resource), day, local_today(tz)):
         return bad_parameter("date", refusal)
     answer = availability.resource_day(resource, day, read=read)
-    return JsonResponse(
+    if not answer.known:
+        return HttpResponse(_slots_body(resource.pk, day, answer), content_type=JSON_TYPE)
+    # the same slots give the same body: kept with them (``_OfSlots``)
+    made_of = (
+        resource.pk,
+        day,
+        answer.timezone,
+        str(answer.message),
+        answer.source,
+        answer.fetched_at,
+    )
+    body = _bodies.get(answer.slots, made_of, lambda: _slots_body(resource.pk, day, answer))
+    return HttpResponse(body, content_type=JSON_TYPE)
+
+
+JSON_TYPE = "application/json"
+
+
+def _slots_body(pk: int, day: dt.date, answer: availability.DayAnswer) -> bytes:
+    return json.dumps(
         {
-            "resource": resource.pk,
+            "resource": pk,
             "date": day.isoformat(),
             "timezone": answer.timezone,
             "status": "known" if answer.known else "unknown",
@@ -161,8 +182,9 @@ def resource_slots(request: HttpRequest, pk: int) -> JsonResponse:
             ],
             "source": answer.source,
             "fetched_at": _iso(answer.fetched_at),
-        }
-    )
+        },
+        cls=DjangoJSONEncoder,
+    ).encode()
 
 
 @read_only
@@ -238,34 +260,40 @@ def _guess_monday(request: HttpRequest) -> dt.date:
     return chosen - dt.timedelta(days=chosen.weekday())
 
 
-class _CellsOfSlots:
-    """A day's cells and what they show, kept in this process by the identity of the
-    slots they were made from: a day's slots are one list while nothing changes them
-    (``availability._ComputedSlots``), and a change is a new list. The list is held
-    here, so its identity is not reused while it is kept. Bounded; thread-safe."""
+class _OfSlots:
+    """What is made from a day's slots (the week grid's cells, the slots API's body),
+    kept in this process by the identity of the slots list: a day's slots are one list
+    while nothing changes them (``availability._ComputedSlots``), and a change is a new
+    list. The list is held here, so its identity is not reused while it is kept; ``also``
+    is the rest of what the value is made from. Bounded; thread-safe."""
 
     def __init__(self, size: int = 1024) -> None:
         self.size = size
-        self.entries: OrderedDict[int, tuple[list, str, list[dict], str]] = OrderedDict()
+        self.entries: OrderedDict[int, tuple[list, object, Any]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, slots: list, book_url: str) -> tuple[list[dict], str]:
+    def get(self, slots: list, also: object, make: Callable[[], Any]) -> Any:
         with self.lock:
             found = self.entries.get(id(slots))
-            if found is not None and found[0] is slots and found[1] == book_url:
+            if found is not None and found[0] is slots and found[1] == also:
                 self.entries.move_to_end(id(slots))
-                return found[2], found[3]
-        cells = _slot_cells(slots, book_url)
-        shown = hashlib.sha256(repr([tuple(c.values()) for c in cells]).encode()).hexdigest()
+                return found[2]
+        value = make()
         with self.lock:
-            self.entries[id(slots)] = (slots, book_url, cells, shown)
+            self.entries[id(slots)] = (slots, also, value)
             self.entries.move_to_end(id(slots))
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
-        return cells, shown
+        return value
 
 
-_cells = _CellsOfSlots()
+def _cells_and_shown(slots: list[availability.Slot], book_url: str) -> tuple[list[dict], str]:
+    cells = _slot_cells(slots, book_url)
+    shown = hashlib.sha256(repr([tuple(c.values()) for c in cells]).encode()).hexdigest()
+    return cells, shown
+
+
+_cells, _bodies = _OfSlots(), _OfSlots()
 
 
 def _slot_cells(slots: list[availability.Slot], book_url: str) -> list[dict]:
@@ -319,7 +347,11 @@ def _day_cell(
     if answer is not None and answer.pending and tries < DAY_RETRIES:
         url = reverse("resource_day", args=[resource.pk])
         retry = f"{url}?date={day.isoformat()}&try={tries + 1}"
-    slots, shown = _cells.get(answer.slots, book) if answer and answer.known else ([], "")
+    slots, shown = (
+        _cells.get(answer.slots, book, lambda: _cells_and_shown(answer.slots, book))
+        if answer and answer.known
+        else ([], "")
+    )
     return {
         "day": day,
         "past": day < today,

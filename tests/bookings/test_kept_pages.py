@@ -99,6 +99,27 @@ def test_a_booking_shows_on_the_kept_week_at_once(client, member, room, provider
     assert '10:00<span class="visually-hidden"> \N{EN DASH} 10:30, taken' in after
 
 
+def test_a_booking_shows_in_the_kept_slots_api_answer_at_once(client, member, room, provider):
+    start = tomorrow_at(10)
+    url = reverse("api_slots", args=[room.pk]) + f"?date={start.date().isoformat()}"
+
+    def ten_oclock() -> bool:
+        slots = client.get(url).json()["slots"]
+        return next(s["available"] for s in slots if s["start"] == start.isoformat())
+
+    assert ten_oclock() and ten_oclock()  # the second from the kept body
+    Booking.objects.create(
+        member=member,
+        kind="room",
+        space=room.space,
+        resource=room,
+        status=Status.PENDING,
+        start=start,
+        end=start + dt.timedelta(hours=1),
+    )
+    assert not ten_oclock()
+
+
 def test_a_refresh_shows_on_the_kept_week_and_pass_at_once(client, room, day_pass, provider):
     start = tomorrow_at(10)
     day = start.date()
