@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 import zoneinfo
 from typing import cast
@@ -10,7 +11,7 @@ from typing import cast
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -285,6 +286,13 @@ def length_choices(resource) -> list[tuple[int, str]]:
 
 
 def _format_minutes(minutes: int) -> str:
+    return _minutes_in(minutes, translation.get_language() or "")
+
+
+@functools.lru_cache(maxsize=2048)
+def _minutes_in(minutes: int, language: str) -> str:
+    """``_format_minutes`` in ``language`` (the active one): a week page lists up to 48
+    lengths, formatted once per language instead of on every request."""
     hours, rest = divmod(minutes, 60)
     if not hours:
         return _("%(m)s min") % {"m": rest}
