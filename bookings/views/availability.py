@@ -228,10 +228,9 @@ def offer_days(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
-def _week_start(request: HttpRequest, tz: str, last: dt.date) -> dt.date:
+def _week_start(request: HttpRequest, today: dt.date, last: dt.date) -> dt.date:
     """The Monday of the asked week (``?week=``), from this week to the week of ``last``,
-    the last day the room takes bookings on (its horizon)."""
-    today = local_today(tz)
+    the last day the room takes bookings on (its horizon); ``today``: in the room's zone."""
     try:
         chosen = dt.date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
@@ -249,15 +248,9 @@ def _quoted(iso: str) -> str:
 
 def _guess_monday(request: HttpRequest) -> dt.date:
     """The Monday ``_week_start`` will most likely choose, before the room's zone is known:
-    the asked week's, else this week's in UTC."""
+    today in UTC, the horizon at its widest (the days around it are read too)."""
     today = dt.datetime.now(dt.UTC).date()
-    try:
-        chosen = dt.date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        chosen = today
-    # within the weeks a page shows (``_week_start``): no date arithmetic near year 9999
-    chosen = min(max(chosen, today - dt.timedelta(days=1)), today + dt.timedelta(MAX_DAYS_AHEAD))
-    return chosen - dt.timedelta(days=chosen.weekday())
+    return _week_start(request, today, today + dt.timedelta(days=MAX_DAYS_AHEAD))
 
 
 class _OfSlots:
@@ -408,7 +401,7 @@ def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     today = local_today(tz)
     allowed = rules.limits(resource)
     last = rules.last_day(allowed, today)
-    monday = _week_start(request, tz, last)
+    monday = _week_start(request, today, last)
     week = [monday + dt.timedelta(days=offset) for offset in range(7)]
     upcoming = [day for day in week if today <= day <= last]
     answers = dict(
