@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 
+from bookings.models import Booking, Status
 from portal.models import User
 from providers import availability
 from providers import services as catalogue
@@ -144,6 +145,20 @@ def room(db):
 @pytest.fixture
 def day_pass(room):
     return Offer.objects.select_related("space__account").get(external_id="a-o1")
+
+
+def pass_booking(member, offer, day: dt.date, status=Status.PENDING) -> Booking:
+    """A booking of ``offer`` for the whole local ``day`` (a day pass's one day)."""
+    start = dt.datetime.combine(day, dt.time(0), DUBLIN)
+    return Booking.objects.create(
+        member=member,
+        kind="pass",
+        space=offer.space,
+        offer=offer,
+        status=status,
+        start=start,
+        end=start + dt.timedelta(days=1),
+    )
 
 
 def tomorrow_at(hour: int, minute: int = 0) -> dt.datetime:

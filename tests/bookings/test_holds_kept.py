@@ -17,7 +17,7 @@ from django.urls import reverse
 from bookings.models import Booking, Status
 from providers import selectors
 from providers.models import ProviderAccount, Resource
-from tests.bookings.conftest import DUBLIN, tomorrow_at
+from tests.bookings.conftest import pass_booking, tomorrow_at
 
 pytestmark = pytest.mark.django_db
 
@@ -97,15 +97,7 @@ def test_a_pass_counts_a_new_booking_at_once(client, member, day_pass, provider)
         return answer["days"][0]["remaining"]
 
     assert left() == 5
-    start = dt.datetime.combine(day, dt.time(0), DUBLIN)
-    Booking.objects.create(
-        member=member,
-        kind="pass",
-        space=day_pass.space,
-        offer=day_pass,
-        start=start,
-        end=start + dt.timedelta(days=1),
-    )
+    pass_booking(member, day_pass, day)
     assert left() == 4
     Booking.objects.filter(offer=day_pass).update(status=Status.FAILED)
     assert left() == 5

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from bookings import availability
-from bookings.models import Booking, Status
-from tests.bookings.conftest import DUBLIN
+from bookings.models import Status
+from tests.bookings.conftest import pass_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -17,17 +17,7 @@ def test_each_day_counts_only_its_own_holds(member, day_pass, provider):
     tz = day_pass.space.timezone
     first = availability.local_today_for(tz) + dt.timedelta(days=1)
     for offset, status in [(0, Status.PENDING), (0, Status.SUBMITTING), (1, Status.PENDING)]:
-        day = first + dt.timedelta(days=offset)
-        start = dt.datetime.combine(day, dt.time(0), DUBLIN)
-        Booking.objects.create(
-            member=member,
-            kind="pass",
-            space=day_pass.space,
-            offer=day_pass,
-            status=status,
-            start=start,
-            end=start + dt.timedelta(days=1),
-        )
+        pass_booking(member, day_pass, first + dt.timedelta(days=offset), status)
     answer = availability.pass_days(day_pass, first, first + dt.timedelta(days=2))
     assert [(d.day, d.remaining) for d in answer.days] == [
         (first, 3),
