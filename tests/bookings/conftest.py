@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import zoneinfo
 from decimal import Decimal
 
@@ -145,6 +146,15 @@ def room(db):
 @pytest.fixture
 def day_pass(room):
     return Offer.objects.select_related("space__account").get(external_id="a-o1")
+
+
+def join_provider_threads(seconds: float = 5.0) -> None:
+    """Wait for the threads pages left asking a provider (``facts ...``, ``quote ...``):
+    a test that released them joins them, or one would store its answer in the cache
+    after the next test emptied it."""
+    for thread in threading.enumerate():
+        if thread.name.startswith(("facts ", "quote ")):
+            thread.join(seconds)
 
 
 def pass_booking(member, offer, day: dt.date, status=Status.PENDING) -> Booking:

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from bookings.views.availability import DAY_RETRIES
-from tests.bookings.conftest import tomorrow_at
+from tests.bookings.conftest import join_provider_threads, tomorrow_at
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,9 @@ def held_provider(provider, settings):
     provider.day_facts, provider.pass_days = day_facts, pass_days
     provider.gate = gate
     yield provider
-    gate.set()
+    # the page's fetch threads answer now: joined here, or one would store its answer
+    # in the cache after the next test emptied it (that test then read a known day)
+    wait_for_answers(gate)
 
 
 def day_url(room, day, tries):
@@ -47,9 +49,7 @@ def day_url(room, day, tries):
 def wait_for_answers(gate, seconds=5.0):
     """Let the provider answer and the page's fetch threads store their answers."""
     gate.set()
-    for thread in threading.enumerate():
-        if thread.name.startswith("facts "):
-            thread.join(seconds)
+    join_provider_threads(seconds)
 
 
 def test_a_day_not_answered_in_time_asks_again_and_then_shows_its_slots(

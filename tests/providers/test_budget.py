@@ -23,6 +23,7 @@ from providers.ratelimit import BROWSE, RESERVED, Limit, LocalRateLimiter, RateL
 from tests.bookings.conftest import (
     ScriptedProvider,
     day_pass,  # noqa: F401 - fixtures used by name
+    join_provider_threads,
     member,  # noqa: F401
     room,  # noqa: F401
     services_asking_providers,
@@ -79,7 +80,7 @@ def hanging(monkeypatch):
     cache.clear()
     yield scripted
     scripted.release.set()
-    time.sleep(0.05)  # the threads that asked store their answers
+    join_provider_threads()  # the threads that asked store their answers, then go
     cache.clear()
 
 
