@@ -369,16 +369,8 @@ def kept_busy_feed(
 
 
 def _kept_body(key: str, make) -> bytes:
-    """The body kept under ``key`` (a key naming all the body is made of): in this
-    process, else in the shared cache, else ``make()``, then kept in both."""
-    body = _here.get(key)
-    if body is None:
-        body = cache.get(key)
-        if not isinstance(body, bytes):
-            body = make()
-            cache.set(key, body, FEED_TIMEOUT)
-        _here.put(key, body)
-    return body
+    """The body kept under ``key`` (a key naming all the body is made of)."""
+    return _here.kept(key, make, FEED_TIMEOUT)
 
 
 def merge_busy(slots) -> list[tuple[dt.datetime, dt.datetime]]:

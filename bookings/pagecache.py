@@ -26,7 +26,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from providers.cache import ByContent, cache
+from providers.cache import ByContent
 
 KEEP_SECONDS = 24 * 3600
 # in a kept page where the CSRF token was: letters only, so escaping leaves it as it is
@@ -91,14 +91,11 @@ def render_kept(
     ``context`` may be a function, called only when the page is rendered."""
     if not _keepable(request, keys):
         return render(request, template, context() if callable(context) else context, status=status)
-    key = page_key(request, template, keys)
-    body = _here.get(key)
-    if body is None:
-        body = cache.get(key)
-        if body is None:
-            body = _render_to_keep(request, template, context() if callable(context) else context)
-            cache.set(key, body, KEEP_SECONDS)
-        _here.put(key, body)
+
+    def make() -> str:
+        return _render_to_keep(request, template, context() if callable(context) else context)
+
+    body = _here.kept(page_key(request, template, keys), make, KEEP_SECONDS)
     return HttpResponse(_with_token(request, body), status=status)
 
 
@@ -115,14 +112,11 @@ def render_kept_answer(
     if not _keepable(request, keys):
         context, status = answer()
         return render(request, template, context, status=status)
+
+    def make() -> tuple[int, str]:
+        context, status = answer()
+        return status, _render_to_keep(request, template, context)
+
     key = "answer:" + page_key(request, template, keys)
-    kept = _here.get(key)
-    if kept is None:
-        kept = cache.get(key)
-        if kept is None:
-            context, status = answer()
-            kept = (status, _render_to_keep(request, template, context))
-            cache.set(key, kept, keep)
-        _here.put(key, kept)
-    status, body = kept
+    status, body = _here.kept(key, make, keep)
     return HttpResponse(_with_token(request, body), status=status)

@@ -100,6 +100,18 @@ class ByContent:
         with self._lock:
             self._entries.clear()
 
+    def kept(self, key: str, make: Callable[[], T], timeout: int) -> T:
+        """The value under ``key``: here, else in the shared cache, else ``make()``, then
+        kept in both (``timeout``: the shared cache's)."""
+        value = self.get(key)
+        if value is None:
+            value = cache.get(key)
+            if value is None:
+                value = make()
+                cache.set(key, value, timeout)
+            self.put(key, value)
+        return value
+
 
 # --- values kept under a token ------------------------------------------------------------
 # A value computed from the database (a room's holds, a member's bookings' facts, the
