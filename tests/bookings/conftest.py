@@ -157,6 +157,19 @@ def join_provider_threads(seconds: float = 5.0) -> None:
             thread.join(seconds)
 
 
+def room_booking(member, room, start: dt.datetime, hours: float = 1, status=Status.PENDING):
+    """A booking of ``room`` from ``start`` for ``hours``."""
+    return Booking.objects.create(
+        member=member,
+        kind="room",
+        space=room.space,
+        resource=room,
+        status=status,
+        start=start,
+        end=start + dt.timedelta(hours=hours),
+    )
+
+
 def pass_booking(member, offer, day: dt.date, status=Status.PENDING) -> Booking:
     """A booking of ``offer`` for the whole local ``day`` (a day pass's one day)."""
     start = dt.datetime.combine(day, dt.time(0), DUBLIN)

@@ -14,7 +14,7 @@ from bookings import pagecache
 from bookings.models import Booking, Status
 from providers import availability as provider_facts
 from providers.adapters.types import PassDay, ProviderDay
-from tests.bookings.conftest import tomorrow_at
+from tests.bookings.conftest import room_booking, tomorrow_at
 
 pytestmark = pytest.mark.django_db
 
@@ -86,15 +86,7 @@ def test_a_booking_shows_on_the_kept_week_at_once(client, member, room, provider
     client.get(url)
     before = client.get(url).content.decode()
     assert '10:00<span class="visually-hidden"> \N{EN DASH} 10:30, free: book it' in before
-    Booking.objects.create(
-        member=member,
-        kind="room",
-        space=room.space,
-        resource=room,
-        status=Status.PENDING,
-        start=start,
-        end=start + dt.timedelta(hours=1),
-    )
+    room_booking(member, room, start)
     after = client.get(url).content.decode()
     assert '10:00<span class="visually-hidden"> \N{EN DASH} 10:30, taken' in after
 
@@ -108,15 +100,7 @@ def test_a_booking_shows_in_the_kept_slots_api_answer_at_once(client, member, ro
         return next(s["available"] for s in slots if s["start"] == start.isoformat())
 
     assert ten_oclock() and ten_oclock()  # the second from the kept body
-    Booking.objects.create(
-        member=member,
-        kind="room",
-        space=room.space,
-        resource=room,
-        status=Status.PENDING,
-        start=start,
-        end=start + dt.timedelta(hours=1),
-    )
+    room_booking(member, room, start)
     assert not ten_oclock()
 
 
@@ -213,14 +197,6 @@ def test_a_kept_room_feed_is_the_fresh_file_and_a_booking_shows_at_once(
         assert client.get(url).content == kept
     start = tomorrow_at(10)
     assert f"DTSTART:{start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}".encode() not in kept
-    Booking.objects.create(
-        member=member,
-        kind="room",
-        space=room.space,
-        resource=room,
-        status=Status.PENDING,
-        start=start,
-        end=start + dt.timedelta(hours=1),
-    )
+    room_booking(member, room, start)
     after = client.get(url).content
     assert f"DTSTART:{start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}".encode() in after

@@ -12,7 +12,7 @@ from django.urls import reverse
 from bookings import availability
 from bookings.models import Booking, Status
 from bookings.views.availability import _slot_cells
-from tests.bookings.conftest import tomorrow_at
+from tests.bookings.conftest import room_booking, tomorrow_at
 
 pytestmark = pytest.mark.django_db
 
@@ -72,15 +72,7 @@ def test_a_week_holds_the_same_slots_as_each_day_asked_alone(member, room, provi
     ]
     for offset, hour, status, updated in cases:
         start = tomorrow_at(hour) + dt.timedelta(days=offset)
-        booking = Booking.objects.create(
-            member=member,
-            kind="room",
-            space=room.space,
-            resource=room,
-            status=status,
-            start=start,
-            end=start + dt.timedelta(hours=2),
-        )
+        booking = room_booking(member, room, start, 2, status)
         Booking.objects.filter(pk=booking.pk).update(updated_at=updated)
 
     week = availability.resource_days(room, days, write_through=False)
@@ -96,15 +88,7 @@ def test_a_free_cell_too_short_for_the_shortest_booking_is_no_link(client, membe
     """Open 08:00-20:00, half-hour cells, one hour at least: 19:30 is free but no start;
     nor is 09:30 when 10:00 is held (the probe's form then said "not free")."""
     start = tomorrow_at(10)
-    Booking.objects.create(
-        member=member,
-        kind="room",
-        space=room.space,
-        resource=room,
-        status=Status.PENDING,
-        start=start,
-        end=start + dt.timedelta(hours=1),
-    )
+    room_booking(member, room, start)
     page = week_of(client, room, start.date())
     link = reverse("book_resource", args=[room.pk]) + "?start="
     free = {unquote(part.split('"', 1)[0]) for part in page.split(link)[1:]}
