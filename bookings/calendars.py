@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import uuid
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from email.utils import formataddr, parseaddr
@@ -32,7 +31,7 @@ from icalendar import Alarm, Calendar, Event, vCalAddress
 from bookings import holds
 from bookings.models import Booking, FeedToken, Kind, Status
 from providers import selectors
-from providers.cache import ByContent, cache, replace_tokens
+from providers.cache import ByContent, kept_under_token, replace_tokens
 
 FEED_TIMEOUT = 24 * 3600  # keyed by what it shows: an eviction delay, not a staleness limit
 # Which member a live calendar link is, kept under a token that every write of a link
@@ -276,27 +275,18 @@ def links_changed(**kwargs) -> None:
 
 
 def _member_of_link(token: str) -> int | None:
-    """The member whose live calendar link ``token`` is; a link found is kept under the
-    links' token (one round trip), a link not found is asked of the database each time
-    (a guessed link costs a query, not a cache entry)."""
+    """The member whose live calendar link ``token`` is, kept under the links' token; a
+    link not found is not kept (a guessed link costs a query, not a cache entry)."""
     digest = FeedToken.hash(token)
+
+    def member_pk() -> int | None:
+        live = FeedToken.objects.filter(digest=digest, revoked_at=None)
+        return live.values_list("member_id", flat=True).first()
+
     link_key = f"bookings:feed-link:{digest}"
-    read = cache.get_many([LINKS_TOKEN_KEY, link_key])
-    current, kept = read.get(LINKS_TOKEN_KEY), read.get(link_key)
-    if current is not None and kept is not None and kept[0] == current:
-        return kept[1]
-    member_pk = (
-        FeedToken.objects.filter(digest=digest, revoked_at=None)
-        .values_list("member_id", flat=True)
-        .first()
-    )
-    if member_pk is not None:
-        # the token as it was before the query: a link turned off meanwhile replaced it
-        if current is None:
-            cache.add(LINKS_TOKEN_KEY, uuid.uuid4().hex, FEED_TIMEOUT)
-        elif cache.get(LINKS_TOKEN_KEY) == current:
-            cache.set(link_key, (current, member_pk), FEED_TIMEOUT)
-    return member_pk
+    return kept_under_token(
+        LINKS_TOKEN_KEY, link_key, member_pk, FEED_TIMEOUT, keep=lambda pk: pk is not None
+    )[1]
 
 
 def cached_feed_of_token(token: str) -> tuple[bytes, dt.datetime | None] | None:

@@ -127,9 +127,11 @@ def kept_under_token(
     compute: Callable[[], T],
     timeout: int,
     read: dict | None = None,
+    keep: Callable[[T], bool] | None = None,
 ) -> tuple[str | None, T]:
     """(the current token, the value kept under it, else ``compute()``, then kept).
-    ``read``: both keys as the caller read them already (one ``get_many`` with its own).
+    ``read``: both keys as the caller read them already (one ``get_many`` with its own);
+    ``keep``: which computed values are kept (default all).
     The token is None while the cache is down: the value is computed, not kept."""
     if read is None:
         read = cache.get_many([token_key, value_key])
@@ -140,7 +142,7 @@ def kept_under_token(
         cache.add(token_key, uuid.uuid4().hex, timeout)
         token = cache.get(token_key)
     value = compute()
-    if token is not None:
+    if token is not None and (keep is None or keep(value)):
         cache.set(value_key, (token, value), timeout)
     return token, value
 

@@ -28,8 +28,8 @@ def test_a_warm_feed_is_the_same_file_without_a_query(member, room_booking, monk
     rows = list(Booking.objects.filter(member=member).select_related("space", "resource", "offer"))
     fresh = calendars.member_feed(member, rows)
     keys = []
-    keep = calendars.cache.set
-    monkeypatch.setattr(calendars.cache, "set", lambda k, *a: keys.append(k) or keep(k, *a))
+    keep = cache.set
+    monkeypatch.setattr(cache, "set", lambda k, *a: keys.append(k) or keep(k, *a))
     assert calendars.cached_member_feed(member)[0] == fresh
     # a key any cache backend takes (Django warns on spaces, which memcached refuses)
     assert keys and not [w for k in keys for w in memcache_key_warnings(k)]
