@@ -42,7 +42,8 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     session = dict(part.split("=", 1) for part in cookie.split("; "))
-    for label, path, with_cookie in pages:
+    # the floor first: the minimal view the load bench compares every page with
+    for label, path, with_cookie in [("floor: minimal view", "/bench/minimal", False), *pages]:
         if args.only and not any(word in label for word in args.only):
             continue
         client = Client(SERVER_NAME="127.0.0.1")

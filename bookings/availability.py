@@ -67,6 +67,10 @@ class DayAnswer:
     # unknown only because the provider had not answered within the page's budget: it
     # is still being asked, so the page asks again in a moment (``pending_retry``)
     pending: bool = False
+    # a known answer is the same, for the same room, facts and holds, until then: the
+    # clock moves a slot out of reach or turns the day, or the facts fall due to be asked
+    # again (a page asking then starts the refresh). None: unknown, not to be kept.
+    good_until: dt.datetime | None = None
 
 
 @dataclasses.dataclass
@@ -268,8 +272,8 @@ def _answer(
         holds = _day_holds(resource, span, start, end, entry.fetched_at)
     limits = limits or booking_rules.limits(resource)
     key = (resource.pk, day, entry.fetched_at, tuple(holds), tz, repr(resource.rules), limits)
-    slots = _computed.get(key, now)
-    if slots is None:
+    found = _computed.get(key, now)
+    if found is None:
         # a resource entry holds a ProviderDay (providers.availability.fetch_resource_day)
         slots = compute_slots(
             cast(ProviderDay, entry.value),
@@ -279,8 +283,13 @@ def _answer(
             now=now,
             limits=limits,
         )
-        _computed.put(key, now, _clock_changes(slots, now, limits, tz), slots)
-    return DayAnswer(True, day, tz, slots, source, entry.fetched_at)
+        found = (slots, _clock_changes(slots, now, limits, tz))
+        _computed.put(key, now, found[1], slots)
+    slots, clock_changes = found
+    due = entry.fetched_at + dt.timedelta(seconds=provider_facts.FRESH_SECONDS)
+    return DayAnswer(
+        True, day, tz, slots, source, entry.fetched_at, good_until=min(clock_changes, due)
+    )
 
 
 def _clock_changes(
@@ -310,13 +319,14 @@ class _ComputedSlots:
         )
         self.lock = threading.Lock()
 
-    def get(self, key: tuple, now: dt.datetime) -> list[Slot] | None:
+    def get(self, key: tuple, now: dt.datetime) -> tuple[list[Slot], dt.datetime] | None:
+        """(the slots, when the clock changes them), or None."""
         with self.lock:
             found = self.entries.get(key)
             if found is None or not found[0] <= now < found[1]:
                 return None
             self.entries.move_to_end(key)
-            return found[2]
+            return found[2], found[1]
 
     def put(self, key: tuple, now: dt.datetime, until: dt.datetime, slots: list[Slot]) -> None:
         with self.lock:
@@ -368,6 +378,17 @@ def _write_through(item: Resource | Offer, answers: list[tuple[dt.date, dt.datet
             _HANDED.move_to_end((kind, item.pk, day))
         while len(_HANDED) > _HANDED_MAX:
             _HANDED.popitem(last=False)
+
+
+def day_made_of(resource_pk: int, day: dt.date) -> list[str]:
+    """The cache keys whose values name what a room's day answer is made of, besides the
+    clock (``DayAnswer.good_until``): the catalogue version (the room and its rules), the
+    day's facts (by their fetch) and the room's holds token."""
+    return [
+        selectors.CATALOGUE_VERSION_KEY,
+        provider_facts.resource_key(resource_pk, day),
+        holds.keys("resource", resource_pk)[0],
+    ]
 
 
 def day_keys(resource_pk: int, day: dt.date) -> list[str]:

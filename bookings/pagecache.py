@@ -12,10 +12,19 @@ keys: the page is kept with a placeholder in its place (``csrf_placeholder``, a 
 processor) and each answer gets its own token, as a fresh render would. A request with a
 message to show (after a form) renders afresh, as does every request while the cache is
 down or when the view passes ``None`` as its first key.
+
+``KeptAnswers`` goes further for the busiest pages (a room's slots and week): an answer is
+kept in the process with the cache entries it was made from (``Made``: the catalogue
+version, the facts of its days, the room's holds token) and the time the clock changes it.
+A request for the same page reads only those entries, small ones, in one round trip, and
+gets the kept answer while they are the same: the room, its facts and its bookings are
+not read and nothing is computed.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 
@@ -26,7 +35,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from providers.cache import ByContent
+from providers.cache import Bounded, ByContent, cache
 
 KEEP_SECONDS = 24 * 3600
 # in a kept page where the CSRF token was: letters only, so escaping leaves it as it is
@@ -120,3 +129,77 @@ def render_kept_answer(
     key = "answer:" + page_key(request, template, keys)
     status, body = _here.kept(key, make, keep)
     return HttpResponse(_with_token(request, body), status=status)
+
+
+# --- answers kept with what they were made from --------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Made:
+    """What an answer was made from: cache entries (``keys``) as they were then
+    (``stamps``: a token itself, a provider's facts by their fetch), and the time the
+    clock changes it (``until``)."""
+
+    keys: tuple[str, ...]
+    stamps: tuple
+    until: dt.datetime
+
+
+def _stamp(value):
+    """What names a cache entry's value: a provider's facts by their fetch (``fetched_at``:
+    each fetch writes a new entry), anything else (a token) by itself."""
+    return getattr(value, "fetched_at", value)
+
+
+def made_of(read: dict, keys: list[str], until: dt.datetime | None) -> Made | None:
+    """``Made`` from the entries as the view read them (``read``: a ``get_many`` of at
+    least ``keys``). None, not to be kept: an entry was missing (a token not set yet, a
+    day read afresh, evicted: a later read of the same ``None`` would not mean the same
+    value) or the answer holds for no time."""
+    stamps = tuple(_stamp(read.get(key)) for key in keys)
+    if until is None or None in stamps or until <= timezone.now():
+        return None
+    return Made(tuple(keys), stamps, until)
+
+
+class KeptAnswers:
+    """Answers kept in this process by the request's own parts (as ``page_key``: the
+    path, language, zone and who asks) with what they were made from (``Made``). Bounded;
+    thread-safe. Only answers a view gives as a function of those: the view says which
+    (``put``); a request with a message to show is never served from here."""
+
+    def __init__(self, size: int) -> None:
+        self._entries = Bounded(size)
+
+    def get(self, request: HttpRequest, name: str) -> HttpResponse | None:
+        """The kept answer to ``request`` while what it was made from is the same
+        (one cache round trip for those entries); None: the view answers."""
+        if not _keepable(request, [name]):
+            return None
+        found = self._entries.get(page_key(request, name, []))
+        if found is None:
+            return None
+        made, status, content_type, body = found
+        if timezone.now() >= made.until:
+            return None
+        read = cache.get_many(list(made.keys))
+        if tuple(_stamp(read.get(key)) for key in made.keys) != made.stamps:
+            return None
+        if isinstance(body, str):
+            body = _with_token(request, body)
+        return HttpResponse(body, status=status, content_type=content_type)
+
+    def put(
+        self,
+        request: HttpRequest,
+        name: str,
+        made: Made | None,
+        body: str | bytes,
+        content_type: str | None = None,
+        status: int = 200,
+    ) -> None:
+        """Keep ``body`` (a page with the CSRF placeholder, as ``render_kept`` keeps it,
+        or bytes) as the answer to such requests while ``made`` holds; None: not kept."""
+        if made is not None and _keepable(request, [name]):
+            key = page_key(request, name, [])
+            self._entries.put(key, (made, status, content_type, body))

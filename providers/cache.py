@@ -61,35 +61,34 @@ class _SafeCache:
 
     def clear(self):
         self._try("clear")
-        for kept in ByContent.instances:  # what this process kept of it goes too
+        for kept in Bounded.instances:  # what this process kept of it goes too
             kept.clear()
 
 
 cache = _SafeCache()
 
 
-class ByContent:
-    """Values kept in this process under keys that name their whole content (a digest of
-    what a page or a feed is made of, tokens included): a key never names two different
-    values, so the copy here is as fresh as the shared cache's and saves its round trip.
-    Only for such keys. Bounded (least recently used goes first); thread-safe."""
+class Bounded:
+    """Values kept in this process, at most ``size`` (least recently used goes first);
+    thread-safe. Every one is emptied by ``cache.clear()`` (what a process kept of the
+    shared cache goes with it). What a key may name is the subclass's or the user's rule."""
 
-    instances: list[ByContent] = []
+    instances: list[Bounded] = []
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._entries: OrderedDict[str, object] = OrderedDict()
+        self._entries: OrderedDict[object, object] = OrderedDict()
         self._lock = threading.Lock()
-        ByContent.instances.append(self)
+        Bounded.instances.append(self)
 
-    def get(self, key: str):
+    def get(self, key):
         with self._lock:
             value = self._entries.get(key)
             if value is not None:
                 self._entries.move_to_end(key)
             return value
 
-    def put(self, key: str, value) -> None:
+    def put(self, key, value) -> None:
         with self._lock:
             self._entries[key] = value
             self._entries.move_to_end(key)
@@ -99,6 +98,13 @@ class ByContent:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+class ByContent(Bounded):
+    """Values kept in this process under keys that name their whole content (a digest of
+    what a page or a feed is made of, tokens included): a key never names two different
+    values, so the copy here is as fresh as the shared cache's and saves its round trip.
+    Only for such keys."""
 
     def kept(self, key: str, make: Callable[[], T], timeout: int) -> T:
         """The value under ``key``: here, else in the shared cache, else ``make()``, then

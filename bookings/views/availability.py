@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 from bookings import availability, rules
 from bookings.forms import length_choices
 from bookings.http import HtmxHttpRequest
-from bookings.pagecache import render_kept
+from bookings.pagecache import KeptAnswers, made_of, render_kept
 from bookings.rules import MAX_DAYS_AHEAD
 from bookings.views.api import bad_parameter, empty_parameter, read_only, unknown_parameter
 from providers import selectors
@@ -125,9 +125,15 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+# the slots API's answers, kept with the entries they were made from (``KeptAnswers``)
+_slots_answers = KeptAnswers(2048)
+
+
 @read_only
 @provider_budget
 def resource_slots(request: HttpRequest, pk: int) -> HttpResponse:
+    if (kept := _slots_answers.get(request, "api:slots")) is not None:
+        return kept
     try:  # the day's facts and holds are read with the room: one round trip when warm
         also = availability.day_keys(pk, dt.date.fromisoformat(request.GET.get("date", "")))
     except ValueError:
@@ -145,18 +151,10 @@ def resource_slots(request: HttpRequest, pk: int) -> HttpResponse:
     if refusal := rules.horizon_refusal(rules.limits(resource), day, local_today(tz)):
         return bad_parameter("date", refusal)
     answer = availability.resource_day(resource, day, read=read)
-    if not answer.known:
-        return HttpResponse(_slots_body(resource.pk, day, answer), content_type=JSON_TYPE)
-    # the same slots give the same body: kept with them (``_OfSlots``)
-    made_of = (
-        resource.pk,
-        day,
-        answer.timezone,
-        str(answer.message),
-        answer.source,
-        answer.fetched_at,
-    )
-    body = _bodies.get(answer.slots, made_of, lambda: _slots_body(resource.pk, day, answer))
+    body = _slots_body(resource.pk, day, answer)
+    if answer.known and answer.source == "cached":
+        made = made_of(read, availability.day_made_of(resource.pk, day), answer.good_until)
+        _slots_answers.put(request, "api:slots", made, body, JSON_TYPE)
     return HttpResponse(body, content_type=JSON_TYPE)
 
 
@@ -254,11 +252,11 @@ def _guess_monday(request: HttpRequest) -> dt.date:
 
 
 class _OfSlots:
-    """What is made from a day's slots (the week grid's cells, the slots API's body),
-    kept in this process by the identity of the slots list: a day's slots are one list
-    while nothing changes them (``availability._ComputedSlots``), and a change is a new
-    list. The list is held here, so its identity is not reused while it is kept; ``also``
-    is the rest of what the value is made from. Bounded; thread-safe."""
+    """What is made from a day's slots (the week grid's cells), kept in this process by
+    the identity of the slots list: a day's slots are one list while nothing changes them
+    (``availability._ComputedSlots``), and a change is a new list. The list is held
+    here, so its identity is not reused while it is kept; ``also`` is the rest of what
+    the value is made from. Bounded; thread-safe."""
 
     def __init__(self, size: int = 1024) -> None:
         self.size = size
@@ -286,7 +284,7 @@ def _cells_and_shown(slots: list[availability.Slot], book_url: str) -> tuple[lis
     return cells, shown
 
 
-_cells, _bodies = _OfSlots(), _OfSlots()
+_cells = _OfSlots()
 
 
 def _slot_cells(slots: list[availability.Slot], book_url: str) -> list[dict]:

@@ -104,6 +104,78 @@ def test_a_booking_shows_in_the_kept_slots_api_answer_at_once(client, member, ro
     assert not ten_oclock()
 
 
+def _slots_url(room, day: dt.date) -> str:
+    return reverse("api_slots", args=[room.pk]) + f"?date={day.isoformat()}"
+
+
+def _available(answer, start: dt.datetime) -> bool:
+    return next(s["available"] for s in answer.json()["slots"] if s["start"] == start.isoformat())
+
+
+def test_a_refresh_and_a_hidden_room_show_in_the_kept_slots_answer_at_once(client, room, provider):
+    start = tomorrow_at(10)
+    url = _slots_url(room, start.date())
+    assert _available(client.get(url), start) and _available(client.get(url), start)
+
+    provider.day = ProviderDay(
+        open=[(start.replace(hour=8), start.replace(hour=20))],
+        busy=[(start, start + dt.timedelta(hours=1))],
+        capacity=1,
+    )
+    provider_facts.refresh_now(
+        provider_facts.resource_key(room.pk, start.date()),
+        lambda: provider_facts.fetch_resource_day(room, start.date()),
+    )
+    assert not _available(client.get(url), start)
+
+    room.active = False  # staff take the room off the portal
+    room.save()
+    assert client.get(url).status_code == 404
+
+
+def test_the_kept_slots_answer_goes_stale_with_its_facts_and_asks_again(
+    client, room, provider, monkeypatch
+):
+    from django.utils import timezone
+
+    from providers import jobs, tasks
+
+    asked = []
+    monkeypatch.setattr(
+        jobs,
+        "enqueue",
+        lambda task, *args, **kw: task is tasks.refresh_availability and asked.append(args),
+    )
+    start = tomorrow_at(10)
+    url = _slots_url(room, start.date())
+    assert [client.get(url).json()["source"] for _ in range(2)] == ["live", "cached"]
+    assert client.get(url).json()["source"] == "cached"  # kept
+    later = timezone.now() + dt.timedelta(seconds=provider_facts.FRESH_SECONDS + 1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert client.get(url).json()["source"] == "stale"
+    assert asked == [("resource", room.pk, start.date().isoformat())]
+
+
+def test_a_slot_leaves_the_kept_slots_answer_when_its_notice_runs_out(
+    client, room, provider, monkeypatch
+):
+    from django.utils import timezone
+
+    room.rules = {**room.rules, "lead_time_minutes": 60}
+    room.save()
+    start = tomorrow_at(10)
+    # the facts are fetched 30 s before 10:00 falls within the hour's notice
+    first = start - dt.timedelta(minutes=60, seconds=30)
+    monkeypatch.setattr(timezone, "now", lambda: first)
+    url = _slots_url(room, start.date())
+    assert _available(client.get(url), start) and _available(client.get(url), start)
+    # 40 s later the facts are still fresh, but 10:00 is inside the notice
+    monkeypatch.setattr(timezone, "now", lambda: first + dt.timedelta(seconds=40))
+    answer = client.get(url).json()
+    assert answer["source"] == "cached"
+    assert not _available(client.get(url), start)
+
+
 def test_a_refresh_shows_on_the_kept_week_and_pass_at_once(client, room, day_pass, provider):
     start = tomorrow_at(10)
     day = start.date()
