@@ -380,14 +380,14 @@ def _write_through(item: Resource | Offer, answers: list[tuple[dt.date, dt.datet
             _HANDED.popitem(last=False)
 
 
-def day_made_of(resource_pk: int, day: dt.date) -> list[str]:
-    """The cache keys whose values name what a room's day answer is made of, besides the
-    clock (``DayAnswer.good_until``): the catalogue version (the room and its rules), the
-    day's facts (by their fetch) and the room's holds token."""
+def days_made_of(resource_pk: int, days: Iterable[dt.date]) -> list[str]:
+    """The cache keys whose values name what a room's answers for ``days`` are made of,
+    besides the clock (``DayAnswer.good_until``): the catalogue version (the room and its
+    rules), the room's holds token and each day's facts (by their fetch)."""
     return [
         selectors.CATALOGUE_VERSION_KEY,
-        provider_facts.resource_key(resource_pk, day),
         holds.keys("resource", resource_pk)[0],
+        *(provider_facts.resource_key(resource_pk, day) for day in days),
     ]
 
 

@@ -95,9 +95,14 @@ def render_kept(
     context: dict | Callable[[], dict],
     keys: list,
     status: int = 200,
+    *,
+    answers: KeptAnswers | None = None,
+    name: str = "",
+    made: Made | None = None,
 ) -> HttpResponse:
     """``render(request, template, context, status=status)``, kept under ``keys``;
-    ``context`` may be a function, called only when the page is rendered."""
+    ``context`` may be a function, called only when the page is rendered. With
+    ``answers``: the page is also kept there as ``name``, while ``made`` holds."""
     if not _keepable(request, keys):
         return render(request, template, context() if callable(context) else context, status=status)
 
@@ -105,6 +110,8 @@ def render_kept(
         return _render_to_keep(request, template, context() if callable(context) else context)
 
     body = _here.kept(page_key(request, template, keys), make, KEEP_SECONDS)
+    if answers is not None:
+        answers.put(request, name, made, body, status=status)
     return HttpResponse(_with_token(request, body), status=status)
 
 

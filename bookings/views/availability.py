@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 from bookings import availability, rules
 from bookings.forms import length_choices
 from bookings.http import HtmxHttpRequest
-from bookings.pagecache import KeptAnswers, made_of, render_kept
+from bookings.pagecache import KeptAnswers, Made, made_of, render_kept
 from bookings.rules import MAX_DAYS_AHEAD
 from bookings.views.api import bad_parameter, empty_parameter, read_only, unknown_parameter
 from providers import selectors
@@ -153,7 +153,7 @@ def resource_slots(request: HttpRequest, pk: int) -> HttpResponse:
     answer = availability.resource_day(resource, day, read=read)
     body = _slots_body(resource.pk, day, answer)
     if answer.known and answer.source == "cached":
-        made = made_of(read, availability.day_made_of(resource.pk, day), answer.good_until)
+        made = made_of(read, availability.days_made_of(resource.pk, [day]), answer.good_until)
         _slots_answers.put(request, "api:slots", made, body, JSON_TYPE)
     return HttpResponse(body, content_type=JSON_TYPE)
 
@@ -391,9 +391,16 @@ def resource_day(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "resources/partials/day.html", {"d": cell, "tz": tz})
 
 
+# week pages, kept with the entries they were made from (``KeptAnswers``)
+_week_answers = KeptAnswers(1024)
+
+
 @provider_budget
 def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A room with a week of slots in the space's local time; pages by week."""
+    name = "week:htmx" if request.htmx else "week"
+    if (kept := _week_answers.get(request, name)) is not None:
+        return kept
     resource, version, read = resource_with_days(pk, _guess_monday(request), 7)
     tz = resource.space.timezone
     today = local_today(tz)
@@ -425,7 +432,24 @@ def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     }
     template = "resources/partials/week.html" if request.htmx else "resources/detail.html"
     keys = [version, today, _shown(days)]
-    return render_kept(request, template, context, keys)
+    made = _week_made(resource, read, list(answers.values()), today)
+    return render_kept(
+        request, template, context, keys, answers=_week_answers, name=name, made=made
+    )
+
+
+def _week_made(
+    resource: Resource, read: dict, answers: list[availability.DayAnswer], today: dt.date
+) -> Made | None:
+    """What a week page is made of (``Made``): the room, its holds and its days' facts,
+    until one of its days changes with the clock or the room's day turns; None while a
+    day is unknown or stale (a later request shows the refreshed answer)."""
+    if not all(answer.known and answer.source == "cached" for answer in answers):
+        return None
+    midnight = availability.local_day_bounds(today, resource.space.timezone)[1]
+    until = min([midnight, *(answer.good_until or midnight for answer in answers)])
+    days = [answer.day for answer in answers]
+    return made_of(read, availability.days_made_of(resource.pk, days), until)
 
 
 def _shown(days: list[dict]) -> list[tuple]:

@@ -156,24 +156,42 @@ def test_the_kept_slots_answer_goes_stale_with_its_facts_and_asks_again(
     assert asked == [("resource", room.pk, start.date().isoformat())]
 
 
-def test_a_slot_leaves_the_kept_slots_answer_when_its_notice_runs_out(
-    client, room, provider, monkeypatch
+FREE_AT_TEN = '10:00<span class="visually-hidden"> \N{EN DASH} 10:30, free: book it'
+
+
+@pytest.mark.parametrize("page", ["slots API", "week"])
+def test_a_slot_leaves_a_kept_answer_when_its_notice_runs_out(
+    client, room, provider, monkeypatch, page
 ):
     from django.utils import timezone
 
     room.rules = {**room.rules, "lead_time_minutes": 60}
     room.save()
     start = tomorrow_at(10)
-    # the facts are fetched 30 s before 10:00 falls within the hour's notice
+    week = reverse("resource_detail", args=[room.pk]) + f"?week={start.date().isoformat()}"
+
+    def free_at_ten() -> int:
+        """On how many days 10:00 is free (the API: tomorrow only)."""
+        if page == "week":
+            return client.get(week).content.decode().count(FREE_AT_TEN)
+        return int(_available(client.get(_slots_url(room, start.date())), start))
+
+    # the facts are fetched 30 s before tomorrow's 10:00 falls within the hour's notice
     first = start - dt.timedelta(minutes=60, seconds=30)
     monkeypatch.setattr(timezone, "now", lambda: first)
-    url = _slots_url(room, start.date())
-    assert _available(client.get(url), start) and _available(client.get(url), start)
-    # 40 s later the facts are still fresh, but 10:00 is inside the notice
+    before = free_at_ten()
+    assert before >= 1 and free_at_ten() == before
+    # 40 s later the facts are still fresh, but tomorrow's 10:00 is inside the notice
     monkeypatch.setattr(timezone, "now", lambda: first + dt.timedelta(seconds=40))
-    answer = client.get(url).json()
-    assert answer["source"] == "cached"
-    assert not _available(client.get(url), start)
+    assert free_at_ten() == before - 1
+
+
+def test_a_hidden_room_leaves_the_kept_week_at_once(client, room, provider):
+    url = reverse("resource_detail", args=[room.pk])
+    assert client.get(url).status_code == client.get(url).status_code == 200
+    room.space.hidden = True  # staff hide the space
+    room.space.save()
+    assert client.get(url).status_code == 404
 
 
 def test_a_refresh_shows_on_the_kept_week_and_pass_at_once(client, room, day_pass, provider):
