@@ -67,9 +67,10 @@ class DayAnswer:
     # unknown only because the provider had not answered within the page's budget: it
     # is still being asked, so the page asks again in a moment (``pending_retry``)
     pending: bool = False
-    # a known answer is the same, for the same room, facts and holds, until then: the
-    # clock moves a slot out of reach or turns the day, or the facts fall due to be asked
-    # again (a page asking then starts the refresh). None: unknown, not to be kept.
+    # the answer is the same, for the same room, facts and holds, until then: the clock
+    # moves a slot out of reach or turns the day, or the facts fall due to be asked again
+    # (a page asking then starts the refresh); a provider's failure is asked again.
+    # None: still being asked, not to be kept.
     good_until: dt.datetime | None = None
 
 
@@ -264,7 +265,11 @@ def _answer(
     tz = resource.space.timezone
     if entry.value is None:
         reason = messages.render(entry.message)  # in the language of who asks
-        return DayAnswer(False, day, tz, [], source, entry.fetched_at, reason, _still_asking(entry))
+        if _still_asking(entry):  # asked again in a moment: never kept
+            return DayAnswer(False, day, tz, [], source, entry.fetched_at, reason, True)
+        # a provider's failure is kept that long, then asked again
+        until = entry.fetched_at + dt.timedelta(seconds=provider_facts.UNKNOWN_SECONDS)
+        return DayAnswer(False, day, tz, [], source, entry.fetched_at, reason, good_until=until)
     start, end = local_day_bounds(day, tz)
     if span is None:
         holds = portal_holds(resource, start, end, entry.fetched_at)
@@ -380,26 +385,38 @@ def _write_through(item: Resource | Offer, answers: list[tuple[dt.date, dt.datet
             _HANDED.popitem(last=False)
 
 
-def days_made_of(resource_pk: int, days: Iterable[dt.date]) -> list[str]:
-    """The cache keys whose values name what a room's answers for ``days`` are made of,
-    besides the clock (``DayAnswer.good_until``): the catalogue version (the room and its
-    rules), the room's holds token and each day's facts (by their fetch)."""
+def made_of_keys(resource_pk: int) -> list[str]:
+    """The cache keys whose values name what the room's day answers are made of, besides
+    the clock (``DayAnswer.good_until``): the catalogue version (the room and its rules),
+    the room's holds token and its facts token (replaced on every write of one of its
+    days' facts: ``facts_token_key``). ``day_keys`` and ``days_keys`` read the last two
+    first, with what they name."""
     return [
         selectors.CATALOGUE_VERSION_KEY,
         holds.keys("resource", resource_pk)[0],
-        *(provider_facts.resource_key(resource_pk, day) for day in days),
+        provider_facts.resource_token_key(resource_pk),
     ]
 
 
 def day_keys(resource_pk: int, day: dt.date) -> list[str]:
-    """The cache keys ``resource_day`` reads (a caller may read them with its own)."""
-    return [provider_facts.resource_key(resource_pk, day), *holds.keys("resource", resource_pk)]
+    """The cache keys ``resource_day`` reads (a caller may read them with its own), each
+    token before what it names."""
+    return [
+        provider_facts.resource_token_key(resource_pk),
+        provider_facts.resource_key(resource_pk, day),
+        *holds.keys("resource", resource_pk),
+    ]
 
 
 def days_keys(resource_pk: int, days: Iterable[dt.date]) -> list[str]:
-    """The cache keys ``resource_days`` reads for ``days``."""
+    """The cache keys ``resource_days`` reads for ``days``, each token before what it
+    names."""
     facts = [provider_facts.resource_key(resource_pk, day) for day in days]
-    return [*facts, *holds.keys("resource", resource_pk)]
+    return [
+        provider_facts.resource_token_key(resource_pk),
+        *facts,
+        *holds.keys("resource", resource_pk),
+    ]
 
 
 def resource_day(

@@ -14,11 +14,11 @@ message to show (after a form) renders afresh, as does every request while the c
 down or when the view passes ``None`` as its first key.
 
 ``KeptAnswers`` goes further for the busiest pages (a room's slots and week): an answer is
-kept in the process with the cache entries it was made from (``Made``: the catalogue
-version, the facts of its days, the room's holds token) and the time the clock changes it.
-A request for the same page reads only those entries, small ones, in one round trip, and
-gets the kept answer while they are the same: the room, its facts and its bookings are
-not read and nothing is computed.
+kept in the process with the tokens of what it was made from (``Made``: the catalogue
+version, the room's facts token and holds token) and the time the clock changes it. A
+request for the same page reads only those tokens in one round trip, and gets the kept
+answer while they are the same: the room, its facts and its bookings are not read and
+nothing is computed.
 """
 
 from __future__ import annotations
@@ -143,27 +143,21 @@ def render_kept_answer(
 
 @dataclasses.dataclass(frozen=True)
 class Made:
-    """What an answer was made from: cache entries (``keys``) as they were then
-    (``stamps``: a token itself, a provider's facts by their fetch), and the time the
-    clock changes it (``until``)."""
+    """What an answer was made from: tokens in the cache (``keys``, each replaced when
+    what it names changes) as they were then (``stamps``), and the time the clock changes
+    the answer (``until``)."""
 
     keys: tuple[str, ...]
     stamps: tuple
     until: dt.datetime
 
 
-def _stamp(value):
-    """What names a cache entry's value: a provider's facts by their fetch (``fetched_at``:
-    each fetch writes a new entry), anything else (a token) by itself."""
-    return getattr(value, "fetched_at", value)
-
-
 def made_of(read: dict, keys: list[str], until: dt.datetime | None) -> Made | None:
-    """``Made`` from the entries as the view read them (``read``: a ``get_many`` of at
-    least ``keys``). None, not to be kept: an entry was missing (a token not set yet, a
-    day read afresh, evicted: a later read of the same ``None`` would not mean the same
-    value) or the answer holds for no time."""
-    stamps = tuple(_stamp(read.get(key)) for key in keys)
+    """``Made`` from the tokens as the view read them (``read``: a ``get_many`` of at
+    least ``keys``, each token read before or with what it names). None, not to be kept:
+    a token was missing (not set yet, evicted: a later read of the same ``None`` would
+    not mean the same value) or the answer holds for no time."""
+    stamps = tuple(read.get(key) for key in keys)
     if until is None or None in stamps or until <= timezone.now():
         return None
     return Made(tuple(keys), stamps, until)
@@ -178,20 +172,33 @@ class KeptAnswers:
     def __init__(self, size: int) -> None:
         self._entries = Bounded(size)
 
-    def get(self, request: HttpRequest, name: str) -> HttpResponse | None:
-        """The kept answer to ``request`` while what it was made from is the same
-        (one cache round trip for those entries); None: the view answers."""
+    def value(self, request: HttpRequest, name: str):
+        """What was kept for ``request`` while what it was made from is the same (one
+        cache round trip for those entries); None: the view answers."""
         if not _keepable(request, [name]):
             return None
         found = self._entries.get(page_key(request, name, []))
         if found is None:
             return None
-        made, status, content_type, body = found
+        made, value = found
         if timezone.now() >= made.until:
             return None
         read = cache.get_many(list(made.keys))
-        if tuple(_stamp(read.get(key)) for key in made.keys) != made.stamps:
+        if tuple(read.get(key) for key in made.keys) != made.stamps:
             return None
+        return value
+
+    def keep(self, request: HttpRequest, name: str, made: Made | None, value) -> None:
+        """Keep ``value`` for such requests while ``made`` holds; None: not kept."""
+        if made is not None and value is not None and _keepable(request, [name]):
+            self._entries.put(page_key(request, name, []), (made, value))
+
+    def get(self, request: HttpRequest, name: str) -> HttpResponse | None:
+        """The kept answer (``put``) to ``request``, else None."""
+        found = self.value(request, name)
+        if found is None:
+            return None
+        status, content_type, body = found
         if isinstance(body, str):
             body = _with_token(request, body)
         return HttpResponse(body, status=status, content_type=content_type)
@@ -206,7 +213,5 @@ class KeptAnswers:
         status: int = 200,
     ) -> None:
         """Keep ``body`` (a page with the CSRF placeholder, as ``render_kept`` keeps it,
-        or bytes) as the answer to such requests while ``made`` holds; None: not kept."""
-        if made is not None and _keepable(request, [name]):
-            key = page_key(request, name, [])
-            self._entries.put(key, (made, status, content_type, body))
+        or bytes) as the answer to such requests while ``made`` holds."""
+        self.keep(request, name, made, (status, content_type, body))

@@ -50,7 +50,7 @@ from providers.adapters.errors import (
     UnsupportedError,
 )
 from providers.adapters.types import ItemRef, PassDay, ProviderDay
-from providers.cache import cache
+from providers.cache import cache, replace_tokens
 from providers.messages import Message
 from providers.models import Offer, Resource
 from providers.ratelimit import BROWSE
@@ -110,6 +110,17 @@ class _Cached:
 CachedFacts = _Cached
 
 
+def facts_token_key(key: str) -> str:
+    """The token that every write of one of an item's facts entries replaces
+    (``avail:r:7:2026-12-03`` -> ``avail:r:7:token``): what is made from the item's facts
+    may be kept under it (``bookings.pagecache.KeptAnswers``). Read it before the entries,
+    or with them in one ``get_many`` that lists it first: it is replaced after them."""
+    return ":".join(key.split(":")[:3]) + ":token"
+
+
+TOKEN_SECONDS = 24 * 3600
+
+
 def _fetch_into_cache(key: str, fetch: Callable[[], object]) -> _Cached:
     try:
         value = fetch()
@@ -119,6 +130,7 @@ def _fetch_into_cache(key: str, fetch: Callable[[], object]) -> _Cached:
         logger.warning("availability %s unknown: %s", key, type(exc).__name__)
         entry = _Cached(value=None, fetched_at=timezone.now(), message=_unknown_message(exc))
         cache.set(key, entry, UNKNOWN_SECONDS)
+    replace_tokens([facts_token_key(key)], TOKEN_SECONDS)
     return entry
 
 
@@ -322,6 +334,11 @@ def refresh_now(key: str, fetch: Callable[[], object]) -> None:
 
 def resource_key(resource_id: int, day: dt.date) -> str:
     return f"avail:r:{resource_id}:{day.isoformat()}"
+
+
+def resource_token_key(resource_id: int) -> str:
+    """``facts_token_key`` of the room's days."""
+    return f"avail:r:{resource_id}:token"
 
 
 def offer_key(offer_id: int, start: dt.date, end: dt.date) -> str:

@@ -152,8 +152,8 @@ def resource_slots(request: HttpRequest, pk: int) -> HttpResponse:
         return bad_parameter("date", refusal)
     answer = availability.resource_day(resource, day, read=read)
     body = _slots_body(resource.pk, day, answer)
-    if answer.known and answer.source == "cached":
-        made = made_of(read, availability.days_made_of(resource.pk, [day]), answer.good_until)
+    if answer.source == "cached":
+        made = made_of(read, availability.made_of_keys(resource.pk), answer.good_until)
         _slots_answers.put(request, "api:slots", made, body, JSON_TYPE)
     return HttpResponse(body, content_type=JSON_TYPE)
 
@@ -432,24 +432,24 @@ def resource_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     }
     template = "resources/partials/week.html" if request.htmx else "resources/detail.html"
     keys = [version, today, _shown(days)]
-    made = _week_made(resource, read, list(answers.values()), today)
+    made = days_made(resource, read, list(answers.values()), today)
     return render_kept(
         request, template, context, keys, answers=_week_answers, name=name, made=made
     )
 
 
-def _week_made(
+def days_made(
     resource: Resource, read: dict, answers: list[availability.DayAnswer], today: dt.date
 ) -> Made | None:
-    """What a week page is made of (``Made``): the room, its holds and its days' facts,
-    until one of its days changes with the clock or the room's day turns; None while a
-    day is unknown or stale (a later request shows the refreshed answer)."""
-    if not all(answer.known and answer.source == "cached" for answer in answers):
+    """What a page of a room's days (a week, a feed) is made of (``Made``): the room, its
+    holds and its days' facts as ``read``, until one of its days changes with the clock or
+    the room's ``today`` turns; None while a day is still being asked or stale (a later
+    request shows the answer then)."""
+    if not all(answer.source == "cached" and answer.good_until for answer in answers):
         return None
     midnight = availability.local_day_bounds(today, resource.space.timezone)[1]
     until = min([midnight, *(answer.good_until or midnight for answer in answers)])
-    days = [answer.day for answer in answers]
-    return made_of(read, availability.days_made_of(resource.pk, days), until)
+    return made_of(read, availability.made_of_keys(resource.pk), until)
 
 
 def _shown(days: list[dict]) -> list[tuple]:

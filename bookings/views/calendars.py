@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST, require_safe
 from bookings import availability, calendars
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import Booking, FeedToken
-from bookings.views.availability import provider_budget, resource_with_days
+from bookings.pagecache import KeptAnswers
+from bookings.views.availability import days_made, provider_budget, resource_with_days
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 BUSY_FEED_DAYS = 14
@@ -45,22 +46,36 @@ def _ics_response(
     return response
 
 
+# a room's busy feeds, kept with the entries they were made from (``KeptAnswers``)
+_room_feeds = KeptAnswers(512)
+
+
 @require_safe
 @provider_budget  # a calendar app waits no longer than a page: unknown days have no blocks
 def resource_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    kept = _room_feeds.value(request, "room-feed")
+    if kept is None:
+        kept = _room_feed(request, pk)
+    body, stamp = kept
+    return _ics_response(request, body, filename=f"room-{pk}.ics", last_modified=stamp)
+
+
+def _room_feed(request: HttpRequest, pk: int) -> tuple[bytes, dt.datetime]:
     guess = dt.datetime.now(dt.UTC).date()  # the room's zone is not known yet
     resource, _version, read = resource_with_days(pk, guess, BUSY_FEED_DAYS)
     first = availability.local_today_for(resource.space.timezone)
     blocks: list[tuple[dt.datetime, dt.datetime]] = []
     stamps = []
     days = [first + dt.timedelta(days=offset) for offset in range(BUSY_FEED_DAYS)]
-    for answer in availability.resource_days(resource, days, read=read):
+    answers = availability.resource_days(resource, days, read=read)
+    for answer in answers:
         if answer.known:
             blocks.extend(calendars.merge_busy(answer.slots))
             stamps.append(answer.fetched_at)
     stamp = max(stamps) if stamps else timezone.now()
     body = calendars.kept_busy_feed(resource.name, resource.pk, blocks, stamp)
-    return _ics_response(request, body, filename=f"room-{resource.pk}.ics", last_modified=stamp)
+    _room_feeds.keep(request, "room-feed", days_made(resource, read, answers, first), (body, stamp))
+    return body, stamp
 
 
 @require_safe

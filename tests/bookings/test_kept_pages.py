@@ -159,9 +159,9 @@ def test_the_kept_slots_answer_goes_stale_with_its_facts_and_asks_again(
 FREE_AT_TEN = '10:00<span class="visually-hidden"> \N{EN DASH} 10:30, free: book it'
 
 
-@pytest.mark.parametrize("page", ["slots API", "week"])
+@pytest.mark.parametrize("page", ["slots API", "week", "room feed"])
 def test_a_slot_leaves_a_kept_answer_when_its_notice_runs_out(
-    client, room, provider, monkeypatch, page
+    client, room, provider, monkeypatch, settings, page
 ):
     from django.utils import timezone
 
@@ -170,10 +170,16 @@ def test_a_slot_leaves_a_kept_answer_when_its_notice_runs_out(
     start = tomorrow_at(10)
     week = reverse("resource_detail", args=[room.pk]) + f"?week={start.date().isoformat()}"
 
+    settings.PAGE_PROVIDER_BUDGET_MS = settings.PAGE_PROVIDER_TOTAL_MS = 30_000
+    feed = reverse("resource_calendar", args=[room.pk])
+    half_past = f"DTEND:{(start + dt.timedelta(minutes=30)).astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+
     def free_at_ten() -> int:
-        """On how many days 10:00 is free (the API: tomorrow only)."""
+        """On how many days 10:00 is free (the API and the feed: tomorrow only)."""
         if page == "week":
             return client.get(week).content.decode().count(FREE_AT_TEN)
+        if page == "room feed":  # the busy block before 10:00 grows to 10:30
+            return int(half_past not in client.get(feed).content.decode())
         return int(_available(client.get(_slots_url(room, start.date())), start))
 
     # the facts are fetched 30 s before tomorrow's 10:00 falls within the hour's notice
@@ -184,6 +190,29 @@ def test_a_slot_leaves_a_kept_answer_when_its_notice_runs_out(
     # 40 s later the facts are still fresh, but tomorrow's 10:00 is inside the notice
     monkeypatch.setattr(timezone, "now", lambda: first + dt.timedelta(seconds=40))
     assert free_at_ten() == before - 1
+
+
+def test_a_kept_unknown_day_is_asked_again_once_its_entry_expires(
+    client, room, provider, monkeypatch
+):
+    from django.utils import timezone
+
+    from providers.adapters.errors import TransientError
+    from providers.cache import cache
+
+    start = tomorrow_at(10)
+    url = _slots_url(room, start.date())
+    client.get(_slots_url(room, start.date() + dt.timedelta(days=1)))  # a known day first
+    provider.day = TransientError("down", provider="scripted")
+    answers = [client.get(url).json() for _ in range(3)]  # asked, then kept
+    assert [a["status"] for a in answers] == ["unknown"] * 3
+    # the provider answers again; the failure's entry expires after UNKNOWN_SECONDS
+    provider.day = None
+    cache.delete(provider_facts.resource_key(room.pk, start.date()))
+    later = timezone.now() + dt.timedelta(seconds=provider_facts.UNKNOWN_SECONDS)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert client.get(url).json()["status"] == "known"
+    assert _available(client.get(url), start)
 
 
 def test_a_hidden_room_leaves_the_kept_week_at_once(client, room, provider):
@@ -289,6 +318,7 @@ def test_a_kept_room_feed_is_the_fresh_file_and_a_booking_shows_at_once(
         # as if never kept: neither in the shared cache nor in this process
         patch.setattr(cache, "get", lambda key: None)
         patch.setattr(calendars._here, "get", lambda key: None)
+        patch.setattr(pagecache, "_keepable", lambda request, keys: False)
         assert client.get(url).content == kept
     start = tomorrow_at(10)
     assert f"DTSTART:{start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}".encode() not in kept
