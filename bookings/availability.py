@@ -83,6 +83,7 @@ class PassAnswer:
     fetched_at: dt.datetime
     message: str = ""
     pending: bool = False
+    good_until: dt.datetime | None = None  # as ``DayAnswer``'s
 
 
 def _still_asking(entry: provider_facts.CachedFacts) -> bool:
@@ -516,7 +517,11 @@ def pass_days(
         reason = messages.render(entry.message)
         if write_through:
             _write_through(offer, _days_of(start, end, entry.fetched_at))
-        return PassAnswer(False, [], tz, source, entry.fetched_at, reason, _still_asking(entry))
+        pending = _still_asking(entry)
+        until = entry.fetched_at + dt.timedelta(seconds=provider_facts.UNKNOWN_SECONDS)
+        return PassAnswer(
+            False, [], tz, source, entry.fetched_at, reason, pending, None if pending else until
+        )
     today = timezone.now().astimezone(zoneinfo.ZoneInfo(tz)).date()
     last = booking_rules.last_day(booking_rules.limits(offer), today)  # the horizon
     days = []
@@ -538,7 +543,21 @@ def pass_days(
         days.append(PassDay(item.day, is_open, remaining))
     if write_through:
         _write_through(offer, _days_of(max(start, today), end, entry.fetched_at))
-    return PassAnswer(True, days, tz, source, entry.fetched_at)
+    # the same until the day turns (which days are open) or the facts fall due
+    due = entry.fetched_at + dt.timedelta(seconds=provider_facts.FRESH_SECONDS)
+    until = min(local_day_bounds(today, tz)[1], due)
+    return PassAnswer(True, days, tz, source, entry.fetched_at, good_until=until)
+
+
+def pass_made_of(offer_pk: int) -> dict[str, int | None]:
+    """The tokens naming what an offer's pass days are made of, besides the offer itself
+    (the catalogue version) and the clock (``PassAnswer.good_until``), each with how long
+    a fresh one lives: the offer's holds token and its facts token (``facts_token_key``).
+    Read them before the answer is made (``providers.cache.current_tokens``)."""
+    return {
+        holds.keys("offer", offer_pk)[0]: holds.KEEP_SECONDS,
+        provider_facts.offer_token_key(offer_pk): provider_facts.TOKEN_SECONDS,
+    }
 
 
 def _days_of(start: dt.date, end: dt.date, at: dt.datetime) -> list[tuple[dt.date, dt.datetime]]:

@@ -345,6 +345,11 @@ def offer_key(offer_id: int, start: dt.date, end: dt.date) -> str:
     return f"avail:o:{offer_id}:{start.isoformat()}:{end.isoformat()}"
 
 
+def offer_token_key(offer_id: int) -> str:
+    """``facts_token_key`` of the offer's ranges of days."""
+    return f"avail:o:{offer_id}:token"
+
+
 # Availability is asked while a member waits: never queue long behind the rate limit.
 # A worker's refresh may wait this long; a page's fetch does not wait at all.
 RATE_WAIT_SECONDS = 3.0

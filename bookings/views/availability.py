@@ -26,6 +26,7 @@ from bookings.pagecache import KeptAnswers, Made, made_of, render_kept
 from bookings.rules import MAX_DAYS_AHEAD
 from bookings.views.api import bad_parameter, empty_parameter, read_only, unknown_parameter
 from providers import selectors
+from providers.cache import current_tokens
 from providers.models import Offer, Resource
 
 MAX_PASS_RANGE = 62
@@ -185,10 +186,30 @@ def _slots_body(pk: int, day: dt.date, answer: availability.DayAnswer) -> bytes:
     ).encode()
 
 
+# pass pages and the days API, kept with the tokens they were made from (``KeptAnswers``)
+_pass_answers = KeptAnswers(1024)
+
+
+def _pass_answer(
+    offer: Offer, version: str | None, start: dt.date, end: dt.date
+) -> tuple[availability.PassAnswer, Made | None]:
+    """``pass_days``, and what it is made of: the offer as read with ``version``, and the
+    offer's tokens, read here before the answer is made."""
+    to_read = availability.pass_made_of(offer.pk)
+    tokens = current_tokens(to_read)
+    answer = availability.pass_days(offer, start, end)
+    if tokens is None or version is None or answer.source != "cached":
+        return answer, None
+    read = {selectors.CATALOGUE_VERSION_KEY: version, **dict(zip(to_read, tokens, strict=True))}
+    return answer, made_of(read, list(read), answer.good_until)
+
+
 @read_only
 @provider_budget
-def offer_days(request: HttpRequest, pk: int) -> JsonResponse:
-    offer = selectors.visible_item(Offer, pk)
+def offer_days(request: HttpRequest, pk: int) -> HttpResponse:
+    if (kept := _pass_answers.get(request, "api:days")) is not None:
+        return kept
+    offer, version = selectors.visible_item_and_version(Offer, pk)
     if offer is None:
         return JsonResponse({"error": "no such offer"}, status=404)
     if refused := unknown_parameter(request, DAYS_PARAMETERS) or empty_parameter(request):
@@ -207,8 +228,8 @@ def offer_days(request: HttpRequest, pk: int) -> JsonResponse:
         return bad_parameter(
             "to", f"to must be on or after from, and at most {MAX_PASS_RANGE} days later"
         )
-    answer = availability.pass_days(offer, start, end)
-    return JsonResponse(
+    answer, made = _pass_answer(offer, version, start, end)
+    response = JsonResponse(
         {
             "offer": offer.pk,
             "from": start.isoformat(),
@@ -224,6 +245,8 @@ def offer_days(request: HttpRequest, pk: int) -> JsonResponse:
             "fetched_at": _iso(answer.fetched_at),
         }
     )
+    _pass_answers.put(request, "api:days", made, response.content, response["Content-Type"])
+    return response
 
 
 def _week_start(request: HttpRequest, today: dt.date, last: dt.date) -> dt.date:
@@ -465,10 +488,13 @@ def _shown(days: list[dict]) -> list[tuple]:
 
 @provider_budget
 def offer_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    name = "pass:htmx" if request.htmx else "pass"
+    if (kept := _pass_answers.get(request, name)) is not None:
+        return kept
     offer, version = _offer(pk)
     tz = offer.space.timezone
     start = local_today(tz)
-    answer = availability.pass_days(offer, start, start + dt.timedelta(days=13))
+    answer, made = _pass_answer(offer, version, start, start + dt.timedelta(days=13))
     retry = ""
     if answer.pending:  # asked again in a moment, like a week's day (``DAY_RETRIES``)
         tries = _tries(request)
@@ -485,4 +511,12 @@ def offer_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     }
     # kept under what the days show: a refresh, a booking or a new day renders afresh
     shown = (answer.known, str(answer.message), [(d.day, d.open, d.remaining) for d in answer.days])
-    return render_kept(request, template, context, [version, shown, retry])
+    return render_kept(
+        request,
+        template,
+        context,
+        [version, shown, retry],
+        answers=_pass_answers,
+        name=name,
+        made=made,
+    )

@@ -14,7 +14,7 @@ from bookings import pagecache
 from bookings.models import Booking, Status
 from providers import availability as provider_facts
 from providers.adapters.types import PassDay, ProviderDay
-from tests.bookings.conftest import room_booking, tomorrow_at
+from tests.bookings.conftest import pass_booking, room_booking, tomorrow_at
 
 pytestmark = pytest.mark.django_db
 
@@ -213,6 +213,36 @@ def test_a_kept_unknown_day_is_asked_again_once_its_entry_expires(
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert client.get(url).json()["status"] == "known"
     assert _available(client.get(url), start)
+
+
+def test_a_pass_booking_shows_on_the_kept_pass_page_and_days_api_at_once(
+    client, member, day_pass, provider
+):
+    day = tomorrow_at(10).date()
+    api = reverse("api_offer_days", args=[day_pass.pk]) + f"?from={day}&to={day}"
+    page = reverse("offer_detail", args=[day_pass.pk])
+
+    def left() -> tuple[int, int]:
+        return client.get(api).json()["days"][0]["remaining"], client.get(page).content.decode()
+
+    for _ in range(2):  # asked, then kept
+        remaining, shown = left()
+    assert remaining == 5 and "5 left" in shown
+    pass_booking(member, day_pass, day)
+    remaining, shown = left()
+    assert remaining == 4 and "4 left" in shown
+
+
+def test_the_kept_days_api_answer_goes_stale_with_its_facts(
+    client, day_pass, provider, monkeypatch
+):
+    from django.utils import timezone
+
+    url = reverse("api_offer_days", args=[day_pass.pk])
+    assert [client.get(url).json()["source"] for _ in range(3)] == ["live", "cached", "cached"]
+    later = timezone.now() + dt.timedelta(seconds=provider_facts.FRESH_SECONDS + 1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert client.get(url).json()["source"] == "stale"
 
 
 def test_a_hidden_room_leaves_the_kept_week_at_once(client, room, provider):
