@@ -301,7 +301,7 @@ def cached_feed_of_token(token: str) -> tuple[bytes, dt.datetime | None] | None:
 
 
 def _kept_feed(member_pk: int, member) -> tuple[bytes, dt.datetime | None]:
-    token, count, last, _ = holds.member_facts(member_pk, timezone.now())
+    token, count, last, _, _ = holds.member_facts(member_pk, timezone.now())
     version = selectors.catalogue_version()
 
     def make() -> bytes:

@@ -88,9 +88,9 @@ def of_booking(booking) -> list[tuple[str, int | None]]:
 
 def member_facts(member_pk: int, now: dt.datetime) -> tuple:
     """(the member's token, how many bookings, their last ``updated_at``, how many ended
-    by ``now``): what the member's pages and feed are kept under, kept in the cache under
-    the member's token (every write of one of the member's bookings replaces it; None
-    while the cache is down)."""
+    by ``now``, when the next one ends after ``now`` or None): what the member's pages and
+    feed are kept under, kept in the cache under the member's token (every write of one
+    of the member's bookings replaces it; None while the cache is down)."""
     from bookings.models import Booking
 
     def facts() -> tuple:
@@ -100,7 +100,9 @@ def member_facts(member_pk: int, now: dt.datetime) -> tuple:
 
     token_key, facts_key = keys("member", member_pk)
     token, (count, last, ends) = kept_under_token(token_key, facts_key, facts, KEEP_SECONDS)
-    return token, count, last, bisect.bisect_right(ends, now.timestamp())
+    ended = bisect.bisect_right(ends, now.timestamp())
+    next_end = dt.datetime.fromtimestamp(ends[ended], dt.UTC) if ended < len(ends) else None
+    return token, count, last, ended, next_end
 
 
 def _saved_or_deleted(sender, instance, **kwargs) -> None:

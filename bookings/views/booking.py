@@ -28,7 +28,7 @@ from bookings.forms import (
 )
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import FINAL, Booking, Kind, Status
-from bookings.pagecache import render_kept
+from bookings.pagecache import KeptAnswers, made_of, render_kept
 from bookings.views.availability import provider_budget
 from providers import selectors
 from providers.adapters.parsing import safe_url
@@ -41,15 +41,30 @@ def _mine(request: AuthenticatedHttpRequest):
     )
 
 
+# the member's bookings pages, kept with the tokens they were made from (``KeptAnswers``)
+_lists = KeptAnswers(1024)
+
+
 @login_required
 def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if (kept := _lists.get(request, "my-bookings")) is not None:
+        return kept
     now = timezone.now()
     bookings = _mine(request)
     # the page is kept under what it shows (``render_kept``): the member's bookings (a
     # token every write of one replaces, their count and last change), how many have
     # ended (the clock moves one to "Past") and the catalogue (names of rooms and spaces)
     facts = holds.member_facts(request.user.pk, now)
-    keys = [selectors.catalogue_version() if facts[0] is not None else None, facts]
+    version = selectors.catalogue_version()
+    keys = [version if facts[0] is not None else None, facts]
+    # kept here too, read by those tokens alone, until the next booking ends (a day at most)
+    tokens = {
+        selectors.CATALOGUE_VERSION_KEY: version,
+        holds.keys("member", request.user.pk)[0]: facts[0],
+    }
+    a_day = now + dt.timedelta(days=1)
+    until = min(facts[4] or a_day, a_day)
+    made = made_of(tokens, list(tokens), until)
 
     def context() -> dict:
         return {
@@ -58,7 +73,9 @@ def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
             "ended": bookings.filter(end__gt=now, status__in=FINAL).order_by("-updated_at")[:20],
         }
 
-    return render_kept(request, "bookings/list.html", context, keys)
+    return render_kept(
+        request, "bookings/list.html", context, keys, answers=_lists, name="my-bookings", made=made
+    )
 
 
 @login_required

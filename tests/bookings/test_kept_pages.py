@@ -333,6 +333,23 @@ def test_my_bookings_show_a_new_booking_and_a_status_change_at_once(
     assert TOKEN.sub("T", page) == TOKEN.sub("T", _fresh(client, url, monkeypatch))
 
 
+def test_a_booking_moves_to_past_on_the_kept_list_when_it_ends(client, member, room, monkeypatch):
+    from django.utils import timezone
+
+    client.force_login(member)
+    url = reverse("my_bookings")
+    start = (timezone.now() + dt.timedelta(hours=2)).replace(microsecond=0)
+    room_booking(member, room, start, status=Status.CONFIRMED)
+    for _ in range(2):  # shown, then kept
+        page = client.get(url).content.decode()
+    assert "No past bookings." in page
+    after_end = start + dt.timedelta(hours=1, seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: after_end)
+    page = client.get(url).content.decode()
+    assert "No past bookings." not in page
+    assert TOKEN.sub("T", page) == TOKEN.sub("T", _fresh(client, url, monkeypatch))
+
+
 def test_a_kept_room_feed_is_the_fresh_file_and_a_booking_shows_at_once(
     client, member, room, provider, settings
 ):
