@@ -415,7 +415,7 @@ def resource_day(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # week pages, kept with the entries they were made from (``KeptAnswers``)
-_week_answers = KeptAnswers(1024)
+_week_answers = KeptAnswers(512)  # pages of ~25 KB
 
 
 @provider_budget

@@ -42,7 +42,7 @@ def _mine(request: AuthenticatedHttpRequest):
 
 
 # the member's bookings pages, kept with the tokens they were made from (``KeptAnswers``)
-_lists = KeptAnswers(1024)
+_lists = KeptAnswers(512)
 
 
 @login_required
