@@ -13,12 +13,12 @@ processor) and each answer gets its own token, as a fresh render would. A reques
 message to show (after a form) renders afresh, as does every request while the cache is
 down or when the view passes ``None`` as its first key.
 
-``KeptAnswers`` goes further for the busiest pages (a room's slots and week): an answer is
-kept in the process with the tokens of what it was made from (``Made``: the catalogue
-version, the room's facts token and holds token) and the time the clock changes it. A
-request for the same page reads only those tokens in one round trip, and gets the kept
-answer while they are the same: the room, its facts and its bookings are not read and
-nothing is computed.
+``KeptAnswers`` goes further for the busiest pages (a room's slots, week and feed, a
+pass's days, a member's bookings): an answer is kept in the process with the tokens of
+what it was made from (``Made``: the catalogue version, the item's facts token and holds
+token, a member's token) and the time the clock changes it. A request for the same page
+reads only those tokens in one round trip, and gets the kept answer while they are the
+same: the item, its facts and its bookings are not read and nothing is computed.
 """
 
 from __future__ import annotations
