@@ -224,6 +224,9 @@ def set_up():
         for i in range(20)
     )
     token = FeedToken.objects.create(member=member).token
+    booking = Booking.objects.filter(member=member).order_by("start").first()
+    day = dt.date.today() + dt.timedelta(days=2)
+    search = f"date={day.isoformat()}&start=14:00&end=16:00&people=4&limit=20"
 
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     pages: list[tuple[str, str, bool]] = [
@@ -239,6 +242,16 @@ def set_up():
         ("a room's calendar.ics", f"/resources/{room.pk}/calendar.ics", False),
         ("the member feed", f"/calendar/{token}.ics", False),
         ("my bookings", "/bookings/", True),
+        # the other member pages and endpoints
+        ("/api/spaces/<id>", f"/api/spaces/{space.pk}", False),
+        ("/api/search (a time window)", f"/api/search?{search}", False),
+        ("/api/openapi.json", "/api/openapi.json", False),
+        ("a booking's page", f"/bookings/{booking.pk}/", True),
+        ("a booking's event.ics", f"/bookings/{booking.pk}/event.ics", True),
+        ("the booking form", f"/resources/{room.pk}/book/", True),
+        ("my profile", "/accounts/profile/", True),
+        ("my visits", "/visits/", True),
+        ("my waitlist", "/waitlist/", True),
     ]
     said = f"pass: {offer} ({offer.space.account.kind})"
     return counting, cookie, pages, said

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -293,20 +294,26 @@ def _int_param(request: HttpRequest, name: str, default: int, low: int, high: in
     return value
 
 
-@read_only
-def api_spaces(request: HttpRequest) -> HttpResponse:
-    """A page of spaces; the answer is kept per catalogue version and exact URL (it holds
-    absolute links), so a sync or a staff edit makes the next request build it afresh."""
+def _kept_by_version(request: HttpRequest, make: Callable[[], HttpResponse]) -> HttpResponse:
+    """``make()``'s answer, kept per catalogue version and exact URL (it holds absolute
+    links) when it is a 200, so a sync or a staff edit makes the next request build it
+    afresh."""
     version = selectors.catalogue_version()
-    key = "api:spaces:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    key = "api:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     if version is not None:
         kept = cache.get(f"{key}:{version}")
         if kept is not None:
             return HttpResponse(kept, content_type="application/json")
-    response = _api_spaces(request)
+    response = make()
     if version is not None and response.status_code == 200:
         cache.set(f"{key}:{version}", response.content, 24 * 3600)
     return response
+
+
+@read_only
+def api_spaces(request: HttpRequest) -> HttpResponse:
+    """A page of spaces, kept by the catalogue version (``_kept_by_version``)."""
+    return _kept_by_version(request, lambda: _api_spaces(request))
 
 
 def _api_spaces(request: HttpRequest) -> JsonResponse:
@@ -333,7 +340,12 @@ def _api_spaces(request: HttpRequest) -> JsonResponse:
 
 
 @read_only
-def api_space(request: HttpRequest, pk: int) -> JsonResponse:
+def api_space(request: HttpRequest, pk: int) -> HttpResponse:
+    """One space, kept by the catalogue version (``_kept_by_version``)."""
+    return _kept_by_version(request, lambda: _api_space(request, pk))
+
+
+def _api_space(request: HttpRequest, pk: int) -> JsonResponse:
     found = selectors.visible_spaces().filter(pk=pk).first()
     if found is None:
         return JsonResponse({"error": "no such space"}, status=404)

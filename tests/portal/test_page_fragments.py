@@ -67,11 +67,15 @@ def test_a_staff_edit_shows_at_once(client, account):
     assert "Canal Hub" in client.get("/spaces/").content.decode()
     assert "Boole" in client.get(f"/spaces/{dublin.pk}/").content.decode()
 
+    one = f"/api/spaces/{dublin.pk}"
+    assert client.get(one).json()["name"] == client.get(one).json()["name"] == "Canal Hub"
+
     dublin.hidden = True  # as the admin does: a save
     dublin.save()
     assert "Canal Hub" not in client.get("/spaces/").content.decode()
     assert client.get(f"/spaces/{dublin.pk}/").status_code == 404
     assert client.get("/api/spaces").json()["count"] == 1
+    assert client.get(one).status_code == 404
 
     dublin.hidden = False
     dublin.save()
@@ -79,6 +83,7 @@ def test_a_staff_edit_shows_at_once(client, account):
     room.active = False
     room.save()
     assert "Boole" not in client.get(f"/spaces/{dublin.pk}/").content.decode()
+    assert "Boole" not in [r["name"] for r in client.get(one).json()["resources"]]
 
 
 def test_the_kept_page_is_the_page_rendered_afresh(client, account, settings):
