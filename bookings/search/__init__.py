@@ -64,18 +64,24 @@ __all__ = [
 ]
 
 
+def _sources() -> dict[str, int | None]:
+    return {
+        selectors.CATALOGUE_VERSION_KEY: None,
+        index.TOKEN_KEY: index.TOKEN_SECONDS,
+        money.RATES_TOKEN_KEY: money.RATES_KEEP_SECONDS,
+    }
+
+
 def sources() -> list[str] | None:
     """What every search's answer is computed from besides its query, as tokens their
     writers replace: the catalogue (a sync, a staff edit, an account's health), the
     availability index (every write of its rows) and the exchange rates. One round trip;
-    None while the cache is down."""
-    return current_tokens(
-        {
-            selectors.CATALOGUE_VERSION_KEY: None,
-            index.TOKEN_KEY: index.TOKEN_SECONDS,
-            money.RATES_TOKEN_KEY: money.RATES_KEEP_SECONDS,
-        }
-    )
+    None while the cache is down. Their keys, in order: ``source_keys``."""
+    return current_tokens(_sources())
+
+
+def source_keys() -> list[str]:
+    return list(_sources())
 
 
 def search(query: SearchQuery, *, rates: dict[str, Decimal] | None = None) -> SearchResult:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
 from bookings import money, search
 from bookings.forms import SearchForm
+from bookings.pagecache import KeptAnswers, made_of
 from bookings.views.api import bad_parameter, empty_parameter, read_only, unknown_parameter
 
 PARAMETERS = (
@@ -80,12 +83,25 @@ def hit_json(hit: search.Hit) -> dict:
     }
 
 
+# answers kept with the search's sources (``search.sources``) until the minute turns
+_answers = KeptAnswers(512)
+
+
 @read_only
-def api_search(request: HttpRequest) -> JsonResponse:
+def api_search(request: HttpRequest) -> HttpResponse:
+    """Kept like the search page: by the query (the URL), the member's currency, the
+    search's sources and the minute (each hit's ``checked_at``; today's default date)."""
+    user = request.user
+    display = getattr(user, "display_currency", "") if user.is_authenticated else ""
+    kept_as = f"api:search:{display}"
+    if (kept := _answers.get(request, kept_as)) is not None:
+        return kept
+    now = timezone.now()
     if unknown := unknown_parameter(request, PARAMETERS):
         return unknown
     if empty := empty_parameter(request):
         return empty
+    sources = search.sources()  # read before what they name (the rates, the index)
     data: dict[str, object] = {"amenities": request.GET.getlist("amenities")}
     data |= {name: request.GET.get(name) for name in PARAMETERS if name != "amenities"}
     rates = money.rates()  # read once: the form's currencies and the search's totals
@@ -93,13 +109,11 @@ def api_search(request: HttpRequest) -> JsonResponse:
     if not form.is_valid():
         parameter, message = form.first_error()
         return bad_parameter(parameter, message)
-    user = request.user
-    display = getattr(user, "display_currency", "") if user.is_authenticated else ""
     query = search.query_from(
         form.cleaned_data, currency=display or "EUR", today=timezone.localdate()
     )
     result = search.search(query, rates=rates)
-    return JsonResponse(
+    response = JsonResponse(
         {
             "count": result.count,
             "limit": query.limit,
@@ -111,3 +125,9 @@ def api_search(request: HttpRequest) -> JsonResponse:
             ],
         }
     )
+    if sources is not None:
+        minute = now.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+        read = dict(zip(search.source_keys(), sources, strict=True))
+        made = made_of(read, list(read), minute)
+        _answers.put(request, kept_as, made, response.content, response["Content-Type"])
+    return response

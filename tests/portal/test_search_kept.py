@@ -76,3 +76,23 @@ def test_a_bad_search_asked_again_is_still_a_400_with_its_message(client, catalo
     for _ in range(2):
         page = client.get("/spaces/?date=yesterday")
         assert page.status_code == 400 and "not valid" in page.content.decode()
+
+
+def test_the_api_answer_is_kept_and_a_refresh_shows_in_it_at_once(
+    client,
+    catalogue,  # noqa: F811
+):
+    room = catalogue["dub-r1"]
+    free(room, 9, 17)
+
+    def names() -> list[str]:
+        answer = client.get("/api/search", DUBLIN_QUESTION)
+        assert answer.status_code == 200
+        return [item["resource"]["name"] for item in answer.json()["items"] if item["resource"]]
+
+    first = names()
+    with CaptureQueriesContext(connection) as queries:
+        assert names() == first and "Boardroom" in first  # kept: nothing read again
+    assert not queries.captured_queries
+    index._replace(room, {DAY: []}, {DAY: dt.datetime.now(dt.UTC)})
+    assert "Boardroom" not in names()
