@@ -12,6 +12,7 @@ from bookings import money, reminders, rules
 from bookings.forms import one_line
 from portal.models import User
 from portal.timezones import timezone_choices
+from portal.widgets import QuickSelect
 from providers import registry
 from providers.models import OfferKind, ResourceKind
 
@@ -38,7 +39,7 @@ class SignUpForm(UserCreationForm):
 
 class ProfileForm(forms.ModelForm):
     # choices: canonical zones by region, in the member's language (set per form)
-    timezone = forms.ChoiceField(label=_("Time zone"))
+    timezone = forms.ChoiceField(label=_("Time zone"), widget=QuickSelect)
     # choices: the currencies staff keep a rate for (set per form: staff may add one)
     display_currency = forms.ChoiceField(
         label=_("Display currency"),
