@@ -372,3 +372,23 @@ def test_a_kept_room_feed_is_the_fresh_file_and_a_booking_shows_at_once(
     room_booking(member, room, start)
     after = client.get(url).content
     assert f"DTSTART:{start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}".encode() in after
+
+
+def test_a_kept_booking_event_shows_a_cancellation_at_once_and_only_to_its_member(
+    client, member, room
+):
+    from django.test import Client
+
+    from bookings.services import transition
+    from portal.models import User
+
+    booking = room_booking(member, room, tomorrow_at(10), status=Status.CONFIRMED)
+    url = reverse("booking_event", args=[booking.pk])
+    client.force_login(member)
+    assert client.get(url).content == client.get(url).content  # made, then kept
+    assert b"STATUS:CONFIRMED" in client.get(url).content
+    other = Client()
+    other.force_login(User.objects.create_user(email="o@example.com", password="pw-o-12345678"))
+    assert other.get(url).status_code == 404
+    assert transition(booking, Status.CANCELLED, reason="test")
+    assert b"STATUS:CANCELLED" in client.get(url).content
