@@ -175,11 +175,18 @@ def shown(member, now: dt.datetime | None = None) -> QuerySet[WaitlistEntry]:
         WaitlistEntry.objects.filter(member=member)
         .exclude(state=WaitlistState.DROPPED)
         .filter(Q(state=WaitlistState.WAITING) | Q(expires_at__gt=recent))
-        .select_related(
-            "resource__space", "offer__space", "matched_resource__space", "matched_offer__space"
+        # what the list shows of the room or pass: its name and its space's (the whole
+        # rows of four rooms and spaces made the query's compilation most of the page)
+        .select_related("resource__space", "offer__space")
+        .only(
+            *_OWN_FIELDS, *(f"{item}__{name}" for item in ("resource", "offer") for name in _SHOWN)
         )
         .order_by("date", "start_time", "created_at", "pk")
     )
+
+
+_SHOWN = ("name", "space__name")
+_OWN_FIELDS = [field.name for field in WaitlistEntry._meta.concrete_fields]
 
 
 def drop(entry: WaitlistEntry) -> bool:

@@ -194,3 +194,17 @@ def test_a_room_form_ignores_a_searchs_place_left_in_the_address(client, room):
     assert response.status_code == 302
     entry = WaitlistEntry.objects.get()
     assert (entry.resource, entry.city, entry.kind) == (room, "", "")
+
+
+def test_my_waitlist_shows_each_entry_in_one_query(client, member, room, day_pass):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.post("/waitlist/new/", room_form(room))
+    client.post("/waitlist/new/", {"offer": day_pass.pk, "date": DAY.isoformat(), "people": "1"})
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/waitlist/").content.decode()
+    for item in (room, day_pass):
+        assert f"{item.name}, {item.space.name}" in page
+    assert len([q for q in queries if "waitlist" in q["sql"]]) == 1
+    assert not [q for q in queries if '"providers_' in q["sql"] and "waitlist" not in q["sql"]]
