@@ -58,6 +58,21 @@ def my_visits(request: AuthenticatedHttpRequest) -> HttpResponse:
     visits = (
         Visit.objects.filter(member=request.user)
         .select_related("booking__space", "booking__resource", "booking__offer")
+        # what the list shows: the joined rows' every column made compiling the query
+        # most of the page's time
+        .only(*_SHOWN)
         .order_by("-checked_in_at")[:100]
     )
     return render(request, "bookings/visits.html", {"visits": visits})
+
+
+_SHOWN = (
+    "checked_in_at",
+    "checked_out_at",
+    "booking__title",
+    "booking__resource__name",
+    "booking__offer__name",
+    "booking__space__name",
+    "booking__space__city",
+    "booking__space__timezone",
+)

@@ -106,10 +106,18 @@ def test_a_member_checks_in_on_the_day_then_out_and_sees_the_visit(
     [reservation] = [r for r in state["reservations"] if r["id"] == booking.provider_reference]
     assert reservation["status"] == "Completed"  # doc: checked out
 
-    visits = client.get(reverse("my_visits")).content.decode()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        visits = client.get(reverse("my_visits")).content.decode()
     local = arrival.astimezone(NEW_YORK)
     assert f"{local:%H:%M}" in visits and "America/New_York" in visits
     assert "15:40" in visits  # 14:00 + 100 minutes, in the space's zone
+    space = booking.space
+    assert booking.what in visits and f"{space.name}, {space.city}" in visits
+    # the visit, its booking, room and space in one query: none per row
+    assert len([q for q in queries if '"providers_' in q["sql"]]) == 1
 
 
 def test_only_the_owner_checks_in_and_only_where_the_provider_offers_it(visit_day, client, room):
