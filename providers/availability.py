@@ -35,6 +35,7 @@ import datetime as dt
 import logging
 import threading
 import time
+import uuid
 import zoneinfo
 from collections.abc import Callable
 
@@ -50,7 +51,7 @@ from providers.adapters.errors import (
     UnsupportedError,
 )
 from providers.adapters.types import ItemRef, PassDay, ProviderDay
-from providers.cache import cache, replace_tokens
+from providers.cache import cache
 from providers.messages import Message
 from providers.models import Offer, Resource
 from providers.ratelimit import BROWSE
@@ -130,7 +131,10 @@ def _fetch_into_cache(key: str, fetch: Callable[[], object]) -> _Cached:
         logger.warning("availability %s unknown: %s", key, type(exc).__name__)
         entry = _Cached(value=None, fetched_at=timezone.now(), message=_unknown_message(exc))
         cache.set(key, entry, UNKNOWN_SECONDS)
-    replace_tokens([facts_token_key(key)], TOKEN_SECONDS)
+    # set here, not through ``replace_tokens``: a fetch is no database write (nothing to
+    # wait for a commit of), and it runs in threads and processes that must not open a
+    # database connection (``transaction.on_commit`` would)
+    cache.set(facts_token_key(key), uuid.uuid4().hex, TOKEN_SECONDS)
     return entry
 
 

@@ -230,3 +230,16 @@ def test_a_week_asks_the_provider_for_its_days_at_the_same_time(room, provider, 
     answers = availability.resource_days(room, days, now=EARLY)
     assert [a.day for a in answers] == days and all(a.known for a in answers)
     assert state["most"] > 1
+
+
+def test_a_fetch_replaces_the_items_facts_token_without_the_database():
+    """Facts are fetched in threads and processes that must not open a database
+    connection: the token is set outright (this test may not touch the database)."""
+    key = provider_facts.resource_key(7, dt.date(2026, 12, 3))
+    token_key = provider_facts.facts_token_key(key)
+    assert token_key == provider_facts.resource_token_key(7)
+    cache.delete(token_key)
+    provider_facts.refresh_now(key, lambda: "the day's facts")
+    first = cache.get(token_key)
+    provider_facts.refresh_now(key, lambda: "the day's facts, asked again")
+    assert first is not None and cache.get(token_key) not in (None, first)
