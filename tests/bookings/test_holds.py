@@ -27,8 +27,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def fourspaces(monkeypatch):
-    """The portal on the in-process sandbox's 4Spaces account."""
+def fourspaces(monkeypatch, settings):
+    """The portal on the in-process sandbox's 4Spaces account; pages wait for its answers
+    (these tests are about the holds, not the page's budget: on CI's loaded machine the
+    sandbox once took 500 ms, past the 300 ms a page waits)."""
+    settings.PAGE_PROVIDER_BUDGET_MS = settings.PAGE_PROVIDER_TOTAL_MS = 30_000
     sandbox = build_sandbox(state_path=None, fault_seed=1)
     config = sandbox.print_config("http://127.0.0.1:8001")
     [account] = [a for a in accounts_from_sandbox_config(config) if a.kind == "fourspaces"][:1]
