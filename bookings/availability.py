@@ -553,7 +553,7 @@ def pass_made_of(offer_pk: int) -> dict[str, int | None]:
     """The tokens naming what an offer's pass days are made of, besides the offer itself
     (the catalogue version) and the clock (``PassAnswer.good_until``), each with how long
     a fresh one lives: the offer's holds token and its facts token (``facts_token_key``).
-    Read them before the answer is made (``providers.cache.current_tokens``)."""
+    Read them before the answer is made (``bookings.pagecache.tokens_now``)."""
     return {
         holds.keys("offer", offer_pk)[0]: holds.KEEP_SECONDS,
         provider_facts.offer_token_key(offer_pk): provider_facts.TOKEN_SECONDS,

@@ -35,7 +35,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from providers.cache import Bounded, ByContent, cache
+from providers.cache import Bounded, ByContent, cache, current_tokens
 
 KEEP_SECONDS = 24 * 3600
 # in a kept page where the CSRF token was: letters only, so escaping leaves it as it is
@@ -161,6 +161,18 @@ def made_of(read: dict, keys: list[str], until: dt.datetime | None) -> Made | No
     if until is None or None in stamps or until <= timezone.now():
         return None
     return Made(tuple(keys), stamps, until)
+
+
+def made_of_all(read: dict | None, until: dt.datetime | None) -> Made | None:
+    """``made_of`` every token of ``read`` (``tokens_now``); None when there are none."""
+    return None if read is None else made_of(read, list(read), until)
+
+
+def tokens_now(timeouts: dict[str, int | None]) -> dict[str, str] | None:
+    """The tokens under these keys by key (``current_tokens``: a missing one is set
+    fresh), to read before what they name; None while the cache is down."""
+    tokens = current_tokens(timeouts)
+    return None if tokens is None else dict(zip(timeouts, tokens, strict=True))
 
 
 class KeptAnswers:

@@ -64,7 +64,8 @@ __all__ = [
 ]
 
 
-def _sources() -> dict[str, int | None]:
+def source_timeouts() -> dict[str, int | None]:
+    """``sources``' keys, each with how long a fresh token lives."""
     return {
         selectors.CATALOGUE_VERSION_KEY: None,
         index.TOKEN_KEY: index.TOKEN_SECONDS,
@@ -76,12 +77,8 @@ def sources() -> list[str] | None:
     """What every search's answer is computed from besides its query, as tokens their
     writers replace: the catalogue (a sync, a staff edit, an account's health), the
     availability index (every write of its rows) and the exchange rates. One round trip;
-    None while the cache is down. Their keys, in order: ``source_keys``."""
-    return current_tokens(_sources())
-
-
-def source_keys() -> list[str]:
-    return list(_sources())
+    None while the cache is down. Their keys, in order: ``source_timeouts``."""
+    return current_tokens(source_timeouts())
 
 
 def search(query: SearchQuery, *, rates: dict[str, Decimal] | None = None) -> SearchResult:

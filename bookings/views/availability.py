@@ -22,11 +22,10 @@ from django.views.decorators.http import require_GET
 from bookings import availability, rules
 from bookings.forms import length_choices
 from bookings.http import HtmxHttpRequest
-from bookings.pagecache import KeptAnswers, Made, made_of, render_kept
+from bookings.pagecache import KeptAnswers, Made, made_of, made_of_all, render_kept, tokens_now
 from bookings.rules import MAX_DAYS_AHEAD
 from bookings.views.api import bad_parameter, empty_parameter, read_only, unknown_parameter
 from providers import selectors
-from providers.cache import current_tokens
 from providers.models import Offer, Resource
 
 MAX_PASS_RANGE = 62
@@ -195,13 +194,12 @@ def _pass_answer(
 ) -> tuple[availability.PassAnswer, Made | None]:
     """``pass_days``, and what it is made of: the offer as read with ``version``, and the
     offer's tokens, read here before the answer is made."""
-    to_read = availability.pass_made_of(offer.pk)
-    tokens = current_tokens(to_read)
+    tokens = tokens_now(availability.pass_made_of(offer.pk))
     answer = availability.pass_days(offer, start, end)
     if tokens is None or version is None or answer.source != "cached":
         return answer, None
-    read = {selectors.CATALOGUE_VERSION_KEY: version, **dict(zip(to_read, tokens, strict=True))}
-    return answer, made_of(read, list(read), answer.good_until)
+    read = {selectors.CATALOGUE_VERSION_KEY: version, **tokens}
+    return answer, made_of_all(read, answer.good_until)
 
 
 @read_only

@@ -28,7 +28,7 @@ from bookings.forms import (
 )
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import FINAL, Booking, Kind, Status
-from bookings.pagecache import KeptAnswers, made_of, render_kept
+from bookings.pagecache import KeptAnswers, made_of_all, render_kept
 from bookings.views.availability import provider_budget
 from providers import selectors
 from providers.adapters.parsing import safe_url
@@ -64,7 +64,7 @@ def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
     }
     a_day = now + dt.timedelta(days=1)
     until = min(facts[4] or a_day, a_day)
-    made = made_of(tokens, list(tokens), until)
+    made = made_of_all(tokens, until)
 
     def context() -> dict:
         return {

@@ -21,10 +21,9 @@ from django.views.decorators.http import require_POST, require_safe
 from bookings import availability, calendars, holds
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import Booking, FeedToken
-from bookings.pagecache import KeptAnswers, made_of
+from bookings.pagecache import KeptAnswers, made_of_all, tokens_now
 from bookings.views.availability import days_made, provider_budget, resource_with_days
 from providers import selectors
-from providers.cache import current_tokens
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 BUSY_FEED_DAYS = 14
@@ -100,21 +99,20 @@ def booking_event(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if kept is None:
         # read before the booking: every write of one of the member's bookings replaces
         # the member's token; the catalogue version names the room's and space's words
-        to_read = {
-            selectors.CATALOGUE_VERSION_KEY: None,
-            holds.keys("member", request.user.pk)[0]: holds.KEEP_SECONDS,
-        }
-        tokens = current_tokens(to_read)
+        tokens = tokens_now(
+            {
+                selectors.CATALOGUE_VERSION_KEY: None,
+                holds.keys("member", request.user.pk)[0]: holds.KEEP_SECONDS,
+            }
+        )
         # another member's booking is "not found", not "forbidden": ids reveal nothing
         booking = get_object_or_404(
             Booking.objects.select_related("space", "resource", "offer"), pk=pk, member=request.user
         )
         body = calendars.booking_calendar(booking, cancel=booking.status == "cancelled")
         kept = (body, booking.updated_at)
-        if tokens is not None:
-            read = dict(zip(to_read, tokens, strict=True))
-            a_day = timezone.now() + dt.timedelta(days=1)
-            _events.keep(request, "booking-event", made_of(read, list(read), a_day), kept)
+        a_day = timezone.now() + dt.timedelta(days=1)
+        _events.keep(request, "booking-event", made_of_all(tokens, a_day), kept)
     body, updated_at = kept
     return _ics_response(request, body, filename=f"booking-{pk}.ics", last_modified=updated_at)
 

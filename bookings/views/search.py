@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bookings import money, search
 from bookings.forms import SearchForm
-from bookings.pagecache import KeptAnswers, made_of
+from bookings.pagecache import KeptAnswers, made_of_all, tokens_now
 from bookings.views.api import bad_parameter, empty_parameter, read_only, unknown_parameter
 
 PARAMETERS = (
@@ -101,7 +101,7 @@ def api_search(request: HttpRequest) -> HttpResponse:
         return unknown
     if empty := empty_parameter(request):
         return empty
-    sources = search.sources()  # read before what they name (the rates, the index)
+    sources = tokens_now(search.source_timeouts())  # before the rates and the index
     data: dict[str, object] = {"amenities": request.GET.getlist("amenities")}
     data |= {name: request.GET.get(name) for name in PARAMETERS if name != "amenities"}
     rates = money.rates()  # read once: the form's currencies and the search's totals
@@ -125,9 +125,7 @@ def api_search(request: HttpRequest) -> HttpResponse:
             ],
         }
     )
-    if sources is not None:
-        minute = now.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
-        read = dict(zip(search.source_keys(), sources, strict=True))
-        made = made_of(read, list(read), minute)
-        _answers.put(request, kept_as, made, response.content, response["Content-Type"])
+    minute = now.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    made = made_of_all(sources, minute)
+    _answers.put(request, kept_as, made, response.content, response["Content-Type"])
     return response
