@@ -39,6 +39,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def free_ports(count: int) -> list[int]:
+    """``count`` different free ports: each probe stays bound until all are picked, since
+    the kernel may hand a just-closed port out again (two servers then collide)."""
+    socks = [socket.socket() for _ in range(count)]
+    try:
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in socks]
+    finally:
+        for sock in socks:
+            sock.close()
+
+
 def _pg_bindir() -> Path:
     candidates = sorted(
         glob.glob("/usr/lib/postgresql/*/bin/initdb"),

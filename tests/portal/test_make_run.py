@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from portal.management.commands.devrun import _port_free
-from tests.services import free_port
+from tests.services import free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 LISTEN = "0A"
@@ -87,7 +87,7 @@ def _bind_without_reuse(port: int) -> bool:
 
 class Run:
     def __init__(self, tmp_path: Path, *args: str) -> None:
-        self.web, self.sandbox, self.redis = free_port(), free_port(), free_port()
+        self.web, self.sandbox, self.redis = free_ports(3)
         self.tmp_path = tmp_path
         self.args = args
         self.proc: subprocess.Popen[str] | None = None
