@@ -78,3 +78,21 @@ def test_links_follow_the_port_a_dotenv_file_gives_the_web_server(monkeypatch, t
     devrun.Command().handle(dev=False, no_exec=False)
     assert seen["WEB_PORT"] == "8123"
     assert seen["SITE_URL"] == "http://127.0.0.1:8123"
+
+
+def test_two_servers_given_one_port_are_refused_with_their_names(monkeypatch, tmp_path, settings):
+    """Two servers on one port: the second cannot listen and the whole run stops a few
+    seconds later with a message buried in the log. Say so before starting anything."""
+    settings.BASE_DIR = tmp_path
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("WEB_PORT", "8123")
+    monkeypatch.setenv("SANDBOX_PORT", "8124")
+    monkeypatch.setenv("LOCAL_REDIS_PORT", "8124")
+    started = []
+    monkeypatch.setattr(devrun.os, "execvpe", lambda *args: started.append(args))
+    monkeypatch.setattr(devrun, "call_command", lambda *args, **kwargs: started.append(args))
+    monkeypatch.setattr(devrun, "_port_free", lambda port: True)
+    with pytest.raises(devrun.CommandError) as refused:
+        devrun.Command().handle(dev=False, no_exec=False)
+    assert "SANDBOX_PORT and LOCAL_REDIS_PORT are both 8124" in str(refused.value)
+    assert started == []

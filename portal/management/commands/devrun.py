@@ -89,6 +89,16 @@ class Command(BaseCommand):
         web_port = _port(env, "WEB_PORT", WEB_PORT)
         sandbox_port = _port(env, "SANDBOX_PORT", SANDBOX_PORT)
         local_redis_port = _port(env, "LOCAL_REDIS_PORT", LOCAL_REDIS_PORT)
+        named = {"WEB_PORT": web_port, "SANDBOX_PORT": sandbox_port}
+        if not env.get("REDIS_URL"):
+            named["LOCAL_REDIS_PORT"] = local_redis_port
+        for port in set(named.values()):
+            sharing = [name for name, value in named.items() if value == port]
+            if len(sharing) > 1:
+                raise CommandError(
+                    f"{' and '.join(sharing)} are both {port}: each server needs its own "
+                    f"port. Give them different values and run `make {command}` again."
+                )
         for port, what in ((web_port, "the web server"), (sandbox_port, "the provider sandbox")):
             if not _port_free(port):
                 raise CommandError(
