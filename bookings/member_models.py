@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bookings.member_rows import VisitQuerySet, WaitlistQuerySet
 from bookings.models import Booking
 
 
@@ -25,6 +26,8 @@ class Visit(models.Model):
     checked_in_at = models.DateTimeField()
     checked_out_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VisitQuerySet.as_manager()  # a write replaces the member's visits token
 
     class Meta:
         ordering = ("-checked_in_at",)
@@ -176,6 +179,8 @@ class WaitlistEntry(models.Model):
     )
     matched_start = models.DateTimeField(null=True, blank=True)
     matched_end = models.DateTimeField(null=True, blank=True)
+
+    objects = WaitlistQuerySet.as_manager()  # a write replaces the member's waitlist token
 
     class Meta:
         ordering = ("created_at", "pk")

@@ -3,16 +3,21 @@ check-in: ``Capabilities.check_in``). Parse and render only: ``services.check_in
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bookings import services
+from bookings import holds, member_rows, services
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import Booking, Visit
+from bookings.pagecache import KeptAnswers, made_of_all, render_kept, tokens_now
+from providers import selectors
 
 
 def _booking(request: AuthenticatedHttpRequest, pk: int) -> Booking:
@@ -53,8 +58,24 @@ def check_out(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("booking_detail", pk=booking.pk)
 
 
+# "My visits", kept with the tokens it was made from (``KeptAnswers``)
+_lists = KeptAnswers(256)
+
+
 @login_required
 def my_visits(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if (kept := _lists.get(request, "my-visits")) is not None:
+        return kept
+    # what the page shows, read before it: the member's visits, their bookings' titles
+    # (the member's bookings token) and the names of rooms and spaces (the catalogue);
+    # nothing on it moves with the clock
+    tokens = tokens_now(
+        {
+            **member_rows.timeouts(member_rows.VISITS, request.user.pk),
+            holds.keys("member", request.user.pk)[0]: holds.KEEP_SECONDS,
+            selectors.CATALOGUE_VERSION_KEY: None,
+        }
+    )
     visits = (
         Visit.objects.filter(member=request.user)
         .select_related("booking__space", "booking__resource", "booking__offer")
@@ -63,7 +84,16 @@ def my_visits(request: AuthenticatedHttpRequest) -> HttpResponse:
         .only(*_SHOWN)
         .order_by("-checked_in_at")[:100]
     )
-    return render(request, "bookings/visits.html", {"visits": visits})
+    made = made_of_all(tokens, timezone.now() + dt.timedelta(days=1))
+    return render_kept(
+        request,
+        "bookings/visits.html",
+        {"visits": visits},
+        [None if made is None else made.stamps],
+        answers=_lists,
+        name="my-visits",
+        made=made,
+    )
 
 
 _SHOWN = (

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bookings import money, waitlist
+from bookings import member_rows, money, waitlist
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import WaitlistEntry, WaitlistState
+from bookings.pagecache import KeptAnswers, made_of_all, render_kept, tokens_now
 from bookings.services.errors import BookingError
 from bookings.waitlist.forms import WaitlistForm
 from providers import selectors
@@ -76,9 +80,36 @@ def waitlist_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "waitlist/new.html", context, status=status)
 
 
+A_DAY = dt.timedelta(days=1)
+# "My waitlist", kept with the tokens it was made from (``KeptAnswers``)
+_lists = KeptAnswers(256)
+
+
 @login_required
 def my_waitlist(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "waitlist/list.html", {"entries": waitlist.shown(request.user)})
+    if (kept := _lists.get(request, "my-waitlist")) is not None:
+        return kept
+    # what the page shows, read before it: the member's entries (every write of one, the
+    # worker's bulk ones too, replaces the token) and the names of rooms and spaces
+    tokens = tokens_now(
+        {
+            **member_rows.timeouts(member_rows.WAITLIST, request.user.pk),
+            selectors.CATALOGUE_VERSION_KEY: None,
+        }
+    )
+    now = timezone.now()
+    entries = list(waitlist.shown(request.user, now))
+    leaves = waitlist.shown_until(entries)
+    made = made_of_all(tokens, min(leaves or now + A_DAY, now + A_DAY))
+    return render_kept(
+        request,
+        "waitlist/list.html",
+        {"entries": entries},
+        [None if made is None else (made.stamps, leaves)],
+        answers=_lists,
+        name="my-waitlist",
+        made=made,
+    )
 
 
 @login_required

@@ -10,7 +10,7 @@ window answers which entry, first come, first served, with a short hold) and ``n
 
 from __future__ import annotations
 
-from bookings.waitlist.entries import drop, expire, join, shown
+from bookings.waitlist.entries import drop, expire, join, shown, shown_until
 from bookings.waitlist.matching import claim_matches, fits, hold_minutes, on_index_write
 from bookings.waitlist.notify import book_path, match_and_notify
 
@@ -25,4 +25,5 @@ __all__ = [
     "match_and_notify",
     "on_index_write",
     "shown",
+    "shown_until",
 ]

@@ -185,6 +185,17 @@ def shown(member, now: dt.datetime | None = None) -> QuerySet[WaitlistEntry]:
     )
 
 
+def shown_until(entries) -> dt.datetime | None:
+    """When the clock alone changes the list ``shown`` gave (``entries``): the first
+    entry told about or expired leaves it. None: none will."""
+    leaves = [
+        entry.expires_at + dt.timedelta(days=SHOWN_DAYS)
+        for entry in entries
+        if entry.state != WaitlistState.WAITING
+    ]
+    return min(leaves, default=None)
+
+
 _SHOWN = ("name", "space__name")
 _OWN_FIELDS = [field.name for field in WaitlistEntry._meta.concrete_fields]
 

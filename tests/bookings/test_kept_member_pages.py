@@ -1,0 +1,109 @@
+"""The member's own pages kept in the process (``bookings.pagecache.KeptAnswers``): each
+kept answer is the page a fresh render gives, and a write of what it lists, a signal's
+or a bulk one's (the worker's), shows on the next request."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.middleware.csrf import CSRF_TOKEN_LENGTH
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings import pagecache, waitlist
+from bookings.models import Status, Visit, WaitlistEntry, WaitlistState
+from tests.bookings.conftest import room_booking, tomorrow_at
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(f"[A-Za-z0-9]{{{CSRF_TOKEN_LENGTH}}}")
+
+
+def _fresh(client, url: str, monkeypatch) -> str:
+    with monkeypatch.context() as patch:
+        patch.setattr(pagecache, "_keepable", lambda request, keys: False)
+        return client.get(url).content.decode()
+
+
+def _kept(client, url: str) -> str:
+    """The page, asked twice: the second answer is the kept one where it is kept."""
+    client.get(url)
+    return client.get(url).content.decode()
+
+
+def _same(page: str, fresh: str) -> bool:
+    return TOKEN.sub("T", page) == TOKEN.sub("T", fresh)
+
+
+def test_a_visit_and_its_check_out_show_on_kept_my_visits_at_once(
+    client, member, room, provider, monkeypatch
+):
+    client.force_login(member)
+    url = reverse("my_visits")
+    assert "No visits yet" in _kept(client, url)
+    booking = room_booking(member, room, tomorrow_at(10), status=Status.CONFIRMED)
+    visit = Visit.objects.create(
+        booking=booking, member=member, provider_reference="v-1", checked_in_at=tomorrow_at(10)
+    )
+    page = _kept(client, url)
+    assert "still checked in" in page and room.space.name in page
+    # a bulk update, as a worker's would be: no signal, the queryset tells
+    Visit.objects.filter(pk=visit.pk).update(checked_out_at=tomorrow_at(11))
+    page = client.get(url).content.decode()
+    assert "still checked in" not in page
+    assert _same(page, _fresh(client, url, monkeypatch))
+    booking.title = "Board meeting"
+    booking.save()  # the member's bookings token: the title is on the page
+    assert "Board meeting" in client.get(url).content.decode()
+
+
+def test_kept_my_visits_are_the_members_own(client, member, room, provider):
+    from portal.models import User
+
+    other = User.objects.create_user(email="other@example.com", password="pw-other-1234")
+    booking = room_booking(member, room, tomorrow_at(10), status=Status.CONFIRMED)
+    Visit.objects.create(
+        booking=booking, member=member, provider_reference="v-1", checked_in_at=tomorrow_at(10)
+    )
+    client.force_login(member)
+    assert "still checked in" in _kept(client, reverse("my_visits"))
+    client.force_login(other)
+    assert "No visits yet" in client.get(reverse("my_visits")).content.decode()
+
+
+def _entry(member, room, **fields) -> WaitlistEntry:
+    day = tomorrow_at(10).date()
+    return WaitlistEntry.objects.create(
+        member=member, resource=room, date=day, expires_at=tomorrow_at(9), **fields
+    )
+
+
+def test_an_entry_and_its_expiry_by_the_worker_show_on_kept_my_waitlist_at_once(
+    client, member, room, provider, monkeypatch
+):
+    client.force_login(member)
+    url = reverse("my_waitlist")
+    assert "You are not waiting for anything." in _kept(client, url)
+    _entry(member, room)
+    page = _kept(client, url)
+    assert 'status-waiting">' in page and room.name in page
+    assert waitlist.expire(now=tomorrow_at(9)) == 1  # the beat's bulk update
+    page = client.get(url).content.decode()
+    assert 'status-expired">' in page
+    assert _same(page, _fresh(client, url, monkeypatch))
+
+
+def test_an_old_entry_leaves_kept_my_waitlist_when_its_days_are_up(
+    client, member, room, provider, monkeypatch
+):
+    client.force_login(member)
+    url = reverse("my_waitlist")
+    entry = _entry(member, room, state=WaitlistState.EXPIRED)
+    assert 'status-expired">' in _kept(client, url)
+    gone = entry.expires_at + dt.timedelta(days=waitlist.entries.SHOWN_DAYS, seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: gone)
+    page = client.get(url).content.decode()
+    assert "You are not waiting for anything." in page
+    assert _same(page, _fresh(client, url, monkeypatch))
