@@ -99,17 +99,20 @@ def render_kept(
     answers: KeptAnswers | None = None,
     name: str = "",
     made: Made | None = None,
+    shared: bool = True,
 ) -> HttpResponse:
     """``render(request, template, context, status=status)``, kept under ``keys``;
     ``context`` may be a function, called only when the page is rendered. With
-    ``answers``: the page is also kept there as ``name``, while ``made`` holds."""
+    ``answers``: the page is also kept there as ``name``, while ``made`` holds.
+    ``shared=False``: only there, never in the shared cache (a page with a secret)."""
     if not _keepable(request, keys):
         return render(request, template, context() if callable(context) else context, status=status)
 
     def make() -> str:
         return _render_to_keep(request, template, context() if callable(context) else context)
 
-    body = _here.kept(page_key(request, template, keys), make, KEEP_SECONDS)
+    key = page_key(request, template, keys)
+    body = _here.kept(key, make, KEEP_SECONDS) if shared else make()
     if answers is not None:
         answers.put(request, name, made, body, status=status)
     return HttpResponse(_with_token(request, body), status=status)

@@ -3,6 +3,7 @@ login, and the profile page (details, calendar link)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 from axes.helpers import get_cool_off
@@ -13,14 +14,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from bookings import calendars
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import FeedToken
-from portal import accounts
+from bookings.pagecache import KeptAnswers, made_of_all, render_kept, tokens_now
+from portal import accounts, signed_in
 from portal.forms import MemberPasswordResetForm, ProfileForm, SignUpForm
 
 
@@ -87,9 +90,24 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
     return response
 
 
+# the profile page, kept in this process with the tokens it was made from (``KeptAnswers``;
+# never in the shared cache: it shows the private calendar link)
+_profiles = KeptAnswers(256)
+
+
 @login_required
 @never_cache  # the page shows the member's private calendar link: no copy kept anywhere
 def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # the link names the address the member came by
+    name = "profile:" + request.build_absolute_uri("/")
+    if (kept := _profiles.get(request, name)) is not None:
+        return kept
+    # what the page shows, read with or before it: the member's row (read with its token
+    # when the member was signed in) and the calendar links
+    links = tokens_now({calendars.LINKS_TOKEN_KEY: calendars.FEED_TIMEOUT})
+    user_tokens = signed_in.tokens_of(request.user)
+    read = None if links is None or user_tokens is None else {**user_tokens, **links}
+    made = made_of_all(read, timezone.now() + dt.timedelta(days=1))
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -102,11 +120,16 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     feed_url = (
         request.build_absolute_uri(reverse("member_feed", args=[feed.token])) if feed else None
     )
-    return render(
+    return render_kept(
         request,
         "account/profile.html",
         {"form": form, "feed_url": feed_url},
+        [None if made is None else made.stamps],
         status=_status(form),
+        answers=_profiles,
+        name=name,
+        made=made,
+        shared=False,
     )
 
 

@@ -8,7 +8,9 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 from django.middleware.csrf import CSRF_TOKEN_LENGTH
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -107,3 +109,50 @@ def test_an_old_entry_leaves_kept_my_waitlist_when_its_days_are_up(
     page = client.get(url).content.decode()
     assert "You are not waiting for anything." in page
     assert _same(page, _fresh(client, url, monkeypatch))
+
+
+def test_kept_profile_shows_a_saved_change_and_a_new_calendar_link_at_once(
+    client, member, monkeypatch, settings
+):
+    from portal.models import User
+
+    settings.ALLOWED_HOSTS = ["testserver", "portal.example.com"]
+
+    client.force_login(member)
+    url = reverse("profile")
+    page = _kept(client, url)
+    assert 'value="Camille"' in page and "Turn on my calendar link" in page
+    assert _same(page, _fresh(client, url, monkeypatch))
+    with CaptureQueriesContext(connection) as queries:
+        assert _same(client.get(url).content.decode(), page)
+    assert not [q for q in queries if "feedtoken" in q["sql"]]  # served as it was kept
+    # staff rename the member in bulk (no signal: the queryset tells)
+    User.objects.filter(pk=member.pk).update(first_name="Camila")
+    assert 'value="Camila"' in client.get(url).content.decode()
+    client.post(reverse("renew_feed"))
+    page = client.get(url).content.decode()
+    link = re.search(r'id="feed-url" type="text" readonly value="([^"]+)"', page).group(1)
+    assert link.startswith("http://testserver/calendar/")
+    # the link names the address the member came by
+    other_host = client.get(url, HTTP_HOST="portal.example.com").content.decode()
+    assert 'value="http://portal.example.com/calendar/' in other_host
+    client.post(reverse("revoke_feed"))
+    assert "Turn on my calendar link" in client.get(url).content.decode()
+
+
+def test_a_kept_profile_is_never_in_the_shared_cache_and_only_its_members(
+    client, member, monkeypatch
+):
+    from portal.models import User
+    from providers.cache import cache
+
+    kept = []
+    monkeypatch.setattr(cache, "set", lambda key, value, *a, **k: kept.append(value))
+    client.force_login(member)
+    client.post(reverse("renew_feed"))
+    page = _kept(client, reverse("profile"))
+    link = re.search(r'id="feed-url" type="text" readonly value="([^"]+)"', page).group(1)
+    assert not [value for value in kept if isinstance(value, str) and link in value]
+    other = User.objects.create_user(email="other@example.com", password="pw-other-1234")
+    client.force_login(other)
+    assert link not in client.get(reverse("profile")).content.decode()
