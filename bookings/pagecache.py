@@ -178,6 +178,14 @@ def tokens_now(timeouts: dict[str, int | None]) -> dict[str, str] | None:
     return None if tokens is None else dict(zip(timeouts, tokens, strict=True))
 
 
+def signed_in_tokens(user) -> dict[str, str] | None:
+    """The token the signed-in member's row was read with, by its key: the authentication
+    backend (``portal.signed_in``) leaves it on the user, for a page made from the row to
+    be kept with it (``made_of``). None: the cache was down, or the row came another way,
+    and nothing made from it may be kept."""
+    return getattr(user, "signed_in_tokens", None)
+
+
 class KeptAnswers:
     """Answers kept in this process by the request's own parts (as ``page_key``: the
     path, language, zone and who asks) with what they were made from (``Made``). Bounded;

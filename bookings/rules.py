@@ -450,6 +450,21 @@ def check_in_refusal(booking: Booking, member, now: dt.datetime, *, visited: boo
     return None
 
 
+def page_changes_at(booking: Booking, now: dt.datetime) -> dt.datetime | None:
+    """When the clock alone next changes what the member's page of ``booking`` shows: the
+    first still ahead of ``now`` of its end (the cancel and check-in buttons go), the start
+    of its first check-in day (the check-in button comes) and the end of its free
+    cancellation (the policy's words); None: none is ahead."""
+    moments: list[dt.datetime | None] = [booking.end]
+    if booking.space.account.spec.capabilities.check_in:
+        first, _last = check_in_day(booking)
+        zone = zoneinfo.ZoneInfo(booking.space.timezone)
+        moments.append(dt.datetime.combine(first, dt.time(0), zone))
+    if booking.item is not None:
+        moments.append(free_cancellation_until(booking.item, booking.start))
+    return min((moment for moment in moments if moment is not None and moment > now), default=None)
+
+
 def check_out_refusal(visit, member) -> str | None:
     """Why ``member`` may not check out of ``visit``; None: they may."""
     if visit.member_id != getattr(member, "pk", None):

@@ -50,13 +50,6 @@ class KeptUserBackend(ModelBackend):
         token, user = kept_under_token(*_keys(user_id), from_db, KEPT_FOR)
         if user is None or not self.user_can_authenticate(user):
             return None
-        if token is not None:  # what the row was read with: a page made from it keeps it
+        if token is not None:  # what the row was read with (``pagecache.signed_in_tokens``)
             user.signed_in_tokens = {_keys(user_id)[0]: token}
         return user
-
-
-def tokens_of(user) -> dict[str, str] | None:
-    """The token the signed-in member's row was read with, by its key (``get_user``), for
-    a page made from the row to be kept with (``bookings.pagecache.made_of``); None: the
-    cache was down or the row came another way, and nothing may be kept by it."""
-    return getattr(user, "signed_in_tokens", None)

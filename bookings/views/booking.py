@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from bookings import holds, rules, services
+from bookings import holds, member_rows, rules, services
 from bookings.forms import (
     KEY_FIELD,
     InquiryForm,
@@ -28,7 +28,13 @@ from bookings.forms import (
 )
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import FINAL, Booking, Kind, Status
-from bookings.pagecache import KeptAnswers, made_of_all, render_kept
+from bookings.pagecache import (
+    KeptAnswers,
+    made_of_all,
+    render_kept,
+    signed_in_tokens,
+    tokens_now,
+)
 from bookings.views.availability import provider_budget
 from providers import selectors
 from providers.adapters.parsing import safe_url
@@ -41,6 +47,7 @@ def _mine(request: AuthenticatedHttpRequest):
     )
 
 
+A_DAY = dt.timedelta(days=1)
 # the member's bookings pages, kept with the tokens they were made from (``KeptAnswers``)
 _lists = KeptAnswers(512)
 
@@ -78,15 +85,45 @@ def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+# a booking's page and its status part, kept in this process with the tokens they were
+# made from (``KeptAnswers``; never in the shared cache: they show the access code)
+_details = KeptAnswers(1024)
+
+
 @login_required
 @never_cache  # the page can show the booking's access code: no copy kept anywhere
 def booking_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    template = "bookings/partials/status.html" if request.htmx else "bookings/detail.html"
+    if (kept := _details.get(request, template)) is not None:
+        return kept
+    # what the page shows, read with or before it: the member's bookings (each write of
+    # one replaces their token), visits (check-in) and row (a registration's company),
+    # and the catalogue (names, addresses, cancellation rules)
+    tokens = tokens_now(
+        {
+            holds.keys("member", request.user.pk)[0]: holds.KEEP_SECONDS,
+            **member_rows.timeouts(member_rows.VISITS, request.user.pk),
+            selectors.CATALOGUE_VERSION_KEY: None,
+        }
+    )
+    user_tokens = signed_in_tokens(request.user)
     # another member's booking answers 404: its id tells nothing
     booking = get_object_or_404(_mine(request), pk=pk)
-    context = {"booking": booking}
-    if request.htmx:
-        return render(request, "bookings/partials/status.html", context)
-    return render(request, "bookings/detail.html", context)
+    booking.member = request.user  # the same row: not read again
+    now = timezone.now()
+    read = None if tokens is None or user_tokens is None else {**tokens, **user_tokens}
+    until = min(rules.page_changes_at(booking, now) or now + A_DAY, now + A_DAY)
+    made = made_of_all(read, until)
+    return render_kept(
+        request,
+        template,
+        {"booking": booking},
+        [None if made is None else made.stamps],
+        answers=_details,
+        name=template,
+        made=made,
+        shared=False,
+    )
 
 
 @login_required

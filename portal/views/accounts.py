@@ -22,8 +22,14 @@ from django.views.decorators.cache import never_cache
 from bookings import calendars
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import FeedToken
-from bookings.pagecache import KeptAnswers, made_of_all, render_kept, tokens_now
-from portal import accounts, signed_in
+from bookings.pagecache import (
+    KeptAnswers,
+    made_of_all,
+    render_kept,
+    signed_in_tokens,
+    tokens_now,
+)
+from portal import accounts
 from portal.forms import MemberPasswordResetForm, ProfileForm, SignUpForm
 
 
@@ -105,7 +111,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     # what the page shows, read with or before it: the member's row (read with its token
     # when the member was signed in) and the calendar links
     links = tokens_now({calendars.LINKS_TOKEN_KEY: calendars.FEED_TIMEOUT})
-    user_tokens = signed_in.tokens_of(request.user)
+    user_tokens = signed_in_tokens(request.user)
     read = None if links is None or user_tokens is None else {**user_tokens, **links}
     made = made_of_all(read, timezone.now() + dt.timedelta(days=1))
     form = ProfileForm(request.POST or None, instance=request.user)

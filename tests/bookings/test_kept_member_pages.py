@@ -156,3 +156,78 @@ def test_a_kept_profile_is_never_in_the_shared_cache_and_only_its_members(
     other = User.objects.create_user(email="other@example.com", password="pw-other-1234")
     client.force_login(other)
     assert link not in client.get(reverse("profile")).content.decode()
+
+
+def test_a_kept_booking_page_and_its_status_part_show_a_change_at_once(
+    client, member, room, provider, monkeypatch
+):
+    from bookings.services import transition
+
+    client.force_login(member)
+    booking = room_booking(member, room, tomorrow_at(10), status=Status.CONFIRMED)
+    url = reverse("booking_detail", args=[booking.pk])
+    page = _kept(client, url)
+    assert 'status-confirmed">' in page and "<h1>" in page
+    part = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'status-confirmed">' in part and "<h1>" not in part  # the part, not the page
+    assert "<h1>" in client.get(url).content.decode()
+    booking.access_code = "A1B2C3"
+    booking.save()
+    assert "A1B2C3" in client.get(url).content.decode()
+    Visit.objects.create(
+        booking=booking, member=member, provider_reference="v-1", checked_in_at=tomorrow_at(10)
+    )
+    assert "Check out" in client.get(url).content.decode()
+    assert transition(booking, Status.CANCELLED, reason="test")  # one conditional update
+    page = client.get(url).content.decode()
+    assert 'status-cancelled">' in page and "A1B2C3" not in page
+    assert _same(page, _fresh(client, url, monkeypatch))
+    assert 'status-cancelled">' in client.get(url, HTTP_HX_REQUEST="true").content.decode()
+
+
+def test_a_kept_booking_page_follows_the_clock_past_free_cancellation_and_the_end(
+    client, member, room, provider, monkeypatch
+):
+    room.rules = {**room.rules, "free_cancellation_hours": 24}
+    room.save()
+    client.force_login(member)
+    start = (timezone.now() + dt.timedelta(hours=30)).replace(microsecond=0)
+    booking = room_booking(member, room, start, status=Status.CONFIRMED)
+    url = reverse("booking_detail", args=[booking.pk])
+    page = _kept(client, url)
+    assert "Free cancellation until" in page and "Cancel the booking" in page
+    later = start - dt.timedelta(hours=23)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    page = client.get(url).content.decode()
+    assert "Free cancellation ended" in page and "Cancel the booking" in page
+    assert _same(page, _fresh(client, url, monkeypatch))
+    over = start + dt.timedelta(hours=1, seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: over)
+    page = client.get(url).content.decode()
+    assert "Cancel the booking" not in page
+    assert _same(page, _fresh(client, url, monkeypatch))
+
+
+def test_a_kept_booking_page_is_never_in_the_shared_cache_nor_shown_to_another(
+    client, member, room, provider, monkeypatch
+):
+    from portal.models import User
+    from providers.cache import cache
+
+    booking = room_booking(member, room, tomorrow_at(10), status=Status.CONFIRMED)
+    Booking = type(booking)
+    Booking.objects.filter(pk=booking.pk).update(access_code="SECRET42")
+    kept = []
+    real_set = cache.set
+    monkeypatch.setattr(
+        cache,
+        "set",
+        lambda key, value, *a, **k: kept.append(value) or real_set(key, value, *a, **k),
+    )
+    client.force_login(member)
+    url = reverse("booking_detail", args=[booking.pk])
+    assert "SECRET42" in _kept(client, url)
+    assert not [value for value in kept if "SECRET42" in str(value)]
+    other = User.objects.create_user(email="other@example.com", password="pw-other-1234")
+    client.force_login(other)
+    assert client.get(url).status_code == 404
