@@ -207,6 +207,18 @@ class RoomBookingForm(WhenMixin, OnceMixin, TermsMixin, forms.Form):
         self.fields["attendees"].widget.attrs["min"] = rules.limits(resource).fewest
         self.add_terms(resource.space)
 
+    def prefill_good_until(self, raw: str) -> dt.datetime | None:
+        """Until when a link's pre-filled start (``?start=``, one ``prefill_refusal``
+        lets through) stays bookable as far as the clock goes: until its notice runs
+        out. None: nothing is pre-filled (or it cannot be read)."""
+        try:
+            value = self.fields[self.when].clean(raw) if raw else None
+        except forms.ValidationError:
+            return None
+        if value is None:
+            return None
+        return value - dt.timedelta(minutes=rules.limits(self.resource).notice)
+
     def refusal(self, value) -> str | None:
         now = timezone.now()
         if refusal := rules.start_refusal(value, now):

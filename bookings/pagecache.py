@@ -7,9 +7,10 @@ template, the full path, the language, the active time zone, who is signed in. A
 in what the page shows is a change in its keys, so the next request renders afresh; no
 timer decides freshness (an entry is dropped after a day only to free the memory).
 
-The CSRF token is the one part of a page that differs between two renders of the same
-keys: the page is kept with a placeholder in its place (``csrf_placeholder``, a context
-processor) and each answer gets its own token, as a fresh render would. A request with a
+The CSRF token is a part of a page that differs between two renders of the same keys:
+the page is kept with a placeholder in its place (``csrf_placeholder``, a context
+processor) and each answer gets its own token, as a fresh render would. So is a booking
+form's one-time key (``answer_key``): each answer gets a new one. A request with a
 message to show (after a form) renders afresh, as does every request while the cache is
 down or when the view passes ``None`` as its first key.
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Callable
 
 from django.contrib.messages import get_messages
@@ -40,6 +42,7 @@ from providers.cache import Bounded, ByContent, cache, current_tokens
 KEEP_SECONDS = 24 * 3600
 # in a kept page where the CSRF token was: letters only, so escaping leaves it as it is
 PLACEHOLDER = "csrfplaceholderd2c1f0a7e95b4"
+KEY_PLACEHOLDER = "formkeyplaceholder6a0c4e1b93f7"  # where a form's one-time key was
 _RENDERING = "_portal_render_to_keep"
 # the pages this process served lately, by the same keys: a key names everything a page
 # is rendered from (its tokens included), so a copy here is as fresh as the cache's
@@ -86,7 +89,17 @@ def _render_to_keep(request: HttpRequest, template: str, context: dict) -> str:
 def _with_token(request: HttpRequest, body: str) -> str:
     if PLACEHOLDER in body:  # the token a fresh render would have used (sets its cookie)
         body = body.replace(PLACEHOLDER, get_token(request))
+    if KEY_PLACEHOLDER in body:  # a new key, as a fresh render would have made
+        body = body.replace(KEY_PLACEHOLDER, str(uuid.uuid4()))
     return body
+
+
+def answer_key(request: HttpRequest) -> Callable[[], str]:
+    """A form's one-time key (``bookings.forms.OnceMixin``), as the initial value of a form
+    on a page that may be kept: the page rendered to keep holds a placeholder, and each
+    answer its own new key, as a fresh render would."""
+    fresh = str(uuid.uuid4())
+    return lambda: KEY_PLACEHOLDER if getattr(request, _RENDERING, False) else fresh
 
 
 def render_kept(

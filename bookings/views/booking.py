@@ -30,6 +30,8 @@ from bookings.http import AuthenticatedHttpRequest
 from bookings.models import FINAL, Booking, Kind, Status
 from bookings.pagecache import (
     KeptAnswers,
+    Made,
+    answer_key,
     made_of_all,
     render_kept,
     signed_in_tokens,
@@ -151,21 +153,34 @@ def _profile_gate(request: AuthenticatedHttpRequest):
     return None
 
 
+# booking forms as first shown (no price asked yet), kept in this process with the tokens
+# they were made from (``KeptAnswers``); each answer gets its own form key
+_forms = KeptAnswers(512)
+
+
 @login_required
 @provider_budget
 def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    # a slot link carries only ?start=: it pre-fills the form; a full query previews a price
+    full = {"start", "minutes", "attendees"} <= set(request.GET)
+    name = "book-room:htmx" if request.htmx else "book-room"
+    if not full and (kept := _forms.get(request, name)) is not None:
+        patch_vary_headers(kept, ("HX-Request",))
+        return kept
+    # what the form shows, read before it: the room (the catalogue) and the member's row
+    # (the profile the form asks for first)
+    tokens = tokens_now({selectors.CATALOGUE_VERSION_KEY: None})
+    user_tokens = signed_in_tokens(request.user)
     resource = get_object_or_404(selectors.visible_resources(), pk=pk)
     if gate := _profile_gate(request):
         return gate
     confirming = request.method == "POST" and "confirm" in request.POST
-    # a slot link carries only ?start=: it pre-fills the form; a full query previews a price
-    full = {"start", "minutes", "attendees"} <= set(request.GET)
     data = request.POST if request.method == "POST" else (request.GET if full else None)
     initial = {
         "start": _local_start(request.GET.get("start", ""), resource.space.timezone),
         "minutes": rules.grid(resource.rules).shortest,
         "attendees": rules.limits(resource).fewest,
-        **new_form_key(),
+        KEY_FIELD: answer_key(request),
     }
     form = RoomBookingForm(with_form_key(data), initial=initial, resource=resource)
     _terms_only_to_confirm(form, confirming)
@@ -221,7 +236,16 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "rules": rules.summary(rules.limits(resource)),
         "cancellation": cancellation,
     }
-    return _form_page(request, context, status, partial=bool(request.htmx) and not confirming)
+    partial = bool(request.htmx) and not confirming
+    if data is None and status == 200:  # the form as first shown: kept while it holds
+        read = None if tokens is None or user_tokens is None else {**tokens, **user_tokens}
+        now = timezone.now()
+        until = min(
+            form.prefill_good_until(request.GET.get("start", "")) or now + A_DAY, now + A_DAY
+        )
+        kept_as = (_forms, name, made_of_all(read, until))
+        return _form_page(request, context, status, partial=partial, kept_as=kept_as)
+    return _form_page(request, context, status, partial=partial)
 
 
 def _cancellation(item, start: dt.datetime, quote) -> str:
@@ -259,13 +283,34 @@ def _show_refusal(form, exc: services.BookingError) -> int:
 
 
 def _form_page(
-    request: AuthenticatedHttpRequest, context: dict, status: int, *, partial: bool
+    request: AuthenticatedHttpRequest,
+    context: dict,
+    status: int,
+    *,
+    partial: bool,
+    kept_as: tuple[KeptAnswers, str, Made | None] | None = None,
 ) -> HttpResponse:
     """The booking form page, or its price alone for htmx. The page's address carries the
     form (hx-replace-url), so the two answers share a URL: ``Vary: HX-Request`` keeps a
-    browser from showing the cached price alone when the member comes back to the page."""
+    browser from showing the cached price alone when the member comes back to the page.
+    ``kept_as``: where the page is kept, as what, while what it was made from holds."""
     template = "bookings/partials/preview.html" if partial else "bookings/book.html"
-    response = render(request, template, context, status=status)
+    if kept_as is not None:
+        answers, name, made = kept_as
+        keys = [None if made is None else made.stamps]
+        response = render_kept(
+            request,
+            template,
+            context,
+            keys,
+            status,
+            answers=answers,
+            name=name,
+            made=made,
+            shared=False,
+        )
+    else:
+        response = render(request, template, context, status=status)
     patch_vary_headers(response, ("HX-Request",))
     return response
 

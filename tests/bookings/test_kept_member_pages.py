@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -231,3 +232,68 @@ def test_a_kept_booking_page_is_never_in_the_shared_cache_nor_shown_to_another(
     other = User.objects.create_user(email="other@example.com", password="pw-other-1234")
     client.force_login(other)
     assert client.get(url).status_code == 404
+
+
+UUID = re.compile(r'name="idempotency_key" value="([^"]*)"')
+
+
+def _no_keys(page: str) -> str:
+    return UUID.sub("K", TOKEN.sub("T", page))
+
+
+def test_a_kept_booking_form_gives_each_answer_its_own_form_key(
+    client, member, room, provider, monkeypatch
+):
+    import uuid
+
+    client.force_login(member)
+    url = (
+        reverse("book_resource", args=[room.pk])
+        + "?"
+        + urlencode({"start": tomorrow_at(10).isoformat()})
+    )
+    pages = [client.get(url) for _ in range(3)]  # rendered, then kept
+    assert all(page.status_code == 200 for page in pages)
+    keys = [UUID.search(page.content.decode()).group(1) for page in pages]
+    assert len(set(keys)) == 3 and all(uuid.UUID(key) for key in keys)
+    assert pages[-1]["Vary"] == pages[0]["Vary"] and "HX-Request" in pages[-1]["Vary"]
+    page = pages[-1].content.decode()
+    assert 'value="' + tomorrow_at(10).strftime("%Y-%m-%dT%H:%M") + '"' in page
+    assert _no_keys(page) == _no_keys(_fresh(client, url, monkeypatch))
+    # the kept page's key books, once
+    form = {
+        "start": tomorrow_at(10).strftime("%Y-%m-%dT%H:%M"),
+        "minutes": "60",
+        "attendees": "1",
+        "idempotency_key": keys[-1],
+        "confirm": "1",
+    }
+    first = client.post(url, form)
+    again = client.post(url, form)
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+
+
+def test_a_kept_booking_form_follows_a_rename_the_profile_and_the_clock(
+    client, member, room, provider, monkeypatch
+):
+    from portal.models import User
+    from providers.selectors import catalogue_changed
+
+    client.force_login(member)
+    start = (timezone.now() + dt.timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
+    url = reverse("book_resource", args=[room.pk]) + "?" + urlencode({"start": start.isoformat()})
+    assert room.name in _kept(client, url)
+    type(room).objects.filter(pk=room.pk).update(name="The Loft")
+    catalogue_changed()  # as a sync or an edit in the staff panel does
+    assert "The Loft" in client.get(url).content.decode()
+    # the start's notice runs out: the link is told why, as a fresh render tells it
+    room.rules = {**room.rules, "lead_time_minutes": 60}
+    room.save()
+    catalogue_changed()
+    assert client.get(url).status_code == 200
+    monkeypatch.setattr(timezone, "now", lambda: start - dt.timedelta(minutes=59))
+    refused = client.get(url)
+    assert refused.status_code == 400 and "at least 1 h ahead" in refused.content.decode()
+    User.objects.filter(pk=member.pk).update(phone="")  # staff clear the phone number
+    assert client.get(url)["Location"].startswith(reverse("profile"))
