@@ -70,6 +70,20 @@ class WhenMixin(forms.Form):
         goes."""
         raise NotImplementedError
 
+    def prefill_good_until(self, raw: str) -> dt.datetime | None:
+        """Until when a link's pre-filled ``when`` (one ``prefill_refusal`` lets through)
+        stays bookable as far as the clock goes; None: nothing is pre-filled, or it
+        cannot be read."""
+        try:
+            value = self.fields[self.when].clean(raw) if raw else None
+        except forms.ValidationError:
+            return None
+        return None if value is None else self.bookable_until(value)
+
+    def bookable_until(self, value) -> dt.datetime:
+        """When the clock makes ``value`` of ``when`` refused."""
+        raise NotImplementedError
+
     def prefill_refusal(self, raw: str) -> str | None:
         """Why a link's pre-filled ``when`` (``?start=``, ``?date=``) cannot be shown for
         booking: unreadable, or out of range; None: it can."""
@@ -94,6 +108,12 @@ class DayMixin(WhenMixin):
     inquiry = False
 
     allowed: rules.Limits | None = None  # the item's rules, where the form books one
+
+    def bookable_until(self, value) -> dt.datetime:
+        """A day is refused once it is over in the space's zone (``rules.day_refusal``)."""
+        return dt.datetime.combine(
+            value + dt.timedelta(days=1), dt.time(0), zoneinfo.ZoneInfo(self.zone)
+        )
 
     def refusal(self, value) -> str | None:
         today = availability.local_today_for(self.zone)
@@ -145,11 +165,6 @@ def with_form_key(data: QueryDict | None) -> QueryDict | None:
     data = data.copy()
     data[KEY_FIELD] = str(uuid.uuid4())
     return data
-
-
-def new_form_key() -> dict[str, str]:
-    """Initial data for a form shown for the first time: its own key."""
-    return {KEY_FIELD: str(uuid.uuid4())}
 
 
 class RoomBookingForm(WhenMixin, OnceMixin, TermsMixin, forms.Form):
@@ -207,16 +222,8 @@ class RoomBookingForm(WhenMixin, OnceMixin, TermsMixin, forms.Form):
         self.fields["attendees"].widget.attrs["min"] = rules.limits(resource).fewest
         self.add_terms(resource.space)
 
-    def prefill_good_until(self, raw: str) -> dt.datetime | None:
-        """Until when a link's pre-filled start (``?start=``, one ``prefill_refusal``
-        lets through) stays bookable as far as the clock goes: until its notice runs
-        out. None: nothing is pre-filled (or it cannot be read)."""
-        try:
-            value = self.fields[self.when].clean(raw) if raw else None
-        except forms.ValidationError:
-            return None
-        if value is None:
-            return None
+    def bookable_until(self, value) -> dt.datetime:
+        """A start is refused once its notice runs out (``rules.notice_refusal``)."""
         return value - dt.timedelta(minutes=rules.limits(self.resource).notice)
 
     def refusal(self, value) -> str | None:

@@ -23,7 +23,6 @@ from bookings.forms import (
     PassBookingForm,
     RoomBookingForm,
     WhenMixin,
-    new_form_key,
     with_form_key,
 )
 from bookings.http import AuthenticatedHttpRequest
@@ -164,13 +163,9 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # a slot link carries only ?start=: it pre-fills the form; a full query previews a price
     full = {"start", "minutes", "attendees"} <= set(request.GET)
     name = "book-room:htmx" if request.htmx else "book-room"
-    if not full and (kept := _forms.get(request, name)) is not None:
-        patch_vary_headers(kept, ("HX-Request",))
+    if not full and (kept := _kept_form(request, name)) is not None:
         return kept
-    # what the form shows, read before it: the room (the catalogue) and the member's row
-    # (the profile the form asks for first)
-    tokens = tokens_now({selectors.CATALOGUE_VERSION_KEY: None})
-    user_tokens = signed_in_tokens(request.user)
+    read = _form_tokens(request)
     resource = get_object_or_404(selectors.visible_resources(), pk=pk)
     if gate := _profile_gate(request):
         return gate
@@ -237,15 +232,37 @@ def book_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "cancellation": cancellation,
     }
     partial = bool(request.htmx) and not confirming
-    if data is None and status == 200:  # the form as first shown: kept while it holds
-        read = None if tokens is None or user_tokens is None else {**tokens, **user_tokens}
-        now = timezone.now()
-        until = min(
-            form.prefill_good_until(request.GET.get("start", "")) or now + A_DAY, now + A_DAY
-        )
-        kept_as = (_forms, name, made_of_all(read, until))
-        return _form_page(request, context, status, partial=partial, kept_as=kept_as)
-    return _form_page(request, context, status, partial=partial)
+    kept_as = _keep_form(request, form, data, status, name, read)
+    return _form_page(request, context, status, partial=partial, kept_as=kept_as)
+
+
+def _kept_form(request: AuthenticatedHttpRequest, name: str) -> HttpResponse | None:
+    """A booking form as first shown, kept (``_keep_form``), else None."""
+    kept = _forms.get(request, name)
+    if kept is not None:
+        patch_vary_headers(kept, ("HX-Request",))
+    return kept
+
+
+def _form_tokens(request: AuthenticatedHttpRequest) -> dict | None:
+    """What a booking form as first shown is made from, read before it: the room or pass
+    (the catalogue) and the member's row (the profile the form asks for first)."""
+    tokens = tokens_now({selectors.CATALOGUE_VERSION_KEY: None})
+    user_tokens = signed_in_tokens(request.user)
+    return None if tokens is None or user_tokens is None else {**tokens, **user_tokens}
+
+
+def _keep_form(
+    request: AuthenticatedHttpRequest, form: WhenMixin, data, status: int, name: str, read
+) -> tuple[KeptAnswers, str, Made | None] | None:
+    """Where to keep the form page (``_form_page``): only as first shown (no price asked,
+    nothing refused), while ``read`` holds and until a pre-filled time stops being
+    bookable (then the link is told why), a day at most."""
+    if data is not None or status != 200:
+        return None
+    now = timezone.now()
+    prefilled = form.prefill_good_until(request.GET.get(form.when, ""))
+    return _forms, name, made_of_all(read, min(prefilled or now + A_DAY, now + A_DAY))
 
 
 def _cancellation(item, start: dt.datetime, quote) -> str:
@@ -366,6 +383,12 @@ def booking_mode(offer: Offer) -> str:
 @login_required
 @provider_budget
 def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    # a day link carries only ?date=: it pre-fills the form; a full query previews a price
+    full = {"date", "persons"} <= set(request.GET)
+    name = "book-offer:htmx" if request.htmx else "book-offer"
+    if not full and (kept := _kept_form(request, name)) is not None:
+        return kept
+    read = _form_tokens(request)
     offer = get_object_or_404(selectors.visible_offers(), pk=pk)
     mode = booking_mode(offer)
     if mode == "external":
@@ -377,12 +400,15 @@ def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if gate := _profile_gate(request):
         return gate
     confirming = request.method == "POST" and "confirm" in request.POST
-    # a day link carries only ?date=: it pre-fills the form; a full query previews a price
-    full = {"date", "persons"} <= set(request.GET)
     data = with_form_key(
         request.POST if request.method == "POST" else (request.GET if full else None)
     )
-    initial = {"date": request.GET.get("date", ""), "days": 1, "persons": 1, **new_form_key()}
+    initial = {
+        "date": request.GET.get("date", ""),
+        "days": 1,
+        "persons": 1,
+        KEY_FIELD: answer_key(request),
+    }
     form = (
         PassBookingForm(data, initial=initial, offer=offer)
         if mode == "pass"
@@ -449,7 +475,9 @@ def book_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "rules": rules.summary(rules.limits(offer)),
         "cancellation": cancellation,
     }
-    return _form_page(request, context, status, partial=bool(request.htmx) and not confirming)
+    partial = bool(request.htmx) and not confirming
+    kept_as = _keep_form(request, form, data, status, name, read)
+    return _form_page(request, context, status, partial=partial, kept_as=kept_as)
 
 
 @login_required

@@ -297,3 +297,22 @@ def test_a_kept_booking_form_follows_a_rename_the_profile_and_the_clock(
     assert refused.status_code == 400 and "at least 1 h ahead" in refused.content.decode()
     User.objects.filter(pk=member.pk).update(phone="")  # staff clear the phone number
     assert client.get(url)["Location"].startswith(reverse("profile"))
+
+
+def test_a_kept_pass_form_gives_new_keys_and_is_refused_once_its_day_is_over(
+    client, member, day_pass, provider, monkeypatch
+):
+    import uuid
+
+    client.force_login(member)
+    day = (tomorrow_at(0) - dt.timedelta(days=1)).date()  # today in Dublin: over tonight
+    url = reverse("book_offer", args=[day_pass.pk]) + f"?date={day.isoformat()}"
+    pages = [client.get(url) for _ in range(3)]  # rendered, then kept
+    assert [page.status_code for page in pages] == [200, 200, 200]
+    keys = [UUID.search(page.content.decode()).group(1) for page in pages]
+    assert len(set(keys)) == 3 and all(uuid.UUID(key) for key in keys)
+    assert _no_keys(pages[-1].content.decode()) == _no_keys(_fresh(client, url, monkeypatch))
+    after = tomorrow_at(0) + dt.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: after)
+    refused = client.get(url)
+    assert refused.status_code == 400 and "This day is in the past." in refused.content.decode()
