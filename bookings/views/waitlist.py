@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -39,9 +39,20 @@ def _item(source):
     return None, None
 
 
+# the form as a page links to it (nothing sent yet), kept with the tokens it was made from
+_forms = KeptAnswers(256)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def waitlist_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if (kept := _forms.get(request, "waitlist-new")) is not None:
+        return kept
+    # what the form shows, read before it: the room or pass (the catalogue) and the
+    # currencies it offers (the exchange rates)
+    tokens = tokens_now(
+        {selectors.CATALOGUE_VERSION_KEY: None, money.RATES_TOKEN_KEY: money.RATES_KEEP_SECONDS}
+    )
     source = request.POST if request.method == "POST" else request.GET
     name, item = _item(source)
     currencies = money.rates()
@@ -77,7 +88,19 @@ def waitlist_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             initial[name] = item.pk
         form = WaitlistForm(initial={"people": 1, **initial}, item=item, currencies=currencies)
     context = {"form": form, "item": item, "item_kind": name}
-    return render(request, "waitlist/new.html", context, status=status)
+    # nothing on the form as first shown moves with the clock
+    made = made_of_all(tokens, timezone.now() + A_DAY)
+    keys = [None if made is None else made.stamps]
+    return render_kept(
+        request,
+        "waitlist/new.html",
+        context,
+        keys,
+        status,
+        answers=_forms,
+        name="waitlist-new",
+        made=made,
+    )
 
 
 A_DAY = dt.timedelta(days=1)

@@ -316,3 +316,31 @@ def test_a_kept_pass_form_gives_new_keys_and_is_refused_once_its_day_is_over(
     monkeypatch.setattr(timezone, "now", lambda: after)
     refused = client.get(url)
     assert refused.status_code == 400 and "This day is in the past." in refused.content.decode()
+
+
+def test_a_kept_waitlist_form_shows_a_new_currency_and_a_rename_at_once(
+    client, member, room, provider, monkeypatch
+):
+    from bookings.models import ExchangeRate
+    from providers.selectors import catalogue_changed
+
+    client.force_login(member)
+    day = tomorrow_at(10).date().isoformat()
+    url = reverse("waitlist_new") + f"?resource={room.pk}&date={day}"
+    page = _kept(client, url)
+    assert room.name in page and f'value="{day}"' in page
+    assert 'value="ISK"' not in page
+    assert _same(page, _fresh(client, url, monkeypatch))
+    ExchangeRate.objects.create(currency="ISK", per_euro="150")
+    assert '<option value="ISK">ISK</option>' in client.get(url).content.decode()
+    type(room).objects.filter(pk=room.pk).update(name="The Loft")
+    catalogue_changed()
+    page = client.get(url).content.decode()
+    assert "The Loft" in page
+    assert _same(page, _fresh(client, url, monkeypatch))
+    # sending the form still works from a kept page
+    sent = client.post(
+        "/waitlist/new/",
+        {"resource": room.pk, "date": day, "start": "14:00", "end": "16:00", "people": "1"},
+    )
+    assert sent.status_code == 302 and WaitlistEntry.objects.filter(member=member).exists()
