@@ -249,6 +249,8 @@ def set_up():
         ("a booking's page", f"/bookings/{booking.pk}/", True),
         ("a booking's event.ics", f"/bookings/{booking.pk}/event.ics", True),
         ("the booking form", f"/resources/{room.pk}/book/", True),
+        ("a pass's booking form", f"/offers/{offer.pk}/book/", True),
+        ("the waitlist form", f"/waitlist/new/?resource={room.pk}", True),
         ("my profile", "/accounts/profile/", True),
         ("my visits", "/visits/", True),
         ("my waitlist", "/waitlist/", True),
