@@ -48,6 +48,7 @@ from providers.adapters import adapter_for
 from providers.adapters.errors import (
     ProviderConfigurationError,
     ProviderError,
+    RateLimited,
     UnsupportedError,
 )
 from providers.adapters.types import ItemRef, PassDay, ProviderDay
@@ -141,6 +142,8 @@ def _fetch_into_cache(key: str, fetch: Callable[[], object]) -> _Cached:
 def _unknown_message(exc: BaseException) -> Message:
     if isinstance(exc, UnsupportedError):
         return Message("availability_unpublished")
+    if isinstance(exc, RateLimited):  # the provider was not asked: not its failure
+        return Message("availability_busy")
     return Message("availability_unanswered")
 
 

@@ -27,6 +27,11 @@ SHARED: dict[str, Any] = {
         "The provider is not answering right now, so availability is unknown."
     ),
     "availability_slow": _("The provider is slow to answer; availability is unknown."),
+    # our share of the provider's rate limit for browsing is spent (bookings keep the rest)
+    "availability_busy": _(
+        "Availability cannot be checked right now (too many requests to this provider). "
+        "Try again in a minute."
+    ),
     # the periodic re-check found a booking gone at the provider
     "space_cancelled": _("The space cancelled this booking."),
     # a booking the worker gave up on (staff are told)

@@ -33,6 +33,7 @@ from providers.adapters.errors import (
     MalformedResponseError,
     NotFoundError,
     ProviderConfigurationError,
+    RateLimited,
     RejectedError,
     TransientError,
     UnsupportedError,
@@ -366,7 +367,7 @@ class BaseAdapter(ProviderAdapter):
                     share=self.rate_share,
                 )
             except RateLimitTimeout as exc:
-                raise TransientError(str(exc), provider=self.kind, retry_after=30) from exc
+                raise RateLimited(str(exc), provider=self.kind, retry_after=30) from exc
         started = time.perf_counter()
         try:
             response = self.client.request(method, url, **kwargs)

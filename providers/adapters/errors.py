@@ -2,6 +2,7 @@
 
 * ``TransientError`` — timeouts, connection errors, 5xx, 429 and bodies that make no
   sense: trying again later may work (``retry_after`` seconds when the provider said).
+  ``RateLimited``, one of them, is our own rate limiter's: the provider was not asked.
 * ``AuthenticationError`` — the provider refused our credentials: staff must act.
 * ``RejectedError`` — the provider understood and said no; ``message`` is its reason in
   words a member can read.
@@ -53,6 +54,12 @@ class TransientError(ProviderError):
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs) -> None:
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
+
+
+class RateLimited(TransientError):
+    """Our own rate limiter would have waited too long (``providers.ratelimit``): the
+    provider was not asked. A page spends only the browsing share of the limit, so this
+    is what a page gets while bookings keep the rest."""
 
 
 class MalformedResponseError(TransientError):

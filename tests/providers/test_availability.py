@@ -153,6 +153,21 @@ def test_a_failing_provider_is_unknown_never_free(room, provider):
     assert len(provider.calls) == 1  # the failure is remembered briefly: no hammering
 
 
+def test_a_page_refused_by_our_own_rate_limit_says_so_not_that_the_provider_is_down(room, provider):
+    from django.utils import translation
+
+    from providers.adapters.errors import RateLimited
+
+    provider.answer = RateLimited("rate limit thia: would wait more than 0s", retry_after=30)
+    answer = availability.resource_day(room, DAY, now=EARLY)
+    assert answer.known is False and answer.slots == []
+    assert "Try again in a minute" in answer.message and "not answering" not in answer.message
+    entry = cache.get(provider_facts.resource_key(room.pk, DAY))
+    assert entry.message == Message("availability_busy")
+    with translation.override("fr"):
+        assert "Réessayez dans une minute" in entry.message.text()
+
+
 def test_stale_answers_are_served_while_one_refresh_is_queued(room, provider, monkeypatch):
     from providers import tasks
 
