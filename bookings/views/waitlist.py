@@ -39,6 +39,7 @@ def _item(source):
     return None, None
 
 
+A_DAY = dt.timedelta(days=1)
 # the form as a page links to it (nothing sent yet), kept with the tokens it was made from
 _forms = KeptAnswers(256)
 
@@ -103,7 +104,6 @@ def waitlist_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-A_DAY = dt.timedelta(days=1)
 # "My waitlist", kept with the tokens it was made from (``KeptAnswers``)
 _lists = KeptAnswers(256)
 
