@@ -106,7 +106,7 @@ def render_kept(
     request: HttpRequest,
     template: str,
     context: dict | Callable[[], dict],
-    keys: list,
+    keys: list | None,
     status: int = 200,
     *,
     answers: KeptAnswers | None = None,
@@ -117,7 +117,10 @@ def render_kept(
     """``render(request, template, context, status=status)``, kept under ``keys``;
     ``context`` may be a function, called only when the page is rendered. With
     ``answers``: the page is also kept there as ``name``, while ``made`` holds.
-    ``shared=False``: only there, never in the shared cache (a page with a secret)."""
+    ``shared=False``: only there, never in the shared cache (a page with a secret).
+    ``keys`` None: the page is a function of ``made``'s tokens alone."""
+    if keys is None:
+        keys = [None if made is None else made.stamps]
     if not _keepable(request, keys):
         return render(request, template, context() if callable(context) else context, status=status)
 
@@ -184,11 +187,28 @@ def made_of_all(read: dict | None, until: dt.datetime | None) -> Made | None:
     return None if read is None else made_of(read, list(read), until)
 
 
-def tokens_now(timeouts: dict[str, int | None]) -> dict[str, str] | None:
+def within_a_day(until: dt.datetime | None) -> dt.datetime:
+    """``until`` (when the clock changes an answer; None: it never does), a day from now
+    at most: what a member's page is kept for."""
+    a_day = timezone.now() + dt.timedelta(days=1)
+    return a_day if until is None else min(until, a_day)
+
+
+def tokens_now(timeouts: dict[str, int | None], *, member=None) -> dict[str, str] | None:
     """The tokens under these keys by key (``current_tokens``: a missing one is set
-    fresh), to read before what they name; None while the cache is down."""
+    fresh), to read before what they name; with ``member`` (the signed-in user), also the
+    token their row was read with (``signed_in_tokens``). None while the cache is down or
+    that token is missing: nothing may be kept then."""
     tokens = current_tokens(timeouts)
-    return None if tokens is None else dict(zip(timeouts, tokens, strict=True))
+    if tokens is None:
+        return None
+    read = dict(zip(timeouts, tokens, strict=True))
+    if member is not None:
+        row = signed_in_tokens(member)
+        if row is None:
+            return None
+        read.update(row)
+    return read
 
 
 def signed_in_tokens(user) -> dict[str, str] | None:

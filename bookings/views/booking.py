@@ -33,8 +33,8 @@ from bookings.pagecache import (
     answer_key,
     made_of_all,
     render_kept,
-    signed_in_tokens,
     tokens_now,
+    within_a_day,
 )
 from bookings.views.availability import provider_budget
 from providers import selectors
@@ -48,7 +48,6 @@ def _mine(request: AuthenticatedHttpRequest):
     )
 
 
-A_DAY = dt.timedelta(days=1)
 # the member's bookings pages, kept with the tokens they were made from (``KeptAnswers``)
 _lists = KeptAnswers(512)
 
@@ -70,9 +69,7 @@ def my_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
         selectors.CATALOGUE_VERSION_KEY: version,
         holds.keys("member", request.user.pk)[0]: facts[0],
     }
-    a_day = now + dt.timedelta(days=1)
-    until = min(facts[4] or a_day, a_day)
-    made = made_of_all(tokens, until)
+    made = made_of_all(tokens, within_a_day(facts[4]))
 
     def context() -> dict:
         return {
@@ -100,26 +97,23 @@ def booking_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # what the page shows, read with or before it: the member's bookings (each write of
     # one replaces their token), visits (check-in) and row (a registration's company),
     # and the catalogue (names, addresses, cancellation rules)
-    tokens = tokens_now(
+    read = tokens_now(
         {
             holds.keys("member", request.user.pk)[0]: holds.KEEP_SECONDS,
             **member_rows.timeouts(member_rows.VISITS, request.user.pk),
             selectors.CATALOGUE_VERSION_KEY: None,
-        }
+        },
+        member=request.user,
     )
-    user_tokens = signed_in_tokens(request.user)
     # another member's booking answers 404: its id tells nothing
     booking = get_object_or_404(_mine(request), pk=pk)
     booking.member = request.user  # the same row: not read again
-    now = timezone.now()
-    read = None if tokens is None or user_tokens is None else {**tokens, **user_tokens}
-    until = min(rules.page_changes_at(booking, now) or now + A_DAY, now + A_DAY)
-    made = made_of_all(read, until)
+    made = made_of_all(read, within_a_day(rules.page_changes_at(booking, timezone.now())))
     return render_kept(
         request,
         template,
         {"booking": booking},
-        [None if made is None else made.stamps],
+        None,
         answers=_details,
         name=template,
         made=made,
@@ -247,9 +241,7 @@ def _kept_form(request: AuthenticatedHttpRequest, name: str) -> HttpResponse | N
 def _form_tokens(request: AuthenticatedHttpRequest) -> dict | None:
     """What a booking form as first shown is made from, read before it: the room or pass
     (the catalogue) and the member's row (the profile the form asks for first)."""
-    tokens = tokens_now({selectors.CATALOGUE_VERSION_KEY: None})
-    user_tokens = signed_in_tokens(request.user)
-    return None if tokens is None or user_tokens is None else {**tokens, **user_tokens}
+    return tokens_now({selectors.CATALOGUE_VERSION_KEY: None}, member=request.user)
 
 
 def _keep_form(
@@ -260,9 +252,8 @@ def _keep_form(
     bookable (then the link is told why), a day at most."""
     if data is not None or status != 200:
         return None
-    now = timezone.now()
     prefilled = form.prefill_good_until(request.GET.get(form.when, ""))
-    return _forms, name, made_of_all(read, min(prefilled or now + A_DAY, now + A_DAY))
+    return _forms, name, made_of_all(read, within_a_day(prefilled))
 
 
 def _cancellation(item, start: dt.datetime, quote) -> str:
@@ -314,12 +305,11 @@ def _form_page(
     template = "bookings/partials/preview.html" if partial else "bookings/book.html"
     if kept_as is not None:
         answers, name, made = kept_as
-        keys = [None if made is None else made.stamps]
         response = render_kept(
             request,
             template,
             context,
-            keys,
+            None,
             status,
             answers=answers,
             name=name,

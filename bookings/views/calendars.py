@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from bookings import availability, calendars, holds
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import Booking, FeedToken
-from bookings.pagecache import KeptAnswers, made_of_all, tokens_now
+from bookings.pagecache import KeptAnswers, made_of_all, tokens_now, within_a_day
 from bookings.views.availability import days_made, provider_budget, resource_with_days
 from providers import selectors
 
@@ -111,8 +111,7 @@ def booking_event(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
         body = calendars.booking_calendar(booking, cancel=booking.status == "cancelled")
         kept = (body, booking.updated_at)
-        a_day = timezone.now() + dt.timedelta(days=1)
-        _events.keep(request, "booking-event", made_of_all(tokens, a_day), kept)
+        _events.keep(request, "booking-event", made_of_all(tokens, within_a_day(None)), kept)
     body, updated_at = kept
     return _ics_response(request, body, filename=f"booking-{pk}.ics", last_modified=updated_at)
 

@@ -3,20 +3,17 @@ check-in: ``Capabilities.check_in``). Parse and render only: ``services.check_in
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bookings import holds, member_rows, services
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import Booking, Visit
-from bookings.pagecache import KeptAnswers, made_of_all, render_kept, tokens_now
+from bookings.pagecache import KeptAnswers, made_of_all, render_kept, tokens_now, within_a_day
 from providers import selectors
 
 
@@ -84,12 +81,12 @@ def my_visits(request: AuthenticatedHttpRequest) -> HttpResponse:
         .only(*_SHOWN)
         .order_by("-checked_in_at")[:100]
     )
-    made = made_of_all(tokens, timezone.now() + dt.timedelta(days=1))
+    made = made_of_all(tokens, within_a_day(None))
     return render_kept(
         request,
         "bookings/visits.html",
         {"visits": visits},
-        [None if made is None else made.stamps],
+        None,
         answers=_lists,
         name="my-visits",
         made=made,

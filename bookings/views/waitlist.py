@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -15,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bookings import member_rows, money, waitlist
 from bookings.http import AuthenticatedHttpRequest
 from bookings.models import WaitlistEntry, WaitlistState
-from bookings.pagecache import KeptAnswers, made_of_all, render_kept, tokens_now
+from bookings.pagecache import KeptAnswers, made_of_all, render_kept, tokens_now, within_a_day
 from bookings.services.errors import BookingError
 from bookings.waitlist.forms import WaitlistForm
 from providers import selectors
@@ -39,7 +37,6 @@ def _item(source):
     return None, None
 
 
-A_DAY = dt.timedelta(days=1)
 # the form as a page links to it (nothing sent yet), kept with the tokens it was made from
 _forms = KeptAnswers(256)
 
@@ -90,13 +87,12 @@ def waitlist_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = WaitlistForm(initial={"people": 1, **initial}, item=item, currencies=currencies)
     context = {"form": form, "item": item, "item_kind": name}
     # nothing on the form as first shown moves with the clock
-    made = made_of_all(tokens, timezone.now() + A_DAY)
-    keys = [None if made is None else made.stamps]
+    made = made_of_all(tokens, within_a_day(None))
     return render_kept(
         request,
         "waitlist/new.html",
         context,
-        keys,
+        None,
         status,
         answers=_forms,
         name="waitlist-new",
@@ -123,7 +119,7 @@ def my_waitlist(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     entries = list(waitlist.shown(request.user, now))
     leaves = waitlist.shown_until(entries)
-    made = made_of_all(tokens, min(leaves or now + A_DAY, now + A_DAY))
+    made = made_of_all(tokens, within_a_day(leaves))
     return render_kept(
         request,
         "waitlist/list.html",

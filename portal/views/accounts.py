@@ -3,7 +3,6 @@ login, and the profile page (details, calendar link)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 from axes.helpers import get_cool_off
@@ -14,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -26,8 +25,8 @@ from bookings.pagecache import (
     KeptAnswers,
     made_of_all,
     render_kept,
-    signed_in_tokens,
     tokens_now,
+    within_a_day,
 )
 from portal import accounts
 from portal.forms import MemberPasswordResetForm, ProfileForm, SignUpForm
@@ -110,10 +109,8 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         return kept
     # what the page shows, read with or before it: the member's row (read with its token
     # when the member was signed in) and the calendar links
-    links = tokens_now({calendars.LINKS_TOKEN_KEY: calendars.FEED_TIMEOUT})
-    user_tokens = signed_in_tokens(request.user)
-    read = None if links is None or user_tokens is None else {**user_tokens, **links}
-    made = made_of_all(read, timezone.now() + dt.timedelta(days=1))
+    read = tokens_now({calendars.LINKS_TOKEN_KEY: calendars.FEED_TIMEOUT}, member=request.user)
+    made = made_of_all(read, within_a_day(None))
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -130,7 +127,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "account/profile.html",
         {"form": form, "feed_url": feed_url},
-        [None if made is None else made.stamps],
+        None,
         status=_status(form),
         answers=_profiles,
         name=name,
